@@ -1,0 +1,164 @@
+# faxgate — plain GNU make. `make` builds boards/$(BOARD) into $(BUILD).
+#   make deps        install missing Debian packages (apt-get)
+#   make test        unit tests (cmocka), end-to-end calls, corpus checks
+#   make demo        real gateway + IPP printer + concurrent fax calls, then a table
+#   make check-asan  the tests under AddressSanitizer and UBSan
+#   make bench       OCR, verdict latency and memory figures
+#   make eval        classifier figures on the corpus
+#   make install     PREFIX=/usr/local DESTDIR=
+
+BOARD   ?= host
+include boards/$(BOARD)/board.mk
+
+BUILD   ?= build/$(BOARD)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      := $(BOARD_CC)
+
+PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lgomp -lpthread -lm
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-error=deprecated-declarations
+CFLAGS   ?= $(BOARD_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) $(BOARD_FEATURES) -Iinclude -Ifirmware/core -Ihost/common $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  ?=
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+# Debian packages: to build, to test, and at run time.
+DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libleptonica-dev \
+	tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu libsqlite3-dev sqlite3 \
+	libcups2-dev libcmocka-dev libinih-dev libcairo2-dev libjansson-dev nettle-dev libsndfile1-dev \
+	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
+	bogofilter
+
+CORE_SRC   := $(wildcard firmware/core/*.c)
+CORE_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC)) $(BUILD)/obj/gen/defaults.o
+BOARD_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(BOARD_SRC))
+HOST_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/common/*.c))
+DAEMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard firmware/daemon/*.c))
+CTL_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/faxgatectl/*.c))
+SIM_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/faxsim/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+LIB        := $(BUILD)/libfaxgate.a
+BOARDLIB   := $(BUILD)/libboard.a
+HOSTLIB    := $(BUILD)/libfaxhost.a
+# The board's HAL table names drivers in the core and the core calls the table: link as a group.
+LINK_LIBS   = -Wl,--start-group $(HOSTLIB) $(LIB) $(BOARDLIB) -Wl,--end-group $(PKG_LIBS)
+BINS       := $(BUILD)/faxgated $(BUILD)/faxgatectl $(BUILD)/faxsim
+# The learning classifier's starter model: counted by tools/mkmodel (linked without a model: the
+# core refers to it weakly) from the tune split of the labelled texts, linked into the programs.
+STARTER_OBJ := $(BUILD)/obj/gen/starter_model.o
+TOOL_OBJ    := $(BUILD)/obj/tools/labels.o
+LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.tsv)
+TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
+
+.SECONDARY:
+.PHONY: all deps test demo check-asan bench eval install clean fuzz tests-build
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The board's faxgate.conf becomes a C string: the embedded defaults.
+$(BUILD)/gen/defaults.c: $(BOARD_CONF) tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh fg_defaults_conf < $< > $@
+$(BUILD)/obj/gen/defaults.o: $(BUILD)/gen/defaults.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(BOARDLIB): $(BOARD_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(HOSTLIB): $(HOST_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+LIBS_DEP := $(LIB) $(BOARDLIB) $(HOSTLIB)
+
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(TOOL_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_OBJ) $(filter $(STARTER_OBJ),$^) $(LINK_LIBS)
+# learnbench measures the product as shipped, starter model included; mkmodel must not need one.
+$(BUILD)/tools/learnbench: $(STARTER_OBJ)
+$(BUILD)/gen/starter_model.c: $(BUILD)/tools/mkmodel $(LABEL_FILES) $(TEXT_FILES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/mkmodel tests/data/texts > $@.tmp && mv $@.tmp $@
+$(STARTER_OBJ): $(BUILD)/gen/starter_model.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/faxgated: $(DAEMON_OBJ) $(STARTER_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(DAEMON_OBJ) $(STARTER_OBJ) $(LINK_LIBS)
+$(BUILD)/faxgatectl: $(CTL_OBJ) $(STARTER_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(STARTER_OBJ) $(LINK_LIBS)
+$(BUILD)/faxsim: $(SIM_OBJ) $(STARTER_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SIM_OBJ) $(STARTER_OBJ) $(LINK_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o $(STARTER_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(STARTER_OBJ) $(LINK_LIBS) -lcmocka
+
+tests-build: $(BINS) $(UNIT_BIN)
+
+# Installs what is missing; quick no-op when everything is there.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
+		else echo "make deps: these Debian packages are missing and I am not root:" $$missing >&2; exit 1; fi; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: deps
+	$(MAKE) --no-print-directory tests-build
+	tests/run.sh $(BUILD)
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	tests/demo.sh $(BUILD)
+
+check-asan: deps
+	$(MAKE) --no-print-directory BUILD=build/asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" tests-build
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/run.sh build/asan
+
+bench: deps
+	$(MAKE) --no-print-directory tests-build
+	tests/bench.sh $(BUILD)
+
+eval: deps
+	$(MAKE) --no-print-directory all
+	tests/eval.sh $(BUILD)
+
+# libFuzzer needs clang and its runtime. Run one with its seeds, if it has any:
+#   build/fuzz/bin/fuzz_tiff -max_total_time=60 build/fuzz/corpus-tiff tests/fuzz/seeds/tiff
+fuzz: DEB_PKGS += clang libclang-rt-14-dev
+fuzz: deps
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a
+	@mkdir -p build/fuzz/bin
+	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+		clang -std=c11 -D_GNU_SOURCE -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(BOARD_FEATURES) -Iinclude -Ifirmware/core $(PKG_CFLAGS) \
+		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/doc/faxgate \
+		$(DESTDIR)$(PREFIX)/share/faxgate
+	install -m 0755 $(BUILD)/faxgated $(DESTDIR)$(PREFIX)/sbin/faxgated
+	install -m 0755 $(BUILD)/faxgatectl $(BUILD)/faxsim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(BOARD_CONF) $(DESTDIR)$(PREFIX)/share/faxgate/faxgate.conf.example
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/faxgate/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

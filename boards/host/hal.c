@@ -1,0 +1,26 @@
+/* boards/host — the drivers this board offers: AudioSocket lines, IPP printers, spool folders. */
+#include <stddef.h>
+
+#include "faxgate/hal.h"
+
+static const fg_line_driver *const host_lines[] = {
+#ifdef FG_HAVE_AUDIOSOCKET
+    &fg_line_audiosocket,
+#endif
+    NULL,
+};
+
+static const fg_printer_driver *const host_printers[] = {
+#ifdef FG_HAVE_IPP
+    &fg_printer_ipp,
+    &fg_printer_ipps,
+#endif
+    &fg_printer_spool,
+    NULL,
+};
+
+const fg_hal fg_board_hal = {
+    .board = "host",
+    .lines = host_lines,
+    .printers = host_printers,
+};

@@ -1,0 +1,336 @@
+/* faxgate — the call object: creation, the few public accessors, freeing in one place. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "call_impl.h"
+
+fg_err fg_call_new(fg_call **out)
+{
+    fg_call *c = calloc(1, sizeof *c);
+
+    if (!c)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate a call");
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->judged_cv, NULL);
+    c->started = time(NULL);
+    c->state = FG_CALL_NEW;
+    c->decision.verdict = FG_VERDICT_DELIVER;
+    snprintf(c->result, sizeof c->result, "not started");
+    *out = c;
+    return FG_OK;
+}
+
+void fg_call_free(fg_call *c)
+{
+    if (!c)
+        return;
+    fg_page_free(c->page1);
+    fg_words_free(c->words);
+    fg_ident_clear(&c->ident);
+    free(c->pages);
+    free(c->tiff);
+    free(c->text);
+    pthread_cond_destroy(&c->judged_cv);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+int64_t fg_call_id(const fg_call *c)
+{
+    return c->id;
+}
+
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+fg_err fg_call_set_line(fg_call *c, const char *line, const char *uuid, const char *caller_id)
+{
+    copy_field(c->line, sizeof c->line, line);
+    copy_field(c->uuid, sizeof c->uuid, uuid);
+    copy_field(c->caller_id, sizeof c->caller_id, caller_id);
+    return FG_OK;
+}
+
+fg_err fg_call_set_tsi(fg_call *c, const char *tsi)
+{
+    copy_field(c->t30.tsi, sizeof c->t30.tsi, tsi);
+    c->t30.tsi_seen = true;
+    return FG_OK;
+}
+
+fg_call_state fg_call_get_state(const fg_call *c)
+{
+    return c->state;
+}
+
+const char *fg_call_state_name(fg_call_state s)
+{
+    static const char *const n[] = {"new", "receiving", "received", "failed", "rejected"};
+
+    return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "unknown";
+}
+
+const char *fg_call_tiff(const fg_call *c)
+{
+    return c->tiff;
+}
+
+static fg_err copy_file(const char *from, const char *to)
+{
+    char buf[65536];
+    ssize_t r;
+    int in, o;
+    fg_err e = FG_OK;
+
+    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
+        return fg_err_set(fg_err_from_errno(errno), "cannot open %s: %s", from, strerror(errno));
+    if ((o = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0) {
+        close(in);
+        return fg_err_set(fg_err_from_errno(errno), "cannot create %s: %s", to, strerror(errno));
+    }
+    while ((r = read(in, buf, sizeof buf)) > 0) {
+        if (write(o, buf, (size_t)r) != r) {
+            e = fg_err_set(fg_err_from_errno(errno), "cannot write %s: %s", to, strerror(errno));
+            break;
+        }
+    }
+    if (r < 0)
+        e = fg_err_set(FG_ERR_IO, "cannot read %s: %s", from, strerror(errno));
+    if (!e && fsync(o) < 0)
+        e = fg_err_set(fg_err_from_errno(errno), "cannot sync %s: %s", to, strerror(errno));
+    close(in);
+    if (close(o) < 0 && !e)
+        e = fg_err_set(fg_err_from_errno(errno), "cannot close %s: %s", to, strerror(errno));
+    if (e)
+        unlink(to);   /* the original stays where it was: nothing lost */
+    return e;
+}
+
+fg_err fg_call_move_tiff(fg_call *c, const char *path)
+{
+    char *dup;
+    fg_err e;
+
+    if (!c->tiff)
+        return fg_err_set(FG_ERR_STATE, "call has no pages to move");
+    if (!(dup = strdup(path)))
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate a path");
+    if (rename(c->tiff, path) < 0) {
+        if (errno != EXDEV) {
+            free(dup);
+            return fg_err_set(fg_err_from_errno(errno), "cannot move %s to %s: %s", c->tiff, path,
+                              strerror(errno));
+        }
+        if ((e = copy_file(c->tiff, path))) {
+            free(dup);
+            return e;
+        }
+        unlink(c->tiff);
+    }
+    free(c->tiff);
+    c->tiff = dup;
+    return FG_OK;
+}
+
+int fg_call_pages(const fg_call *c)
+{
+    return c->npages;
+}
+
+void fg_call_set_page1(fg_call *c, fg_page *page)
+{
+    fg_page_free(c->page1);
+    c->page1 = page;
+}
+
+const fg_page *fg_call_page1(const fg_call *c)
+{
+    return c->page1;
+}
+
+fg_err fg_call_set_text(fg_call *c, const char *text, size_t len)
+{
+    char *t = malloc(len + 1);
+
+    if (!t)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate %zu bytes of text", len);
+    /* NUL bytes in hostile text would silently cut it short: they become spaces */
+    for (size_t i = 0; i < len; i++)
+        t[i] = text[i] ? text[i] : ' ';
+    t[len] = '\0';
+    free(c->text);
+    c->text = t;
+    return FG_OK;
+}
+
+fg_verdict fg_call_verdict(const fg_call *c)
+{
+    return c->decision.verdict;
+}
+
+bool fg_call_judged(const fg_call *c)
+{
+    return c->judged;
+}
+
+const char *fg_call_result(const fg_call *c)
+{
+    return c->result;
+}
+
+void fg_call_set_result(fg_call *c, fg_call_state s, const char *fmt, ...)
+{
+    va_list ap;
+
+    c->state = s;
+    va_start(ap, fmt);
+    vsnprintf(c->result, sizeof c->result, fmt, ap);
+    va_end(ap);
+}
+
+fg_err fg_call_add_page(fg_call *c, int width, int height, bool partial, const char *sha256)
+{
+    fg_call_page *p;
+
+    if (c->npages >= FG_CALL_PAGES_MAX)
+        return fg_err_set(FG_ERR_TOOBIG, "more than %d pages in one call", FG_CALL_PAGES_MAX);
+    p = realloc(c->pages, (size_t)(c->npages + 1) * sizeof *p);
+    if (!p)
+        return fg_err_set(FG_ERR_NOMEM, "cannot grow the page list");
+    c->pages = p;
+    p = &c->pages[c->npages++];
+    memset(p, 0, sizeof *p);
+    p->width = width;
+    p->height = height;
+    p->partial = partial;
+    copy_field(p->sha256, sizeof p->sha256, sha256);
+    return FG_OK;
+}
+
+void fg_call_mark_judged(fg_call *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->judged = true;
+    pthread_cond_broadcast(&c->judged_cv);
+    pthread_mutex_unlock(&c->lock);
+}
+
+bool fg_call_wait_judged(fg_call *c, int timeout_ms)
+{
+    struct timespec deadline;
+    bool judged;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&c->lock);
+    while (!c->judged) {
+        if (pthread_cond_timedwait(&c->judged_cv, &c->lock, &deadline) == ETIMEDOUT)
+            break;
+    }
+    judged = c->judged;
+    pthread_mutex_unlock(&c->lock);
+    return judged;
+}
+
+double fg_ms_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+const char *fg_call_tsi(const fg_call *c)
+{
+    return c->t30.tsi_seen ? c->t30.tsi : NULL;
+}
+
+const char *fg_call_caller_id(const fg_call *c)
+{
+    return c->caller_id;
+}
+
+void fg_call_mark_page1(fg_call *c)
+{
+    clock_gettime(CLOCK_MONOTONIC, &c->t_page1);
+}
+
+bool fg_call_wait_until_judged(fg_call *c, int timeout_ms)
+{
+    return fg_call_wait_judged(c, timeout_ms);
+}
+
+void fg_call_override(fg_call *c, fg_verdict v, const char *reason)
+{
+    c->decision.verdict = v;
+    copy_field(c->decision.reason, sizeof c->decision.reason, reason);
+}
+
+void fg_call_set_delivery(fg_call *c, const char *state)
+{
+    copy_field(c->deliver_state, sizeof c->deliver_state, state);
+}
+
+/* Appends to buf at *len, never past cap. */
+static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (*len >= cap)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
+}
+
+void fg_call_summary(const fg_call *c, char *buf, size_t cap)
+{
+    size_t len = 0;
+    int shown = 0;
+
+    buf[0] = '\0';
+    if (!c->judged) {
+        append(buf, cap, &len, "not judged");
+        return;
+    }
+    append(buf, cap, &len, "%s, score %.1f", fg_verdict_name(c->decision.verdict), c->scores.total);
+    /* the strongest rules first: they are what explains the verdict */
+    bool used[FG_SCORES_MAX] = {false};
+    for (int k = 0; k < 4 && k < c->scores.n; k++) {
+        int best = -1;
+
+        for (int i = 0; i < c->scores.n; i++)
+            if (!used[i] && (best < 0 || fabs(c->scores.v[i].weight) > fabs(c->scores.v[best].weight)))
+                best = i;
+        used[best] = true;
+        append(buf, cap, &len, "%s%s %+.1f", shown++ ? ", " : " (", c->scores.v[best].name,
+               c->scores.v[best].weight);
+    }
+    if (shown)
+        append(buf, cap, &len, "%s)", c->scores.n > shown ? ", …" : "");
+    if (c->ident.adv_name)
+        append(buf, cap, &len, "; advertiser %s", c->ident.adv_name);
+    if (c->ident.callback[0])
+        append(buf, cap, &len, " %s", c->ident.callback);
+    if (c->decision.nv)
+        append(buf, cap, &len, "; %d violation%s (%s %s)", c->decision.nv, c->decision.nv > 1 ? "s" : "",
+               c->decision.v[0].profile, c->decision.v[0].rule);
+    if (c->judge_error[0])
+        append(buf, cap, &len, "; %s", c->judge_error);
+}

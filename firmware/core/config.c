@@ -1,0 +1,466 @@
+/* faxgate — configuration: declared keys, embedded defaults, INI files through inih. */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "faxgate/config.h"
+#include "faxgate/policy.h"
+
+extern const char fg_defaults_conf[];   /* generated from boards/<board>/faxgate.conf */
+
+typedef enum { K_STR, K_INT, K_DOUBLE, K_BOOL, K_ENUM, K_LIST, K_URI_LINE, K_URI_PRINTER, K_PATH } kind;
+
+typedef struct key_def {
+    const char *section;
+    const char *key;
+    kind type;
+    double min, max;        /* K_INT, K_DOUBLE */
+    const char *choices;    /* K_ENUM: "a|b|c"; K_LIST: allowed items, NULL = profiles */
+} key_def;
+
+static const key_def keys[] = {
+    {"site", "country", K_STR, 0, 0, NULL},
+    {"site", "line_owner", K_ENUM, 0, 0, "business|person"},
+    {"line", "listen", K_URI_LINE, 0, 0, NULL},
+    {"line", "csi", K_STR, 0, 20, NULL},
+    {"line", "max_calls", K_INT, 1, 1024, NULL},
+    {"line", "max_seconds", K_INT, 0, 86400, NULL},
+    {"line", "ecm", K_BOOL, 0, 0, NULL},
+    {"line", "modems", K_LIST, 0, 0, "v17|v29|v27ter"},
+    {"line", "resolutions", K_LIST, 0, 0, "standard|fine|superfine"},
+    {"screen", "reject_empty_tsi", K_BOOL, 0, 0, NULL},
+    {"store", "db", K_PATH, 0, 0, NULL},
+    {"spool", "dir", K_PATH, 0, 0, NULL},
+    {"spool", "min_free_mb", K_INT, 0, 1 << 20, NULL},
+    {"ocr", "languages", K_STR, 0, 64, NULL},
+    {"ocr", "workers", K_INT, 0, 64, NULL},
+    {"ocr", "datapath", K_STR, 0, 1024, NULL},
+    {"classify", "hold", K_DOUBLE, -1000, 1000, NULL},
+    {"classify", "drop", K_DOUBLE, -1000, 1000, NULL},
+    {"classify", "bayes", K_BOOL, 0, 0, NULL},
+    {"classify", "starter_model", K_BOOL, 0, 0, NULL},
+    {"classify", "campaigns", K_BOOL, 0, 0, NULL},
+    {"policy", "profiles", K_LIST, 0, 0, NULL},
+    {"policy", "on_error", K_ENUM, 0, 0, "deliver|hold"},
+    {"printer", "uri", K_URI_PRINTER, 0, 0, NULL},
+    {"printer", "retry_seconds", K_INT, 1, 86400, NULL},
+    {"log", "level", K_ENUM, 0, 0, "error|warn|info|debug"},
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+struct fg_config {
+    char *val[NKEYS];
+    char *def[NKEYS];
+};
+
+static int find_key(const char *section, const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, key))
+            return (int)i;
+    return -1;
+}
+
+static bool section_known(const char *section)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].section, section))
+            return true;
+    return false;
+}
+
+static bool in_choices(const char *choices, const char *word, size_t len)
+{
+    const char *p = choices;
+
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+
+        if (n == len && !strncasecmp(p, word, len))
+            return true;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return false;
+}
+
+static bool profile_known(const char *word, size_t len)
+{
+    for (const char *const *p = fg_policy_profiles(); *p; p++)
+        if (strlen(*p) == len && !strncasecmp(*p, word, len))
+            return true;
+    return false;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false", "off", "0"};
+
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i])) {
+            *out = true;
+            return true;
+        }
+        if (!strcasecmp(v, no[i])) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "scheme://host:port" with a non-empty host and a port in range. */
+static bool hostport_ok(const char *v, const char *scheme)
+{
+    size_t sl = strlen(scheme);
+    const char *hp, *colon;
+    char *end;
+    long port;
+
+    if (strncmp(v, scheme, sl) || strncmp(v + sl, "://", 3))
+        return false;
+    hp = v + sl + 3;
+    colon = strrchr(hp, ':');
+    if (!colon || colon == hp)
+        return false;
+    errno = 0;
+    port = strtol(colon + 1, &end, 10);
+    return !errno && *end == '\0' && end != colon + 1 && port >= 0 && port <= 65535;
+}
+
+/* Checks one value; writes what is expected into why. */
+static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
+{
+    char *end;
+
+    switch (k->type) {
+    case K_STR:
+        if (k->max > 0 && strlen(v) > (size_t)k->max) {
+            snprintf(why, why_len, "at most %.0f characters", k->max);
+            return false;
+        }
+        if (!strcmp(k->key, "country") &&
+            (strlen(v) != 2 || !isupper((unsigned char)v[0]) || !isupper((unsigned char)v[1]))) {
+            snprintf(why, why_len, "an ISO 3166 country code such as US, FR or DE");
+            return false;
+        }
+        return true;
+    case K_PATH:
+        if (!*v) {
+            snprintf(why, why_len, "a path");
+            return false;
+        }
+        return true;
+    case K_INT: {
+        long n;
+
+        errno = 0;
+        n = strtol(v, &end, 10);
+        if (errno || end == v || *end || n < k->min || n > k->max) {
+            snprintf(why, why_len, "a whole number from %.0f to %.0f", k->min, k->max);
+            return false;
+        }
+        return true;
+    }
+    case K_DOUBLE: {
+        double d;
+
+        errno = 0;
+        d = strtod(v, &end);
+        if (errno || end == v || *end || d < k->min || d > k->max) {
+            snprintf(why, why_len, "a number from %g to %g", k->min, k->max);
+            return false;
+        }
+        return true;
+    }
+    case K_BOOL: {
+        bool b;
+
+        if (!parse_bool(v, &b)) {
+            snprintf(why, why_len, "yes or no");
+            return false;
+        }
+        return true;
+    }
+    case K_ENUM:
+        if (!in_choices(k->choices, v, strlen(v))) {
+            snprintf(why, why_len, "one of %s", k->choices);
+            return false;
+        }
+        return true;
+    case K_LIST: {
+        const char *p = v;
+        int items = 0;
+
+        while (*p) {
+            size_t n;
+
+            while (*p == ',' || isspace((unsigned char)*p))
+                p++;
+            n = strcspn(p, ", \t");
+            if (!n)
+                break;
+            if (k->choices ? !in_choices(k->choices, p, n) : !profile_known(p, n)) {
+                if (k->choices)
+                    snprintf(why, why_len, "a comma-separated list of %s; '%.*s' is unknown", k->choices,
+                             (int)n, p);
+                else
+                    snprintf(why, why_len, "a comma-separated list of profiles; '%.*s' is unknown", (int)n, p);
+                return false;
+            }
+            items++;
+            p += n;
+        }
+        if (!items && k->choices) {
+            snprintf(why, why_len, "at least one of %s", k->choices);
+            return false;
+        }
+        return true;
+    }
+    case K_URI_LINE:
+        if (!hostport_ok(v, "audiosocket")) {
+            snprintf(why, why_len, "audiosocket://HOST:PORT, e.g. audiosocket://127.0.0.1:9092");
+            return false;
+        }
+        return true;
+    case K_URI_PRINTER:
+        if (!strncmp(v, "spool:", 6) && v[6])
+            return true;
+        if ((!strncmp(v, "ipp://", 6) || !strncmp(v, "ipps://", 7)) && strlen(v) > 8)
+            return true;
+        snprintf(why, why_len, "ipp://HOST:PORT/PATH, ipps://HOST:PORT/PATH or spool:DIR");
+        return false;
+    }
+    return false;
+}
+
+fg_err fg_config_new(fg_config **out)
+{
+    fg_config *cfg = calloc(1, sizeof *cfg);
+    fg_err e;
+
+    if (!cfg)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate the configuration");
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (!(cfg->val[i] = strdup(""))) {
+            fg_config_free(cfg);
+            return fg_err_set(FG_ERR_NOMEM, "cannot allocate the configuration");
+        }
+    }
+    if ((e = fg_config_load_string(cfg, fg_defaults_conf, "embedded defaults"))) {
+        fg_config_free(cfg);
+        return e;
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (!(cfg->def[i] = strdup(cfg->val[i]))) {
+            fg_config_free(cfg);
+            return fg_err_set(FG_ERR_NOMEM, "cannot allocate the configuration");
+        }
+    }
+    *out = cfg;
+    return FG_OK;
+}
+
+void fg_config_free(fg_config *cfg)
+{
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < NKEYS; i++) {
+        free(cfg->val[i]);
+        free(cfg->def[i]);
+    }
+    free(cfg);
+}
+
+/* Parsing goes into a staging copy so that a bad file changes nothing. */
+typedef struct parse_ctx {
+    char *val[NKEYS];
+    const char *name;
+    char error[384];
+    int error_line;
+    const char *text;     /* input being read by read_line() */
+    size_t pos;
+    int lineno;           /* lines handed to inih so far: the line its handler is looking at */
+} parse_ctx;
+
+/* fgets() over the text, counting lines (Debian's inih gives handlers no line numbers). */
+static char *read_line(char *str, int num, void *stream)
+{
+    parse_ctx *ctx = stream;
+    int n = 0;
+
+    if (!ctx->text[ctx->pos])
+        return NULL;
+    while (n < num - 1 && ctx->text[ctx->pos]) {
+        char ch = ctx->text[ctx->pos++];
+
+        str[n++] = ch;
+        if (ch == '\n')
+            break;
+    }
+    str[n] = '\0';
+    ctx->lineno++;
+    return str;
+}
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+    parse_ctx *ctx = user;
+    int lineno = ctx->lineno;
+    char why[200];
+    int i;
+
+    if (ctx->error[0])
+        return 1;
+    if (!section_known(section)) {
+        snprintf(ctx->error, sizeof ctx->error, "%s:%d: unknown section [%s]", ctx->name, lineno, section);
+        ctx->error_line = lineno;
+        return 0;
+    }
+    if ((i = find_key(section, name)) < 0) {
+        snprintf(ctx->error, sizeof ctx->error, "%s:%d: unknown key '%s' in [%s]", ctx->name, lineno, name,
+                 section);
+        ctx->error_line = lineno;
+        return 0;
+    }
+    if (!value_ok(&keys[i], value, why, sizeof why)) {
+        snprintf(ctx->error, sizeof ctx->error, "%s:%d: [%s] %s = '%s': expected %s", ctx->name, lineno,
+                 section, name, value, why);
+        ctx->error_line = lineno;
+        return 0;
+    }
+    free(ctx->val[i]);
+    if (!(ctx->val[i] = strdup(value))) {
+        snprintf(ctx->error, sizeof ctx->error, "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+static fg_err commit(fg_config *cfg, parse_ctx *ctx, int rc)
+{
+    fg_err e = FG_OK;
+
+    if (rc != 0 || ctx->error[0]) {
+        if (!ctx->error[0]) {
+            if (rc > 0 && ctx->text)
+                snprintf(ctx->error, sizeof ctx->error,
+                         "%s:%d: not an INI line (expected [section] or key = value)", ctx->name, rc);
+            else
+                snprintf(ctx->error, sizeof ctx->error, "%s: cannot read (%d)", ctx->name, rc);
+        }
+        e = fg_err_set(FG_ERR_CONFIG, "%s", ctx->error);
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (!e && ctx->val[i]) {
+            free(cfg->val[i]);
+            cfg->val[i] = ctx->val[i];
+        } else {
+            free(ctx->val[i]);
+        }
+    }
+    return e;
+}
+
+fg_err fg_config_load_string(fg_config *cfg, const char *text, const char *name)
+{
+    parse_ctx ctx = {.name = name, .text = text};
+
+    return commit(cfg, &ctx, ini_parse_stream(read_line, &ctx, on_entry, &ctx));
+}
+
+#define CONFIG_MAX_BYTES (1 << 20)
+
+fg_err fg_config_load(fg_config *cfg, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text;
+    size_t n;
+    fg_err e;
+
+    if (!f)
+        return fg_err_set(errno == ENOENT || errno == EACCES ? FG_ERR_CONFIG : FG_ERR_IO,
+                          "%s: cannot open configuration: %s", path, strerror(errno));
+    if (!(text = malloc(CONFIG_MAX_BYTES + 1))) {
+        fclose(f);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory to read %s", path);
+    }
+    n = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
+    if (ferror(f) || n > CONFIG_MAX_BYTES) {
+        e = fg_err_set(FG_ERR_CONFIG, "%s: %s", path,
+                       ferror(f) ? "read error" : "larger than 1 MiB: not a configuration file");
+    } else {
+        text[n] = '\0';
+        if (memchr(text, '\0', n))
+            e = fg_err_set(FG_ERR_CONFIG, "%s: contains NUL bytes: not a text configuration file", path);
+        else
+            e = fg_config_load_string(cfg, text, path);
+    }
+    free(text);
+    fclose(f);
+    return e;
+}
+
+fg_err fg_config_set(fg_config *cfg, const char *section, const char *key, const char *value)
+{
+    parse_ctx ctx = {.name = "setting"};
+
+    return commit(cfg, &ctx, on_entry(&ctx, section, key, value) ? 0 : 1);
+}
+
+const char *fg_config_get(const fg_config *cfg, const char *section, const char *key)
+{
+    int i = find_key(section, key);
+
+    return i < 0 ? NULL : cfg->val[i];
+}
+
+long fg_config_int(const fg_config *cfg, const char *section, const char *key)
+{
+    const char *v = fg_config_get(cfg, section, key);
+
+    return v ? strtol(v, NULL, 10) : 0;
+}
+
+double fg_config_double(const fg_config *cfg, const char *section, const char *key)
+{
+    const char *v = fg_config_get(cfg, section, key);
+
+    return v ? strtod(v, NULL) : 0.0;
+}
+
+bool fg_config_bool(const fg_config *cfg, const char *section, const char *key)
+{
+    const char *v = fg_config_get(cfg, section, key);
+    bool b = false;
+
+    return v && parse_bool(v, &b) && b;
+}
+
+void fg_config_print(const fg_config *cfg, FILE *f)
+{
+    const char *section = "";
+
+    fprintf(f, "; effective faxgate configuration (\"; changed\" marks values that differ from the embedded defaults)\n");
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(section, keys[i].section)) {
+            section = keys[i].section;
+            fprintf(f, "\n[%s]\n", section);
+        }
+        fprintf(f, "%s = %s%s\n", keys[i].key, cfg->val[i],
+                cfg->def[i] && strcmp(cfg->val[i], cfg->def[i]) ? "    ; changed" : "");
+    }
+}
+
+const char *fg_config_defaults_text(void)
+{
+    return fg_defaults_conf;
+}

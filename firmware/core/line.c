@@ -1,0 +1,209 @@
+/* faxgate — line drivers: pick one by URI scheme from the board's HAL table, then dispatch;
+   and the address and waiting helpers every network driver needs. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faxgate/hal.h"
+#include "line_impl.h"
+
+/* Splits "scheme://rest" and finds the board's driver for the scheme. */
+static fg_err find_driver(const char *uri, const fg_line_driver **drv, const char **rest)
+{
+    const char *sep;
+    size_t n;
+
+    if (!uri || !(sep = strstr(uri, "://")) || sep == uri)
+        return fg_err_set(FG_ERR_INVAL, "line URI '%s' is not SCHEME://ADDRESS (e.g. audiosocket://127.0.0.1:9092)",
+                          uri ? uri : "(null)");
+    n = (size_t)(sep - uri);
+    for (const fg_line_driver *const *d = fg_board_hal.lines; d && *d; d++) {
+        if (strlen((*d)->scheme) == n && strncmp((*d)->scheme, uri, n) == 0) {
+            *drv = *d;
+            *rest = sep + 3;
+            return FG_OK;
+        }
+    }
+    return fg_err_set(FG_ERR_UNSUPPORTED, "line URI '%s': the board '%s' has no '%.*s' line driver", uri,
+                      fg_board_hal.board, (int)n, uri);
+}
+
+fg_err fg_line_listen(const char *uri, fg_listener **out)
+{
+    const fg_line_driver *drv;
+    const char *rest;
+    fg_err e;
+
+    if ((e = find_driver(uri, &drv, &rest)))
+        return e;
+    if (!drv->listen)
+        return fg_err_set(FG_ERR_UNSUPPORTED, "the %s line driver cannot listen", drv->scheme);
+    return drv->listen(rest, out);
+}
+
+fg_err fg_line_connect(const char *uri, const char *uuid, const char *caller_id, fg_line **out)
+{
+    const fg_line_driver *drv;
+    const char *rest;
+    fg_err e;
+
+    if ((e = find_driver(uri, &drv, &rest)))
+        return e;
+    if (!drv->connect)
+        return fg_err_set(FG_ERR_UNSUPPORTED, "the %s line driver cannot place calls", drv->scheme);
+    if ((e = drv->connect(rest, uuid, caller_id, out)))
+        return e;
+    snprintf((*out)->uri, sizeof (*out)->uri, "%s", uri);
+    return FG_OK;
+}
+
+int fg_listener_fd(const fg_listener *l)
+{
+    return l->ops->fd(l);
+}
+
+const char *fg_listener_uri(const fg_listener *l)
+{
+    return l->uri;
+}
+
+fg_err fg_line_accept(fg_listener *l, fg_line **out)
+{
+    return l->ops->accept(l, out);
+}
+
+void fg_listener_free(fg_listener *l)
+{
+    if (l)
+        l->ops->destroy(l);
+}
+
+fg_err fg_line_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_ms)
+{
+    *n = 0;
+    if (max <= 0)
+        return fg_err_set(FG_ERR_INVAL, "fg_line_recv needs room for at least one sample");
+    return ln->ops->recv(ln, buf, max, n, timeout_ms);
+}
+
+fg_err fg_line_send(fg_line *ln, const int16_t *buf, int n)
+{
+    if (n < 0)
+        return fg_err_set(FG_ERR_INVAL, "fg_line_send: negative sample count %d", n);
+    return n ? ln->ops->send(ln, buf, n) : FG_OK;
+}
+
+void fg_line_hangup(fg_line *ln)
+{
+    if (ln)
+        ln->ops->hangup(ln);
+}
+
+const char *fg_line_uuid(const fg_line *ln)
+{
+    return ln->uuid;
+}
+
+const char *fg_line_caller_id(const fg_line *ln)
+{
+    return ln->caller_id;
+}
+
+const char *fg_line_uri(const fg_line *ln)
+{
+    return ln->uri;
+}
+
+void fg_line_free(fg_line *ln)
+{
+    if (ln)
+        ln->ops->destroy(ln);
+}
+
+/* ---- helpers for network line drivers -------------------------------------------------------- */
+
+fg_err fg_line_split_hostport(const char *hp, char *host, size_t hcap, char *port, size_t pcap)
+{
+    const char *colon, *h = hp;
+    size_t hlen;
+    char *end;
+    long p;
+
+    if (hp[0] == '[') {
+        const char *close = strchr(hp, ']');
+
+        if (!close || close[1] != ':')
+            goto bad;
+        h = hp + 1;
+        hlen = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        if (!(colon = strrchr(hp, ':')) || memchr(hp, ':', (size_t)(colon - hp)))
+            goto bad;   /* a bare IPv6 address needs brackets */
+        hlen = (size_t)(colon - hp);
+    }
+    errno = 0;
+    p = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || errno || p < 0 || p > 65535 || hlen >= hcap || strlen(colon + 1) >= pcap)
+        goto bad;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    if (!strcmp(host, "*"))
+        host[0] = '\0';
+    snprintf(port, pcap, "%ld", p);
+    return FG_OK;
+bad:
+    return fg_err_set(FG_ERR_INVAL, "line address '%s' is not HOST:PORT, [IPV6]:PORT or *:PORT with a port from 0 "
+                      "to 65535", hp);
+}
+
+void fg_line_sockaddr_uri(const char *scheme, const struct sockaddr_storage *ss, char *out, size_t cap)
+{
+    char a[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+        inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof a);
+        port = ntohs(s6->sin6_port);
+        snprintf(out, cap, "%s://[%s]:%u", scheme, a, port);
+        return;
+    }
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+        inet_ntop(AF_INET, &s4->sin_addr, a, sizeof a);
+        port = ntohs(s4->sin_port);
+    }
+    snprintf(out, cap, "%s://%s:%u", scheme, a, port);
+}
+
+long fg_line_ms_since(const struct timespec *t0)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+int fg_line_wait_fd(int fd, short events, int ms)
+{
+    struct timespec t0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = events};
+        long left = ms - fg_line_ms_since(&t0);
+        int r = poll(&p, 1, left > 0 ? (int)left : 0);
+
+        if (r >= 0)
+            return r > 0 ? 1 : 0;
+        if (errno != EINTR)
+            return -1;
+    }
+}

@@ -1,0 +1,57 @@
+/* faxgate — line drivers, private: the common head of every line and listener.
+ *
+ * line.c dispatches the public fg_line_* calls through these method tables so that a
+ * second driver (SIP/RTP) can sit beside AudioSocket without the callers noticing, as
+ * SQLite's sqlite3_io_methods does for files. A driver's own struct starts with the head.
+ */
+#ifndef FAXGATE_LINE_IMPL_H
+#define FAXGATE_LINE_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "faxgate/line.h"
+
+#define FG_LINE_URI_LEN 128
+#define FG_LINE_ID_LEN 40      /* UUID text (36) and caller ID, as fg_call keeps them */
+
+typedef struct fg_line_ops {
+    fg_err (*recv)(fg_line *ln, int16_t *buf, int max, int *n, int timeout_ms);
+    fg_err (*send)(fg_line *ln, const int16_t *buf, int n);
+    void (*hangup)(fg_line *ln);
+    void (*destroy)(fg_line *ln);   /* closes without hanging up politely; frees */
+} fg_line_ops;
+
+struct fg_line {
+    const fg_line_ops *ops;
+    char uri[FG_LINE_URI_LEN];
+    char uuid[FG_LINE_ID_LEN];
+    char caller_id[FG_LINE_ID_LEN];
+};
+
+typedef struct fg_listener_ops {
+    fg_err (*accept)(fg_listener *l, fg_line **out);
+    int (*fd)(const fg_listener *l);
+    void (*destroy)(fg_listener *l);
+} fg_listener_ops;
+
+struct fg_listener {
+    const fg_listener_ops *ops;
+    char uri[FG_LINE_URI_LEN];
+};
+
+/** Splits "HOST:PORT", "[V6]:PORT" or "*:PORT" into host ("" = any address) and port text. */
+fg_err fg_line_split_hostport(const char *hp, char *host, size_t hcap, char *port, size_t pcap);
+
+/** A socket address as "SCHEME://A:P" (brackets for IPv6). */
+void fg_line_sockaddr_uri(const char *scheme, const struct sockaddr_storage *ss, char *out, size_t cap);
+
+/** Milliseconds on the monotonic clock since t0. */
+long fg_line_ms_since(const struct timespec *t0);
+
+/** Waits up to ms for events on fd, retrying after signals: 1 ready, 0 timed out, -1 error. */
+int fg_line_wait_fd(int fd, short events, int ms);
+
+#endif

@@ -1,0 +1,15 @@
+/* faxgate — body of fg_printer, private to the printer drivers in firmware/core. */
+#ifndef FAXGATE_PRINTER_IMPL_H
+#define FAXGATE_PRINTER_IMPL_H
+
+#include "faxgate/deliver.h"
+
+/* Each sink allocates a larger struct that starts with this header. */
+struct fg_printer {
+    const fg_printer_driver *driver;
+    char *uri;
+    fg_err (*print)(fg_printer *p, const char *tiff_path, const char *job_name, int *job_id);
+    void (*close)(fg_printer *p);   /* frees the sink's own part, not uri or the struct */
+};
+
+#endif

@@ -1,0 +1,417 @@
+/* faxgate — "ipp://" and "ipps://" printers: IPP Everywhere through libcups.
+ *
+ * Each job opens its own connection (a printer that was off an hour ago is simply tried
+ * again), asks Get-Printer-Attributes whether the printer is up and what it accepts, and
+ * sends one Print-Job: PDF when the printer lists application/pdf, else PWG raster, which
+ * every IPP Everywhere printer must take, at a resolution and colour type the printer lists.
+ *
+ * Errors are split the way the print queue needs them: anything that may pass by itself
+ * (refused or timed-out connection, server-error-busy / -service-unavailable / -temporary,
+ * a stopped printer or one not accepting jobs) is FG_ERR_PRINTER_DOWN and the job is retried;
+ * a client error such as document-format-not-supported is FG_ERR_PRINTER.
+ */
+#include <cups/cups.h>
+#include <cups/raster.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deliver_impl.h"
+#include "faxgate/page.h"
+#include "printer_impl.h"
+
+#define CONNECT_MS 5000     /* a printer that does not answer a TCP connect in 5 s is down */
+#define IO_TIMEOUT_S 60.0   /* silence in the middle of a request */
+
+typedef struct ipp_printer {
+    struct fg_printer base;
+    char host[256];
+    char resource[1024];
+    int port;
+    http_encryption_t enc;
+} ipp_printer;
+
+/* What Get-Printer-Attributes told us. */
+typedef struct ipp_caps {
+    bool pdf, pwg;
+    char type[16];     /* PWG raster type: black_1, sgray_8 or srgb_8 */
+    int xdpi, ydpi;    /* PWG raster resolution */
+    char formats[256]; /* document-format-supported, for messages */
+} ipp_caps;
+
+static bool transient(ipp_status_t s)
+{
+    switch (s) {
+    case IPP_STATUS_ERROR_TIMEOUT:
+    case IPP_STATUS_ERROR_INTERNAL:
+    case IPP_STATUS_ERROR_SERVICE_UNAVAILABLE:
+    case IPP_STATUS_ERROR_DEVICE:
+    case IPP_STATUS_ERROR_TEMPORARY:
+    case IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS:
+    case IPP_STATUS_ERROR_BUSY:
+    case IPP_STATUS_ERROR_PRINTER_IS_DEACTIVATED:
+    case IPP_STATUS_ERROR_TOO_MANY_JOBS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* An error from libcups' last request, classified. */
+static fg_err request_err(const ipp_printer *ip, const char *what)
+{
+    ipp_status_t s = cupsLastError();
+    const char *msg = cupsLastErrorString();
+
+    if (transient(s) || s < IPP_STATUS_ERROR_BAD_REQUEST)
+        return fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s: %s failed (%s: %s); the job stays queued and is retried",
+                          ip->base.uri, what, ippErrorString(s), msg ? msg : "no answer");
+    return fg_err_set(FG_ERR_PRINTER, "printer %s refused %s (%s: %s)", ip->base.uri, what, ippErrorString(s),
+                      msg ? msg : "");
+}
+
+static int give_up(http_t *http, void *user_data)
+{
+    (void)http;
+    (void)user_data;
+    return 0;   /* a timeout ends the request; the queue retries later */
+}
+
+static const char *no_password(const char *prompt, http_t *http, const char *method, const char *resource,
+                               void *user_data)
+{
+    (void)prompt, (void)http, (void)method, (void)resource, (void)user_data;
+    return NULL;   /* a daemon never prompts on a terminal */
+}
+
+static ipp_t *new_request(const ipp_printer *ip, ipp_op_t op)
+{
+    ipp_t *req = ippNewRequest(op);
+
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, ip->base.uri);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL, "faxgate");
+    return req;
+}
+
+/* The lowest listed resolution of at least 200 dpi each way (fax is 204 x 98..391), else the
+   highest; 300 dpi if the printer lists none. */
+static void pick_resolution(ipp_attribute_t *a, ipp_caps *c)
+{
+    int lo_x = 0, lo_y = 0, hi_x = 0, hi_y = 0;
+
+    for (int i = 0; a && i < ippGetCount(a); i++) {
+        ipp_res_t units;
+        int y, x = ippGetResolution(a, i, &y, &units);
+
+        if (units == IPP_RES_PER_CM)
+            x = (int)(x * 2.54 + 0.5), y = (int)(y * 2.54 + 0.5);
+        if (x <= 0 || y <= 0 || x > 2400 || y > 2400)
+            continue;
+        if (x >= 200 && y >= 200 && (!lo_x || x * y < lo_x * lo_y))
+            lo_x = x, lo_y = y;
+        if (x * y > hi_x * hi_y)
+            hi_x = x, hi_y = y;
+    }
+    c->xdpi = lo_x ? lo_x : hi_x ? hi_x : 300;
+    c->ydpi = lo_x ? lo_y : hi_x ? hi_y : 300;
+}
+
+/* black_1 is smallest for a bilevel fax; sgray_8 is mandatory for IPP Everywhere. */
+static const char *pick_type(ipp_attribute_t *a)
+{
+    static const char *const pref[] = {"black_1", "sgray_8", "srgb_8"};
+
+    if (!a)
+        return "sgray_8";
+    for (size_t i = 0; i < sizeof pref / sizeof pref[0]; i++)
+        if (ippContainsString(a, pref[i]))
+            return pref[i];
+    return "";
+}
+
+static fg_err get_caps(http_t *http, const ipp_printer *ip, ipp_caps *c)
+{
+    static const char *const want[] = {"document-format-supported", "printer-state", "printer-state-reasons",
+                                       "printer-is-accepting-jobs", "pwg-raster-document-type-supported",
+                                       "pwg-raster-document-resolution-supported"};
+    ipp_t *req = new_request(ip, IPP_OP_GET_PRINTER_ATTRIBUTES), *resp;
+    ipp_attribute_t *a;
+    char reasons[256] = "";
+    fg_err e = FG_OK;
+
+    memset(c, 0, sizeof *c);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                  (int)(sizeof want / sizeof want[0]), NULL, want);
+    resp = cupsDoRequest(http, req, ip->resource);
+    if (!resp || cupsLastError() >= IPP_STATUS_ERROR_BAD_REQUEST) {
+        ippDelete(resp);
+        return request_err(ip, "Get-Printer-Attributes");
+    }
+    if ((a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD)))
+        ippAttributeString(a, reasons, sizeof reasons);
+    if ((a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM)) && ippGetInteger(a, 0) == IPP_PSTATE_STOPPED)
+        e = fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s is stopped (%s); the job stays queued and is retried",
+                       ip->base.uri, reasons[0] ? reasons : "no reason given");
+    else if ((a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN)) && !ippGetBoolean(a, 0))
+        e = fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s is not accepting jobs (%s); the job stays queued and is retried",
+                       ip->base.uri, reasons[0] ? reasons : "no reason given");
+    if (!e && (a = ippFindAttribute(resp, "document-format-supported", IPP_TAG_MIMETYPE))) {
+        ippAttributeString(a, c->formats, sizeof c->formats);
+        c->pdf = ippContainsString(a, "application/pdf");
+        c->pwg = ippContainsString(a, "image/pwg-raster");
+    }
+    if (!e && !c->pdf && !c->pwg)
+        e = fg_err_set(FG_ERR_PRINTER, "printer %s takes neither PDF nor PWG raster (it lists: %s); it is not an IPP "
+                       "Everywhere printer: use another printer or a spool: folder", ip->base.uri,
+                       c->formats[0] ? c->formats : "nothing");
+    if (!e && c->pwg) {
+        snprintf(c->type, sizeof c->type, "%s",
+                 pick_type(ippFindAttribute(resp, "pwg-raster-document-type-supported", IPP_TAG_KEYWORD)));
+        if (!c->type[0] && !c->pdf)
+            e = fg_err_set(FG_ERR_PRINTER, "printer %s lists no PWG raster type faxgate can send (black_1, sgray_8, "
+                           "srgb_8)", ip->base.uri);
+        pick_resolution(ippFindAttribute(resp, "pwg-raster-document-resolution-supported", IPP_TAG_RESOLUTION), c);
+    }
+    ippDelete(resp);
+    return e;
+}
+
+/* ---- PWG raster ---- */
+
+static ssize_t raster_write(void *ctx, unsigned char *buf, size_t len)
+{
+    return fwrite(buf, 1, len, (FILE *)ctx) == len ? (ssize_t)len : -1;
+}
+
+/* One output row from source row sy, sampled through xmap (nearest neighbour). */
+static void raster_row(const fg_page *p, int sy, const int *xmap, const cups_page_header2_t *h, unsigned char *line)
+{
+    const uint8_t *src = p->bits + (size_t)sy * (size_t)p->stride;
+    unsigned bpp = h->cupsBitsPerPixel;
+
+    memset(line, bpp == 1 ? 0x00 : 0xff, h->cupsBytesPerLine);
+    for (unsigned ox = 0; ox < h->cupsWidth; ox++) {
+        int sx = xmap[ox];
+
+        if (!(src[sx >> 3] & (0x80 >> (sx & 7))))
+            continue;
+        if (bpp == 1)
+            line[ox >> 3] |= (unsigned char)(0x80 >> (ox & 7));   /* black_1: 1 = black */
+        else
+            memset(line + (size_t)ox * (bpp / 8), 0x00, bpp / 8);   /* sgray/srgb: 0 = black */
+    }
+}
+
+static fg_err raster_page(cups_raster_t *ras, const fg_page *p, const ipp_caps *c, int pages)
+{
+    int64_t ow = (int64_t)p->width * c->xdpi / p->xres, oh = (int64_t)p->height * c->ydpi / p->yres;
+    cups_page_header2_t h;
+    unsigned char *line = NULL;
+    int *xmap = NULL, last = -1;
+    pwg_media_t *media;
+    fg_err e = FG_OK;
+
+    if (ow <= 0 || oh <= 0 || ow > 65535 || oh > 400000)
+        return fg_err_set(FG_ERR_TOOBIG, "a %dx%d page at %dx%d dpi does not fit a raster", p->width, p->height,
+                          c->xdpi, c->ydpi);
+    media = pwgMediaForSize((int)(2540LL * p->width / p->xres), (int)(2540LL * p->height / p->yres));
+    if (!media || !cupsRasterInitPWGHeader(&h, media, c->type, c->xdpi, c->ydpi, "one-sided", NULL))
+        return fg_err_set(FG_ERR_PRINTER, "cannot describe a %s raster page: %s", c->type, cupsRasterErrorString());
+    /* the sheet is the page as received, not the nearest standard size */
+    h.cupsWidth = (unsigned)ow;
+    h.cupsHeight = (unsigned)oh;
+    h.cupsBytesPerLine = (h.cupsWidth * h.cupsBitsPerPixel + 7) / 8;
+    h.PageSize[0] = (unsigned)(72.0 * (double)ow / c->xdpi + 0.5);
+    h.PageSize[1] = (unsigned)(72.0 * (double)oh / c->ydpi + 0.5);
+    h.cupsPageSize[0] = (float)(72.0 * (double)ow / c->xdpi);
+    h.cupsPageSize[1] = (float)(72.0 * (double)oh / c->ydpi);
+    h.cupsInteger[0] = (unsigned)pages;   /* PWG TotalPageCount */
+    if (!(line = malloc(h.cupsBytesPerLine)) || !(xmap = malloc((size_t)ow * sizeof *xmap))) {
+        e = fg_err_set(FG_ERR_NOMEM, "cannot allocate a raster line");
+        goto out;
+    }
+    for (int64_t ox = 0; ox < ow; ox++) {
+        int64_t sx = ox * p->xres / c->xdpi;
+
+        xmap[ox] = (int)(sx < p->width ? sx : p->width - 1);
+    }
+    if (!cupsRasterWriteHeader2(ras, &h)) {
+        e = fg_err_set(FG_ERR_NOMEM, "cannot write a raster page header: %s", cupsRasterErrorString());
+        goto out;
+    }
+    for (int64_t oy = 0; oy < oh; oy++) {
+        int sy = (int)(oy * p->yres / c->ydpi);
+
+        if (sy >= p->height)
+            sy = p->height - 1;
+        if (sy != last)
+            raster_row(p, sy, xmap, &h, line);
+        last = sy;
+        if (cupsRasterWritePixels(ras, line, h.cupsBytesPerLine) != h.cupsBytesPerLine) {
+            e = fg_err_set(FG_ERR_NOMEM, "cannot write raster data: %s", cupsRasterErrorString());
+            break;
+        }
+    }
+out:
+    free(line);
+    free(xmap);
+    return e;
+}
+
+static fg_err render_pwg(const char *tiff, const ipp_caps *c, FILE *out)
+{
+    cups_raster_t *ras;
+    fg_page *p = NULL;
+    fg_err e;
+    int n;
+
+    if ((e = fg_page_tiff_count(tiff, &n)))
+        return e;
+    if (!(ras = cupsRasterOpenIO(raster_write, out, CUPS_RASTER_WRITE_PWG)))
+        return fg_err_set(FG_ERR_NOMEM, "cannot start a PWG raster stream: %s", cupsRasterErrorString());
+    for (int i = 0; i < n && !e; i++) {
+        if (!(e = fg_page_read_tiff(tiff, i, &p)))
+            e = raster_page(ras, p, c, n);
+        fg_page_free(p);
+        p = NULL;
+    }
+    cupsRasterClose(ras);
+    return e;
+}
+
+/* ---- the job ---- */
+
+static fg_err send_job(http_t *http, const ipp_printer *ip, const char *job_name, const char *format, const char *doc,
+                       size_t len, int *job_id)
+{
+    ipp_t *req = new_request(ip, IPP_OP_PRINT_JOB), *resp;
+    ipp_attribute_t *a;
+    http_status_t hs;
+    char name[256];
+    fg_err e = FG_OK;
+
+    snprintf(name, sizeof name, "%s", job_name);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, name);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL, format);
+    /* the HTTP body is the IPP request followed by the document */
+    hs = cupsSendRequest(http, req, ip->resource, ippLength(req) + len);
+    for (size_t off = 0; hs == HTTP_STATUS_CONTINUE && off < len; off += 65536)
+        hs = cupsWriteRequestData(http, doc + off, len - off < 65536 ? len - off : 65536);
+    resp = cupsGetResponse(http, ip->resource);
+    ippDelete(req);
+    if (!resp || cupsLastError() >= IPP_STATUS_ERROR_BAD_REQUEST)
+        e = request_err(ip, "the print job");
+    else if ((a = ippFindAttribute(resp, "job-id", IPP_TAG_INTEGER)))
+        *job_id = ippGetInteger(a, 0);
+    ippDelete(resp);
+    return e;
+}
+
+static fg_err ipp_job(ipp_printer *ip, const char *tiff_path, const char *job_name, int *job_id)
+{
+    char *doc = NULL;
+    size_t len = 0;
+    ipp_caps caps;
+    http_t *http;
+    FILE *mem;
+    fg_err e;
+
+    cupsSetPasswordCB2(no_password, NULL);
+    /* msec 0: create without connecting, so that the connect error is still there to report */
+    if (!(http = httpConnect2(ip->host, ip->port, NULL, AF_UNSPEC, ip->enc, 1, 0, NULL)))
+        return fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s: cannot find host %s; the job stays queued and is retried",
+                          ip->base.uri, ip->host);
+    if (httpReconnect2(http, CONNECT_MS, NULL) != 0) {
+        int err = httpError(http);
+
+        /* libcups reports EHOSTDOWN when every address refused at once */
+        e = fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s: cannot connect to %s port %d (%s); the job stays queued "
+                       "and is retried", ip->base.uri, ip->host, ip->port,
+                       err == EHOSTDOWN ? "connection refused or host down" : err ? strerror(err) : "no answer");
+        httpClose(http);
+        return e;
+    }
+    httpSetTimeout(http, IO_TIMEOUT_S, give_up, NULL);
+    if ((e = get_caps(http, ip, &caps)))
+        goto out;
+    if (!(mem = open_memstream(&doc, &len))) {
+        e = fg_err_set(FG_ERR_NOMEM, "cannot allocate the print document");
+        goto out;
+    }
+    e = caps.pdf ? fg_pdf_write(tiff_path, mem) : render_pwg(tiff_path, &caps, mem);
+    if (fclose(mem) != 0 && !e)
+        e = fg_err_set(FG_ERR_NOMEM, "cannot finish the print document");
+    if (!e)
+        e = send_job(http, ip, job_name, caps.pdf ? "application/pdf" : "image/pwg-raster", doc, len, job_id);
+out:
+    free(doc);
+    httpClose(http);
+    return e;
+}
+
+static fg_err ipp_print(fg_printer *p, const char *tiff_path, const char *job_name, int *job_id)
+{
+    struct timespec zero = {0, 0};
+    sigset_t pipe_set, old;
+    fg_err e;
+    int n;
+
+    *job_id = 0;
+    /* a fax that cannot be read fails for good before the printer is disturbed */
+    if ((e = fg_page_tiff_count(tiff_path, &n)))
+        return e;
+    /* A printer that closes the connection while we send would raise SIGPIPE (Linux has no
+       SO_NOSIGPIPE) and kill the daemon: block it on this thread and discard what we caused. */
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    e = ipp_job((ipp_printer *)p, tiff_path, job_name, job_id);
+    if (!sigismember(&old, SIGPIPE))
+        while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+            ;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return e;
+}
+
+static fg_err ipp_open_any(const char *uri, fg_printer **out, const char *want, http_encryption_t enc)
+{
+    char scheme[16], user[64], host[256], resource[1024];
+    http_uri_status_t us;
+    ipp_printer *ip;
+    int port = 0;
+
+    us = httpSeparateURI(HTTP_URI_CODING_ALL, uri, scheme, sizeof scheme, user, sizeof user, host, sizeof host, &port,
+                         resource, sizeof resource);
+    if (us < HTTP_URI_STATUS_OK || strcmp(scheme, want) != 0 || !host[0])
+        return fg_err_set(FG_ERR_CONFIG, "printer URI '%s' is not valid (%s): write it like %s://HOST:631/ipp/print",
+                          uri, us < HTTP_URI_STATUS_OK ? httpURIStatusString(us) : "no host", want);
+    if (!(ip = calloc(1, sizeof *ip)) || !(ip->base.uri = strdup(uri))) {
+        free(ip);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate a printer");
+    }
+    snprintf(ip->host, sizeof ip->host, "%s", host);
+    snprintf(ip->resource, sizeof ip->resource, "%s", resource[0] ? resource : "/ipp/print");
+    ip->port = port > 0 ? port : 631;
+    ip->enc = enc;
+    ip->base.driver = enc == HTTP_ENCRYPTION_ALWAYS ? &fg_printer_ipps : &fg_printer_ipp;
+    ip->base.print = ipp_print;
+    ip->base.close = NULL;
+    *out = &ip->base;
+    return FG_OK;
+}
+
+static fg_err ipp_open(const char *uri, fg_printer **out)
+{
+    return ipp_open_any(uri, out, "ipp", HTTP_ENCRYPTION_IF_REQUESTED);
+}
+
+static fg_err ipps_open(const char *uri, fg_printer **out)
+{
+    return ipp_open_any(uri, out, "ipps", HTTP_ENCRYPTION_ALWAYS);
+}
+
+const fg_printer_driver fg_printer_ipp = {"ipp", ipp_open};
+const fg_printer_driver fg_printer_ipps = {"ipps", ipps_open};

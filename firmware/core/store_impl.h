@@ -1,0 +1,110 @@
+/* faxgate — body of fg_store and helpers shared by the store_*.c files, private to firmware/core.
+ *
+ * Locking: one SQLite connection may be shared by threads (SQLITE_OPEN_FULLMUTEX), but a
+ * transaction belongs to the connection, not to a thread: without our own mutex, thread B's
+ * statements would run inside thread A's BEGIN. Every public fg_store_* function therefore
+ * holds st->mu for its whole duration; the helpers below expect it held.
+ */
+#ifndef FAXGATE_STORE_IMPL_H
+#define FAXGATE_STORE_IMPL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "faxgate/store.h"
+
+/* 'FXGT': marks the file as a faxgate store for `file` and for our own open check. */
+#define FG_STORE_APP_ID 0x46584754
+
+/* SQL expression for the current time as ISO-8601 UTC with seconds. */
+#define FG_SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+struct fg_store {
+    sqlite3 *db;
+    char *path;
+    int version;
+    pthread_mutex_t mu;
+};
+
+/* A growable string for JSON assembly. */
+typedef struct fg_strbuf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} fg_strbuf;
+
+/** Appends n bytes to b; on allocation failure marks b failed. */
+void fg_sb_add(fg_strbuf *b, const char *s, size_t n);
+
+/** Appends a NUL-terminated string. */
+void fg_sb_puts(fg_strbuf *b, const char *s);
+
+/** Appends s as a JSON string literal, or null if s is NULL. */
+void fg_sb_json_str(fg_strbuf *b, const char *s);
+
+/** Maps an SQLite result to FG_ERR_NOSPACE or FG_ERR_DB with the file, purpose and SQLite's message. */
+fg_err fg_st_err(fg_store *st, int rc, const char *what);
+
+/** Prepares a statement; the error says what it was for. */
+fg_err fg_st_prep(fg_store *st, const char *sql, sqlite3_stmt **s, const char *what);
+
+/** Steps a statement that returns no rows (or whose rows are ignored) to completion. */
+fg_err fg_st_run(fg_store *st, sqlite3_stmt *s, const char *what);
+
+/** Runs a constant SQL text (no parameters). */
+fg_err fg_st_exec(fg_store *st, const char *sql, const char *what);
+
+/** BEGIN IMMEDIATE: takes the write lock now, so a transaction never fails half-way on upgrade. */
+fg_err fg_st_begin(fg_store *st, const char *what);
+
+/** COMMIT; rolls back if the commit fails. */
+fg_err fg_st_commit(fg_store *st, const char *what);
+
+/** Rolls back an open transaction, if any; keeps the thread's error message. */
+void fg_st_rollback(fg_store *st);
+
+/** Binds text (NULL or, when empty_null, "" binds SQL NULL); invalid UTF-8 is repaired first. */
+int fg_st_bind_text(sqlite3_stmt *s, int idx, const char *v, bool empty_null);
+
+/** Binds by parameter name (":name"); unknown names are a programming error, ignored. */
+int fg_st_bind_named(sqlite3_stmt *s, const char *name, const char *v, bool empty_null);
+
+/** Binds an integer by parameter name. */
+void fg_st_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v);
+
+/** Binds a double by parameter name. */
+void fg_st_bind_named_double(sqlite3_stmt *s, const char *name, double v);
+
+/** Appends an event row (who did what to which call; call_id 0 = none). */
+fg_err fg_st_event(fg_store *st, int64_t call_id, const char *who, const char *what);
+
+/** Runs a statement whose column 0 is a JSON value per row and joins the rows into an array. */
+fg_err fg_st_json_rows(fg_store *st, sqlite3_stmt *s, char **json, const char *what);
+
+/** Creates or migrates the schema; refuses foreign or newer files. Called by fg_store_open. */
+fg_err fg_st_schema_open(fg_store *st);
+
+/** Recomputes the chain links of call from_id and every later call (inside a transaction). */
+fg_err fg_st_chain_from(fg_store *st, int64_t from_id);
+
+/** Writes the call's rows (the call must have an id); inside a transaction. */
+fg_err fg_st_write_call(fg_store *st, fg_call *c);
+
+/** Files a judged call in its campaign, or starts one for an advertisement; once per call; inside
+    a transaction (store_campaign.c). A failure is logged as an event, the call is still saved. */
+fg_err fg_st_campaign_record(fg_store *st, fg_call *c);
+
+/* Verdict names as stored; local so that the store does not depend on the policy module. */
+static inline const char *fg_st_verdict_name(fg_verdict v)
+{
+    return v == FG_VERDICT_HOLD ? "hold" : v == FG_VERDICT_DROP ? "drop" : "deliver";
+}
+
+/** Formats t as ISO-8601 UTC ("2024-05-01T10:00:00Z"); "" for 0. */
+void fg_st_iso(time_t t, char out[32]);
+
+#endif

@@ -1,0 +1,543 @@
+/* faxgate — store: the site's registries (consent/EBR and blocks), screening and lookups.
+ *
+ * Matching rules, the same for adding, removing and looking up:
+ * - number: entered in E.164 ("+1 800 555-0100" is accepted and stored as +18005550100);
+ *   numbers match by their digits with leading zeros dropped, either equal or one ending with
+ *   the other when the shorter has at least MATCH_SUFFIX digits, so a TSI "800 555 0100",
+ *   a French "01 23 45 67 89" or a caller ID without the country code still match;
+ * - domain: lower-case host; it matches itself and every subdomain (example.com matches
+ *   shop.example.com), taken from the URLs and e-mail addresses on the page;
+ * - name and tsi: compared after trimming, collapsing white space and folding ASCII case; a
+ *   TSI with at least MIN_DIGITS digits also matches number and tsi entries by its digits.
+ *   An empty tsi entry blocks calls whose TSI is empty or missing.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "call_impl.h"
+#include "store_impl.h"
+
+#define MIN_DIGITS 6       /* fewer digits are not a number worth matching */
+#define MATCH_SUFFIX "9"   /* shortest national significant number matched as a suffix */
+#define KEY_LEN 256
+
+/* ---- normalisation ---- */
+
+/* Trim, collapse white space, fold ASCII case; bytes of other scripts are kept as they are. */
+static void fold(const char *in, char out[KEY_LEN])
+{
+    size_t o = 0;
+    bool space = false;
+
+    for (; in && *in && o + 2 < KEY_LEN; in++) {
+        unsigned char ch = (unsigned char)*in;
+
+        if (isspace(ch)) {
+            space = o > 0;
+            continue;
+        }
+        if (space)
+            out[o++] = ' ';
+        space = false;
+        out[o++] = (char)tolower(ch);
+    }
+    out[o] = '\0';
+}
+
+/* Digits with leading zeros (trunk or international prefix) dropped; "" if too few. */
+static void digits_of(const char *in, char out[KEY_LEN])
+{
+    size_t o = 0;
+
+    for (; in && *in && o + 1 < KEY_LEN; in++)
+        if (isdigit((unsigned char)*in) && (o > 0 || *in != '0'))
+            out[o++] = *in;
+    out[o] = '\0';
+    if (o < MIN_DIGITS)
+        out[0] = '\0';
+}
+
+/* E.164 from what an administrator typed; FG_ERR_INVAL with an example otherwise. */
+static fg_err e164_of(const char *in, char out[KEY_LEN])
+{
+    size_t o = 0;
+    const char *p = in;
+
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p != '+')
+        return fg_err_set(FG_ERR_INVAL, "'%s' is not in international form: write it like +18005550100", in);
+    out[o++] = '+';
+    for (p++; *p; p++) {
+        if (isdigit((unsigned char)*p) && o < 16)
+            out[o++] = *p;
+        else if (isdigit((unsigned char)*p) || !strchr(" -.()/\t", *p))
+            return fg_err_set(FG_ERR_INVAL, "'%s' is not a phone number: write it like +18005550100", in);
+    }
+    out[o] = '\0';
+    if (o < 8 || out[1] == '0')
+        return fg_err_set(FG_ERR_INVAL, "'%s' is too short for an international number (like +18005550100)", in);
+    return FG_OK;
+}
+
+/* Host of a URL or domain of an e-mail address, lower case: "HTTPS://Shop.Example.com/x" →
+   "shop.example.com". "" if nothing host-like is left. */
+static void host_of(const char *in, char out[KEY_LEN])
+{
+    const char *p = in ? in : "", *at, *scheme = strstr(p, "://");
+    size_t o = 0;
+
+    if (scheme)
+        p = scheme + 3;
+    if ((at = strrchr(p, '@')) && (!strpbrk(p, "/?#") || at < strpbrk(p, "/?#")))
+        p = at + 1;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (p[0] == '*' && p[1] == '.')
+        p += 2;
+    for (; *p && !strchr("/:?#", *p) && !isspace((unsigned char)*p) && o + 1 < KEY_LEN; p++)
+        out[o++] = (char)tolower((unsigned char)*p);
+    while (o > 0 && out[o - 1] == '.')
+        o--;
+    out[o] = '\0';
+}
+
+static bool valid_host(const char *h)
+{
+    if (!*h || *h == '.' || !strchr(h, '.'))
+        return false;
+    for (; *h; h++)
+        if (!(isalnum((unsigned char)*h) || *h == '.' || *h == '-' || *h == '_' || (unsigned char)*h >= 0x80))
+            return false;
+    return true;
+}
+
+/* The stored value, match key and digits of an entry. */
+typedef struct entry_key {
+    char value[KEY_LEN], key[KEY_LEN], digits[KEY_LEN];
+} entry_key;
+
+static fg_err normalise(const char *kind, const char *value, bool empty_ok, entry_key *k)
+{
+    fg_err e;
+
+    memset(k, 0, sizeof *k);
+    if (!value)
+        value = "";
+    if (strlen(value) >= KEY_LEN - 1)
+        return fg_err_set(FG_ERR_TOOBIG, "%s '%.40s…' is longer than %d bytes", kind, value, KEY_LEN - 2);
+    if (strcmp(kind, "number") == 0) {
+        if ((e = e164_of(value, k->value)))
+            return e;
+        digits_of(k->value, k->key);
+        memcpy(k->digits, k->key, sizeof k->digits);
+    } else if (strcmp(kind, "domain") == 0) {
+        host_of(value, k->key);
+        if (!valid_host(k->key))
+            return fg_err_set(FG_ERR_INVAL, "'%s' is not a domain name: write it like example.com", value);
+        memcpy(k->value, k->key, sizeof k->value);
+    } else {
+        fold(value, k->key);
+        /* keep the case as entered for display, white space tidied */
+        for (size_t i = 0, o = 0, sp = 0; value[i] && o + 2 < KEY_LEN; i++) {
+            if (isspace((unsigned char)value[i])) {
+                sp = o > 0;
+                continue;
+            }
+            if (sp)
+                k->value[o++] = ' ';
+            sp = 0;
+            k->value[o++] = value[i];
+        }
+        if (strcmp(kind, "tsi") == 0)
+            digits_of(k->key, k->digits);
+        if (!k->key[0] && !empty_ok)
+            return fg_err_set(FG_ERR_INVAL, "an empty %s cannot be recorded", kind);
+    }
+    return FG_OK;
+}
+
+static bool one_of(const char *v, const char *const *set)
+{
+    for (; v && *set; set++)
+        if (strcmp(v, *set) == 0)
+            return true;
+    return false;
+}
+
+/* ---- adding and removing ---- */
+
+/* "consent for number +18005550100" or "block on broadcaster tsi JUNK FAX", for messages. */
+static void label(char *out, size_t cap, const char *role, const char *kind, const entry_key *k)
+{
+    const char *v = k->value[0] ? k->value : "(empty)";
+
+    if (role)
+        snprintf(out, cap, "block on %s %s %s", role, kind, v);
+    else
+        snprintf(out, cap, "consent for %s %s", kind, v);
+}
+
+static fg_err add_entry(fg_store *st, const char *sql, const char *role, const char *kind, const entry_key *k,
+                        const char *extra, const char *note, const char *what)
+{
+    char msg[KEY_LEN + 96], lab[KEY_LEN + 64];
+    sqlite3_stmt *s = NULL;
+    fg_err e;
+    int rc;
+
+    pthread_mutex_lock(&st->mu);
+    if ((e = fg_st_begin(st, what)))
+        goto out;
+    if ((e = fg_st_prep(st, sql, &s, what)))
+        goto fail;
+    fg_st_bind_named(s, ":role", role, false);
+    fg_st_bind_named(s, ":kind", kind, false);
+    fg_st_bind_named(s, ":value", k->value, false);
+    fg_st_bind_named(s, ":key", k->key, false);
+    fg_st_bind_named(s, ":digits", k->digits, true);
+    fg_st_bind_named(s, ":basis", extra, false);
+    fg_st_bind_named(s, ":note", note, true);
+    if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
+        label(lab, sizeof lab, role, kind, k);
+        if (rc == SQLITE_CONSTRAINT_UNIQUE)
+            e = fg_err_set(FG_ERR_EXISTS, "%s is already recorded; remove it first to change it", lab);
+        else
+            e = fg_st_err(st, rc, what);
+        goto fail;
+    }
+    label(lab, sizeof lab, role, kind, k);
+    snprintf(msg, sizeof msg, "%s: %s%s%s%s", what, lab, extra ? " (" : "", extra ? extra : "", extra ? ")" : "");
+    if ((e = fg_st_event(st, 0, "admin", msg)))
+        goto fail;
+    e = fg_st_commit(st, what);
+    goto out;
+fail:
+    fg_st_rollback(st);
+out:
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->mu);
+    return e;
+}
+
+static fg_err remove_entry(fg_store *st, const char *sql, const char *role, const char *kind, const entry_key *k,
+                           const char *what)
+{
+    char msg[KEY_LEN + 96], lab[KEY_LEN + 64];
+    sqlite3_stmt *s = NULL;
+    fg_err e;
+
+    pthread_mutex_lock(&st->mu);
+    if ((e = fg_st_begin(st, what)))
+        goto out;
+    if ((e = fg_st_prep(st, sql, &s, what)))
+        goto fail;
+    fg_st_bind_named(s, ":role", role, false);
+    fg_st_bind_named(s, ":kind", kind, false);
+    fg_st_bind_named(s, ":value", k->value, false);
+    if ((e = fg_st_run(st, s, what)))
+        goto fail;
+    label(lab, sizeof lab, role, kind, k);
+    if (sqlite3_changes(st->db) == 0) {
+        e = fg_err_set(FG_ERR_NOTFOUND, "there is no %s to remove", lab);
+        goto fail;
+    }
+    snprintf(msg, sizeof msg, "%s: %s", what, lab);
+    if ((e = fg_st_event(st, 0, "admin", msg)))
+        goto fail;
+    e = fg_st_commit(st, what);
+    goto out;
+fail:
+    fg_st_rollback(st);
+out:
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->mu);
+    return e;
+}
+
+static const char *const consent_kinds[] = {"number", "domain", "name", NULL};
+static const char *const bases[] = {"consent", "ebr", NULL};
+static const char *const block_roles[] = {"broadcaster", "advertiser", NULL};
+static const char *const block_kinds[] = {"number", "tsi", "domain", "name", NULL};
+
+fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, const char *basis,
+                            const char *note)
+{
+    entry_key k;
+    fg_err e;
+
+    if (!one_of(kind, consent_kinds))
+        return fg_err_set(FG_ERR_INVAL, "consent kind must be number, domain or name, not '%s'", kind ? kind : "");
+    if (!basis || !*basis)
+        basis = "consent";
+    if (!one_of(basis, bases))
+        return fg_err_set(FG_ERR_INVAL, "consent basis must be consent or ebr, not '%s'", basis);
+    if ((e = normalise(kind, value, false, &k)))
+        return e;
+    return add_entry(st,
+                     "INSERT INTO consent(kind, value, key, digits, basis, note)"
+                     " VALUES (:kind, :value, :key, :digits, :basis, :note)",
+                     NULL, kind, &k, basis, note, "consent added");
+}
+
+fg_err fg_store_consent_remove(fg_store *st, const char *kind, const char *value)
+{
+    entry_key k;
+    fg_err e;
+
+    if (!one_of(kind, consent_kinds))
+        return fg_err_set(FG_ERR_INVAL, "consent kind must be number, domain or name, not '%s'", kind ? kind : "");
+    if ((e = normalise(kind, value, false, &k)))
+        return e;
+    return remove_entry(st, "DELETE FROM consent WHERE kind = :kind AND value = :value", NULL, kind, &k,
+                        "consent removed");
+}
+
+static fg_err check_block(const char *role, const char *kind)
+{
+    if (!one_of(role, block_roles))
+        return fg_err_set(FG_ERR_INVAL, "block role must be broadcaster or advertiser, not '%s'", role ? role : "");
+    if (!one_of(kind, block_kinds))
+        return fg_err_set(FG_ERR_INVAL, "block kind must be number, tsi, domain or name, not '%s'", kind ? kind : "");
+    if (strcmp(kind, "tsi") == 0 && strcmp(role, "broadcaster") != 0)
+        return fg_err_set(FG_ERR_INVAL, "a TSI identifies the broadcaster: use role broadcaster");
+    return FG_OK;
+}
+
+fg_err fg_store_block_add(fg_store *st, const char *role, const char *kind, const char *value, const char *note)
+{
+    entry_key k;
+    fg_err e;
+
+    if ((e = check_block(role, kind)) || (e = normalise(kind, value, strcmp(kind, "tsi") == 0, &k)))
+        return e;
+    return add_entry(st,
+                     "INSERT INTO blocks(role, kind, value, key, digits, note)"
+                     " VALUES (:role, :kind, :value, :key, :digits, :note)",
+                     role, kind, &k, NULL, note, "block added");
+}
+
+fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, const char *value)
+{
+    entry_key k;
+    fg_err e;
+
+    if ((e = check_block(role, kind)) || (e = normalise(kind, value, strcmp(kind, "tsi") == 0, &k)))
+        return e;
+    return remove_entry(st, "DELETE FROM blocks WHERE role = :role AND kind = :kind AND value = :value", role, kind,
+                        &k, "block removed");
+}
+
+/* ---- matching ---- */
+
+/* ?1 is the probe, ?2 the kind, ?3 the role (blocks only). */
+#define DIGITS_MATCH                                                                                   \
+    "(digits = ?1 OR (length(digits) >= " MATCH_SUFFIX " AND length(?1) > length(digits)"            \
+    " AND substr(?1, -length(digits)) = digits) OR (length(?1) >= " MATCH_SUFFIX                     \
+    " AND length(digits) > length(?1) AND substr(digits, -length(?1)) = ?1))"
+#define DOMAIN_MATCH "(key = ?1 OR substr(?1, -length(key) - 1) = '.' || key)"
+#define CONSENT_Q(cond) "SELECT value, basis, note FROM consent WHERE kind = ?2 AND " cond " ORDER BY id LIMIT 1"
+#define BLOCK_Q(cond) "SELECT value, role, note FROM blocks WHERE kind = ?2 AND role = ?3 AND " cond " ORDER BY id LIMIT 1"
+
+typedef enum { BY_KEY, BY_DIGITS, BY_DOMAIN } match_by;
+
+static const char *const consent_sql[] = {CONSENT_Q("key = ?1"), CONSENT_Q(DIGITS_MATCH), CONSENT_Q(DOMAIN_MATCH)};
+static const char *const block_sql[] = {BLOCK_Q("key = ?1"), BLOCK_Q(DIGITS_MATCH), BLOCK_Q(DOMAIN_MATCH)};
+
+/* One probe against consent (role NULL) or blocks; on a match fills value, basis and note. */
+typedef struct match {
+    bool found;
+    char value[KEY_LEN], extra[16], note[128];
+} match;
+
+static fg_err probe(fg_store *st, const char *role, const char *kind, match_by by, const char *arg, match *m)
+{
+    sqlite3_stmt *s;
+    fg_err e;
+    int rc;
+
+    if (m->found || !arg || (by != BY_KEY && !*arg))
+        return FG_OK;
+    if ((e = fg_st_prep(st, role ? block_sql[by] : consent_sql[by], &s, "look the sender up in the registries")))
+        return e;
+    fg_st_bind_text(s, 1, arg, false);
+    fg_st_bind_text(s, 2, kind, false);
+    if (role)
+        fg_st_bind_text(s, 3, role, false);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *note = (const char *)sqlite3_column_text(s, 2);
+
+        m->found = true;
+        snprintf(m->value, sizeof m->value, "%s", (const char *)sqlite3_column_text(s, 0));
+        snprintf(m->extra, sizeof m->extra, "%s", (const char *)sqlite3_column_text(s, 1));
+        snprintf(m->note, sizeof m->note, "%s", note ? note : "");
+        e = FG_OK;
+    } else {
+        e = rc == SQLITE_DONE ? FG_OK : fg_st_err(st, rc, "look the sender up in the registries");
+    }
+    sqlite3_finalize(s);
+    return e;
+}
+
+/* Probes with a number (or any text holding one) by its digits. */
+static fg_err probe_number(fg_store *st, const char *role, const char *kind, const char *num, match *m)
+{
+    char d[KEY_LEN];
+
+    digits_of(num, d);
+    return probe(st, role, kind, BY_DIGITS, d, m);
+}
+
+static fg_err probe_host(fg_store *st, const char *role, const char *url, match *m)
+{
+    char h[KEY_LEN];
+
+    host_of(url, h);
+    return probe(st, role, "domain", BY_DOMAIN, h, m);
+}
+
+static fg_err probe_name(fg_store *st, const char *role, const char *kind, const char *name, match *m)
+{
+    char k[KEY_LEN];
+
+    if (!name)
+        return FG_OK;
+    fold(name, k);
+    return k[0] || strcmp(kind, "tsi") == 0 ? probe(st, role, kind, BY_KEY, k, m) : FG_OK;
+}
+
+fg_err fg_store_screen(fg_store *st, const char *tsi, const char *caller_id, bool *blocked, char *why,
+                       size_t why_len)
+{
+    match m = {0};
+    const char *what = "";
+    fg_err e;
+
+    *blocked = false;
+    if (why && why_len)
+        why[0] = '\0';
+    pthread_mutex_lock(&st->mu);
+    if (!(e = probe_name(st, "broadcaster", "tsi", tsi ? tsi : "", &m)) && m.found)
+        what = "TSI";
+    else if (!e && !(e = probe_number(st, "broadcaster", "tsi", tsi, &m)) && m.found)
+        what = "TSI";
+    else if (!e && !(e = probe_number(st, "broadcaster", "number", tsi, &m)) && m.found)
+        what = "TSI";
+    else if (!e && !(e = probe_number(st, "broadcaster", "number", caller_id, &m)) && m.found)
+        what = "caller ID";
+    pthread_mutex_unlock(&st->mu);
+    if (e || !m.found)
+        return e;
+    *blocked = true;
+    if (why && why_len) {
+        const char *seen = strcmp(what, "TSI") == 0 ? (tsi ? tsi : "") : caller_id;
+
+        snprintf(why, why_len, "%s '%s' is blocked (broadcaster %s%s%s)", what, seen,
+                 m.value[0] ? m.value : "empty TSI", m.note[0] ? ": " : "", m.note);
+    }
+    return FG_OK;
+}
+
+/* Every number the page names for the advertiser: callback, numbers, opt-out numbers. */
+static fg_err probe_page_numbers(fg_store *st, const char *role, const fg_ident *id, match *m)
+{
+    fg_err e = probe_number(st, role, "number", id->callback, m);
+
+    for (size_t i = 0; !e && i < id->n_numbers && i < FG_NUMBERS_MAX; i++)
+        if (!(id->numbers[i].kind & FG_NUM_HEADER))
+            e = probe_number(st, role, "number", id->numbers[i].e164[0] ? id->numbers[i].e164 : id->numbers[i].raw, m);
+    if (!e)
+        e = probe_number(st, role, "number", id->optout.phone, m);
+    if (!e)
+        e = probe_number(st, role, "number", id->optout.fax, m);
+    return e;
+}
+
+static fg_err probe_page_hosts(fg_store *st, const char *role, const fg_ident *id, match *m)
+{
+    fg_err e = FG_OK;
+
+    for (size_t i = 0; !e && i < id->n_urls && i < FG_ITEMS_MAX; i++)
+        e = probe_host(st, role, id->urls[i].value, m);
+    for (size_t i = 0; !e && i < id->n_emails && i < FG_ITEMS_MAX; i++)
+        e = probe_host(st, role, id->emails[i].value, m);
+    return e;
+}
+
+static fg_err lookup_consent(fg_store *st, const fg_call *c, match *m, const char **kind)
+{
+    const fg_ident *id = &c->ident;
+    fg_err e;
+
+    *kind = "number";
+    if ((e = probe_number(st, NULL, "number", c->caller_e164[0] ? c->caller_e164 : c->caller_id, m)) ||
+        (e = probe_number(st, NULL, "number", id->header.number, m)) || (e = probe_page_numbers(st, NULL, id, m)))
+        return e;
+    if (m->found)
+        return FG_OK;
+    *kind = "domain";
+    if ((e = probe_page_hosts(st, NULL, id, m)) || m->found)
+        return e;
+    *kind = "name";
+    return probe_name(st, NULL, "name", id->adv_name, m);
+}
+
+/* Broadcaster entries first (TSI, caller ID, header line), then the advertiser's. */
+static fg_err lookup_blocks(fg_store *st, const fg_call *c, match *m, const char **role, const char **kind)
+{
+    const fg_ident *id = &c->ident;
+    const char *caller = c->caller_e164[0] ? c->caller_e164 : c->caller_id;
+    const char *tsi = c->t30.tsi_seen ? c->t30.tsi : "";
+    fg_err e;
+
+    *role = "broadcaster";
+    *kind = "tsi";
+    if ((e = probe_name(st, *role, "tsi", tsi, m)) || (e = probe_number(st, *role, "tsi", tsi, m)) || m->found)
+        return e;
+    *kind = "number";
+    if ((e = probe_number(st, *role, "number", tsi, m)) || (e = probe_number(st, *role, "number", caller, m)) ||
+        (e = probe_number(st, *role, "number", id->header.number, m)) || m->found)
+        return e;
+    *kind = "name";
+    if ((e = probe_name(st, *role, "name", id->header.name, m)) || m->found)
+        return e;
+    *role = "advertiser";
+    *kind = "number";
+    if ((e = probe_page_numbers(st, *role, id, m)) || m->found)
+        return e;
+    *kind = "domain";
+    if ((e = probe_page_hosts(st, *role, id, m)) || m->found)
+        return e;
+    *kind = "name";
+    return probe_name(st, *role, "name", id->adv_name, m);
+}
+
+fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f)
+{
+    const char *kind = "", *role = "";
+    match cm = {0}, bm = {0};
+    fg_err e;
+
+    f->consent = false;
+    f->consent_basis[0] = f->consent_match[0] = '\0';
+    f->blocked = false;
+    f->block_match[0] = '\0';
+    pthread_mutex_lock(&st->mu);
+    e = lookup_consent(st, c, &cm, &kind);
+    if (!e && cm.found) {
+        f->consent = true;
+        snprintf(f->consent_basis, sizeof f->consent_basis, "%s", cm.extra);
+        snprintf(f->consent_match, sizeof f->consent_match, "%s %.64s (%s)", kind, cm.value, cm.extra);
+    }
+    if (!e)
+        e = lookup_blocks(st, c, &bm, &role, &kind);
+    if (!e && bm.found) {
+        f->blocked = true;
+        snprintf(f->block_match, sizeof f->block_match, "%s %s %.64s", role, kind,
+                 bm.value[0] ? bm.value : "(empty)");
+    }
+    pthread_mutex_unlock(&st->mu);
+    return e;
+}

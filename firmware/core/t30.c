@@ -1,0 +1,522 @@
+/* faxgate — t30: receive one fax with SpanDSP's fax_state_t, clocked by the line.
+ *
+ * SpanDSP calls us back in phase B (after TSI/NSS/DCS: record, then screen), phase D (a
+ * page ended: record it, hand page 1 over) and phase E (the result). Everything runs on
+ * the line thread inside fax_rx(), so no locking is needed here.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <spandsp.h>
+
+#include "call_impl.h"
+#include "faxgate/t30.h"
+#include "t30_impl.h"
+
+#define DCS_CAP 32   /* a DCS frame: 3 header octets + up to 19 of FIF, with room to spare */
+
+struct fg_rx {
+    fg_rx_opts o;
+    char csi[FG_IDENT_LEN];
+    char *tiff_path;
+    fg_call *call;
+    fax_state_t *fax;
+    t30_state_t *t30;
+    uint8_t dcs[DCS_CAP];      /* last DCS frame received, for the readable text */
+    int dcs_len;
+    bool screened, rejected;
+    bool done;                 /* phase E has run */
+    bool lost;                 /* the line went before T.30 finished */
+    bool finished;             /* fg_rx_finish has run */
+    int pages;                 /* complete pages SpanDSP has written */
+    long long samples, max_samples;
+};
+
+/* ---- phase B: who is calling and how ------------------------------------------------------ */
+
+/* Identity strings come from the far end: printable ASCII only, trimmed. */
+static void copy_ident(char *dst, size_t cap, const char *src)
+{
+    size_t o = 0;
+
+    for (; *src == ' '; src++)
+        ;
+    for (; *src && o + 1 < cap; src++)
+        dst[o++] = (*src >= 0x20 && *src < 0x7f) ? *src : '?';
+    while (o > 0 && dst[o - 1] == ' ')
+        o--;
+    dst[o] = '\0';
+}
+
+static bool dcs_bit(const uint8_t *f, int len, int bit)
+{
+    int i = 3 + (bit - 1) / 8;
+
+    return i < len && (f[i] >> ((bit - 1) % 8)) & 1;
+}
+
+/* DCS as a person reads it; the bit numbers are those of T.30 Table 2. */
+static void describe_dcs(fg_rx *rx)
+{
+    static const struct { uint8_t code; const char *modem; int bps; } rates[] = {
+        {0x20, "V.17", 14400}, {0x28, "V.17", 12000}, {0x24, "V.17", 9600}, {0x2c, "V.17", 7200},
+        {0x04, "V.29", 9600},  {0x0c, "V.29", 7200},  {0x08, "V.27ter", 4800}, {0x00, "V.27ter", 2400},
+    };
+    static const char *const widths[] = {"A4 width", "B4 width", "A3 width", "invalid width"};
+    fg_t30_info *ti = &rx->call->t30;
+    const uint8_t *f = rx->dcs;
+    int len = rx->dcs_len, yres = 98;
+    const char *modem = "unknown modem", *res = "standard", *coding;
+
+    if (len < 6) {
+        snprintf(ti->dcs, sizeof ti->dcs, "short DCS frame (%d octets)", len);
+        return;
+    }
+    ti->bit_rate = 0;
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        if ((f[4] & 0x3c) == rates[i].code) {
+            modem = rates[i].modem;
+            ti->bit_rate = rates[i].bps;
+        }
+    }
+    if (dcs_bit(f, len, 41) || dcs_bit(f, len, 43)) {
+        yres = 391;
+        res = "superfine";
+    } else if (dcs_bit(f, len, 15)) {
+        yres = 196;
+        res = "fine";
+    }
+    coding = dcs_bit(f, len, 31) ? "T.6 (MMR)" : dcs_bit(f, len, 16) ? "T.4 2-D (MR)" : "T.4 1-D (MH)";
+    ti->ecm = dcs_bit(f, len, 27);
+    ti->x_res = 204;
+    ti->y_res = yres;
+    snprintf(ti->dcs, sizeof ti->dcs, "%s %d bps, 204x%d dpi (%s), %s, %s, %s", modem, ti->bit_rate, yres, res,
+             coding, ti->ecm ? (dcs_bit(f, len, 28) ? "ECM 64-octet frames" : "ECM 256-octet frames") : "no ECM",
+             widths[f[5] & 3]);
+}
+
+/* The calling machine names its maker in NSS (the NSF it would send when answering has the
+   same T.35 head); keep whichever arrived. */
+static void record_nsf(fg_rx *rx)
+{
+    fg_t30_info *ti = &rx->call->t30;
+    const uint8_t *p = NULL;
+    const char *vendor, *country = NULL, *model = NULL;
+    size_t n = t30_get_rx_nss(rx->t30, &p);
+
+    if (!n || !p)
+        n = t30_get_rx_nsf(rx->t30, &p);
+    if (!n || !p)
+        return;
+    for (size_t i = 0; i < n && 2 * i + 2 < sizeof ti->nsf_hex; i++)
+        snprintf(ti->nsf_hex + 2 * i, 3, "%02x", p[i]);
+    vendor = fg_t35_vendor(p, n, &country, &model);
+    copy_ident(ti->nsf_vendor, sizeof ti->nsf_vendor, vendor ? vendor : "");
+    copy_ident(ti->nsf_model, sizeof ti->nsf_model, model ? model : "");
+    copy_ident(ti->nsf_country, sizeof ti->nsf_country, country ? country : "");
+}
+
+static int on_phase_b(t30_state_t *t, void *user_data, int result)
+{
+    fg_rx *rx = user_data;
+    fg_call *c = rx->call;
+    const char *tsi = t30_get_rx_ident(t);
+    char reason[128] = "";
+
+    (void)result;   /* DCS for a receiver; DCS again after a failed training or an EOM */
+    copy_ident(c->t30.tsi, sizeof c->t30.tsi, tsi ? tsi : "");
+    record_nsf(rx);
+    describe_dcs(rx);
+    if (rx->rejected)
+        return T30_ERR_IDENT_UNACCEPTABLE;
+    if (rx->screened || !rx->o.screen)
+        return T30_ERR_OK;
+    rx->screened = true;   /* once per call, not again at every retraining */
+    if (rx->o.screen(rx->o.user_data, c, reason, sizeof reason))
+        return T30_ERR_OK;
+    rx->rejected = true;
+    fg_call_set_result(c, FG_CALL_REJECTED, "rejected in phase B: %s", reason[0] ? reason : "screened out");
+    /* SpanDSP answers a non-OK code with DCN, before it opens the TIFF or takes a page */
+    return T30_ERR_IDENT_UNACCEPTABLE;
+}
+
+/* Sees every frame before T.30 acts on it: the raw DCS (SpanDSP keeps only a hex string of
+   it) and whether a TSI came at all (an empty TSI and a missing one look alike otherwise). */
+static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_t *msg, int len)
+{
+    fg_rx *rx = user_data;
+
+    (void)t;
+    if (!incoming || len < 3)
+        return;
+    switch (msg[2] & 0xfe) {
+    case T30_TSI:
+        rx->call->t30.tsi_seen = true;
+        break;
+    case T30_DCS:
+        rx->dcs_len = len < DCS_CAP ? len : DCS_CAP;
+        memcpy(rx->dcs, msg, (size_t)rx->dcs_len);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- phase D: a page ended --------------------------------------------------------------- */
+
+static int dpi(int ppm)
+{
+    return ppm > 0 ? (int)((double)ppm * 0.0254 + 0.5) : 0;
+}
+
+static void record_stats(fg_rx *rx, const t30_stats_t *st)
+{
+    fg_t30_info *ti = &rx->call->t30;
+
+    if (st->bit_rate > 0)
+        ti->bit_rate = st->bit_rate;
+    ti->ecm = st->error_correcting_mode != 0;
+    if (st->x_resolution > 0) {
+        ti->x_res = dpi(st->x_resolution);
+        ti->y_res = dpi(st->y_resolution);
+    }
+}
+
+static int on_phase_d(t30_state_t *t, void *user_data, int result)
+{
+    fg_rx *rx = user_data;
+    fg_call *c = rx->call;
+    t30_stats_t st;
+
+    (void)result;
+    t30_get_transfer_statistics(t, &st);
+    record_stats(rx, &st);
+    /* Phase D also runs for a page judged too damaged to keep (RTN): the count tells. */
+    while (rx->pages < st.pages_rx) {
+        if (fg_call_add_page(c, st.width, st.length, false, NULL))
+            break;   /* past the page cap: the file keeps them, fg_rx_finish says so */
+        if (++rx->pages != 1)
+            continue;
+        clock_gettime(CLOCK_MONOTONIC, &c->t_page1);
+        if (rx->o.on_page) {
+            fg_page *p = NULL;
+
+            /* Page 1 comes from SpanDSP's page buffer, not from the TIFF: these are the very
+               bytes it has just encoded into the file's strip, the OCR worker gets them without
+               waiting for a G4 decode, and nothing reads a TIFF that libtiff still holds open for
+               writing (its directory chain is rewritten at close). fg_rx_finish reads every page
+               back from the file for the hashes, so the file remains the evidence. */
+            if (fg_t30x_rx_rows(t, false, &p) == FG_OK && p)
+                rx->o.on_page(rx->o.user_data, c, 1, p);
+        }
+    }
+    return T30_ERR_OK;
+}
+
+/* ---- phase E: the end ---------------------------------------------------------------------- */
+
+static void on_phase_e(t30_state_t *t, void *user_data, int code)
+{
+    fg_rx *rx = user_data;
+    fg_call *c = rx->call;
+    t30_stats_t st;
+
+    rx->done = true;
+    t30_get_transfer_statistics(t, &st);
+    record_stats(rx, &st);
+    c->t30.t30_code = code;
+    snprintf(c->t30.t30_result, sizeof c->t30.t30_result, "%s", t30_completion_code_to_str(code));
+    if (rx->rejected)
+        return;
+    if (code == T30_ERR_OK)
+        fg_call_set_result(c, FG_CALL_RECEIVED, "received %d page%s", rx->pages, rx->pages == 1 ? "" : "s");
+    else
+        fg_call_set_result(c, FG_CALL_FAILED, "T.30 failed after %d page%s: %s", rx->pages,
+                           rx->pages == 1 ? "" : "s", c->t30.t30_result);
+}
+
+/* ---- the session ----------------------------------------------------------------------------- */
+
+static void setup_logging(fg_rx *rx)
+{
+    const char *v = getenv("FAXGATE_T30_LOG");
+    int level = SPAN_LOG_SHOW_SEVERITY | SPAN_LOG_SHOW_PROTOCOL | SPAN_LOG_FLOW;
+
+    /* SpanDSP's protocol trace, for a person chasing an interop problem */
+    if (!v || !*v || !strcmp(v, "0"))
+        return;
+    span_log_set_level(t30_get_logging_state(rx->t30), level);
+    span_log_set_level(fax_get_logging_state(rx->fax), level);
+}
+
+fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out)
+{
+    unsigned modems, res;
+    int sm = 0, sr = T30_SUPPORT_R8_RESOLUTION;
+    fg_rx *rx;
+
+    if (!opts || !call || !out || !opts->tiff_path || !*opts->tiff_path)
+        return fg_err_set(FG_ERR_INVAL, "fg_rx_new needs options with a TIFF path and a call");
+    if (opts->csi && strlen(opts->csi) > T30_MAX_IDENT_LEN)
+        return fg_err_set(FG_ERR_INVAL, "CSI '%s' is longer than %d characters", opts->csi, T30_MAX_IDENT_LEN);
+    modems = opts->modems ? opts->modems : FG_MODEM_V17 | FG_MODEM_V29 | FG_MODEM_V27TER;
+    res = opts->resolutions ? opts->resolutions : FG_RES_STANDARD | FG_RES_FINE | FG_RES_SUPERFINE;
+    sm |= (modems & FG_MODEM_V27TER) ? T30_SUPPORT_V27TER : 0;
+    sm |= (modems & FG_MODEM_V29) ? T30_SUPPORT_V29 : 0;
+    sm |= (modems & FG_MODEM_V17) ? T30_SUPPORT_V17 : 0;
+    sr |= (res & FG_RES_STANDARD) ? T30_SUPPORT_STANDARD_RESOLUTION : 0;
+    sr |= (res & FG_RES_FINE) ? T30_SUPPORT_FINE_RESOLUTION : 0;
+    sr |= (res & FG_RES_SUPERFINE) ? T30_SUPPORT_SUPERFINE_RESOLUTION : 0;
+    if (!sm)
+        return fg_err_set(FG_ERR_INVAL, "no known modem in 0x%x: give FG_MODEM_V17, _V29 or _V27TER", opts->modems);
+    if (!(rx = calloc(1, sizeof *rx)) || !(rx->tiff_path = strdup(opts->tiff_path))) {
+        free(rx);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate a receive session");
+    }
+    rx->o = *opts;
+    copy_ident(rx->csi, sizeof rx->csi, opts->csi ? opts->csi : "");
+    rx->o.csi = rx->csi;
+    rx->o.tiff_path = rx->tiff_path;
+    rx->call = call;
+    rx->max_samples = opts->max_seconds > 0 ? (long long)opts->max_seconds * 8000 : 0;
+    if (!(rx->fax = fax_init(NULL, FALSE))) {
+        free(rx->tiff_path);
+        free(rx);
+        return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a fax receiver");
+    }
+    rx->t30 = fax_get_t30_state(rx->fax);
+    setup_logging(rx);
+    t30_set_tx_ident(rx->t30, rx->csi);
+    t30_set_ecm_capability(rx->t30, opts->ecm);
+    t30_set_supported_modems(rx->t30, sm);
+    t30_set_supported_compressions(rx->t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION |
+                                                T30_SUPPORT_T6_COMPRESSION);
+    t30_set_supported_resolutions(rx->t30, sr);
+    t30_set_supported_image_sizes(rx->t30, T30_SUPPORT_215MM_WIDTH | T30_SUPPORT_255MM_WIDTH |
+                                               T30_SUPPORT_303MM_WIDTH | T30_SUPPORT_UNLIMITED_LENGTH |
+                                               T30_SUPPORT_A4_LENGTH | T30_SUPPORT_B4_LENGTH |
+                                               T30_SUPPORT_US_LETTER_LENGTH | T30_SUPPORT_US_LEGAL_LENGTH);
+    t30_set_rx_file(rx->t30, rx->tiff_path, -1);
+    /* whatever coding the line used, the spool gets G4: smallest, and lossless */
+    t30_set_rx_encoding(rx->t30, T4_COMPRESSION_ITU_T6);
+    t30_set_phase_b_handler(rx->t30, on_phase_b, rx);
+    t30_set_phase_d_handler(rx->t30, on_phase_d, rx);
+    t30_set_phase_e_handler(rx->t30, on_phase_e, rx);
+    t30_set_real_time_frame_handler(rx->t30, on_frame, rx);
+    /* the line needs a sample out for every sample in, silence included */
+    fax_set_transmit_on_idle(rx->fax, TRUE);
+    snprintf(call->t30.csi, sizeof call->t30.csi, "%s", rx->csi);
+    fg_call_set_result(call, FG_CALL_RECEIVING, "receiving");
+    *out = rx;
+    return FG_OK;
+}
+
+/* Ends T.30 early (line gone, time up): keeps the rows of the page in progress. */
+static void cut_call(fg_rx *rx, const char *why)
+{
+    fg_call *c = rx->call;
+    fg_page *part = NULL;
+    int page_no = rx->pages + 1, rows = 0;
+    fg_err e = FG_OK;
+
+    if (rx->done || rx->lost)
+        return;
+    rx->lost = true;
+    /* take the rows before t30_terminate(): it releases T.4, which frees them */
+    if (!rx->rejected && (e = fg_t30x_rx_rows(rx->t30, true, &part)))
+        part = NULL;
+    t30_terminate(rx->t30);   /* closes SpanDSP's TIFF and runs phase E */
+    if (part) {
+        part->partial = true;
+        rows = part->height;
+        /* appended only now: SpanDSP has closed (or, with no page, removed) its file */
+        if ((e = fg_page_write_tiff(part, rx->tiff_path, true)) == FG_OK &&
+            (e = fg_call_add_page(c, part->width, part->height, true, NULL)) == FG_OK && page_no == 1) {
+            clock_gettime(CLOCK_MONOTONIC, &c->t_page1);
+            if (rx->o.on_page) {
+                rx->o.on_page(rx->o.user_data, c, 1, part);
+                part = NULL;
+            }
+        }
+        fg_page_free(part);
+    }
+    if (rx->rejected)
+        return;
+    if (rows > 0 && !e)
+        fg_call_set_result(c, FG_CALL_FAILED, "line lost in page %d after %d rows (%s)", page_no, rows, why);
+    else if (e)
+        fg_call_set_result(c, FG_CALL_FAILED, "line lost in page %d (%s); its rows so far could not be kept: %s",
+                           page_no, why, fg_err_msg(e));
+    else if (c->t30.t30_code != T30_ERR_OK)
+        fg_call_set_result(c, FG_CALL_FAILED, "line lost after %d page%s (%s)", rx->pages, rx->pages == 1 ? "" : "s",
+                           why);
+    /* else the far end left after the end of procedure: phase E has said "received" */
+}
+
+fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done)
+{
+    int16_t chunk[320];
+    int got;
+
+    if (n < 0)
+        return fg_err_set(FG_ERR_INVAL, "fg_rx_audio: negative sample count %d", n);
+    if (rx->done || rx->lost) {
+        memset(out, 0, (size_t)n * sizeof *out);
+        *done = true;
+        return FG_OK;
+    }
+    /* fax_rx() takes a non-const buffer */
+    for (int i = 0; i < n; i += (int)(sizeof chunk / sizeof chunk[0])) {
+        int k = n - i < (int)(sizeof chunk / sizeof chunk[0]) ? n - i : (int)(sizeof chunk / sizeof chunk[0]);
+
+        memcpy(chunk, in + i, (size_t)k * sizeof *chunk);
+        fax_rx(rx->fax, chunk, k);
+    }
+    got = fax_tx(rx->fax, out, n);
+    if (got < n)
+        memset(out + (got > 0 ? got : 0), 0, (size_t)(n - (got > 0 ? got : 0)) * sizeof *out);
+    rx->samples += n;
+    if (rx->max_samples && rx->samples >= rx->max_samples && !rx->done) {
+        char why[64];
+
+        snprintf(why, sizeof why, "call longer than %d s", rx->o.max_seconds);
+        cut_call(rx, why);
+        *done = true;
+        return fg_err_set(FG_ERR_TIMEOUT, "fax call cut after %d seconds (max_seconds)", rx->o.max_seconds);
+    }
+    *done = rx->done;
+    return FG_OK;
+}
+
+void fg_rx_line_lost(fg_rx *rx, const char *why)
+{
+    if (rx)
+        cut_call(rx, why && *why ? why : "line lost");
+}
+
+fg_err fg_rx_finish(fg_rx *rx)
+{
+    fg_call *c = rx->call;
+    int count = 0;
+    fg_err e;
+
+    if (rx->finished)
+        return FG_OK;
+    if (!rx->done)
+        cut_call(rx, "session ended before T.30 finished");
+    rx->finished = true;
+    c->ended = time(NULL);
+    if (access(rx->tiff_path, F_OK) != 0) {
+        if (c->npages)
+            return fg_err_set(FG_ERR_NOTFOUND, "%s: %d page(s) were received but the file is gone", rx->tiff_path,
+                              c->npages);
+        return FG_OK;   /* no page: SpanDSP leaves no file */
+    }
+    if ((e = fg_page_tiff_count(rx->tiff_path, &count)))
+        return e;
+    /* The hashes are of the bitmaps as read back from the file: what is kept is what is hashed. */
+    for (int i = 0; i < count; i++) {
+        fg_page *p;
+
+        if ((e = fg_page_read_tiff(rx->tiff_path, i, &p)))
+            return e;
+        if (i >= c->npages && (e = fg_call_add_page(c, p->width, p->height, p->partial, NULL))) {
+            fg_page_free(p);
+            return e;
+        }
+        fg_page_sha256(p, c->pages[i].sha256);
+        c->pages[i].width = p->width;
+        c->pages[i].height = p->height;
+        fg_page_free(p);
+    }
+    if ((e = fg_sha256_file(rx->tiff_path, c->tiff_sha256)))
+        return e;
+    free(c->tiff);
+    if (!(c->tiff = strdup(rx->tiff_path)))
+        return fg_err_set(FG_ERR_NOMEM, "cannot keep the TIFF path");
+    return FG_OK;
+}
+
+void fg_rx_free(fg_rx *rx)
+{
+    if (!rx)
+        return;
+    if (!rx->finished)
+        fg_rx_finish(rx);
+    fax_free(rx->fax);
+    free(rx->tiff_path);
+    free(rx);
+}
+
+/* ---- option parsing ---------------------------------------------------------------------------- */
+
+typedef struct name_flag {
+    const char *name;
+    unsigned flag;
+} name_flag;
+
+/* "a, b,c" into flags from a table; what is wrong is named in the message. */
+static fg_err parse_list(const char *s, const name_flag *tab, const char *what, const char *expected,
+                         unsigned *out)
+{
+    unsigned v = 0;
+    const char *p = s;
+
+    if (!s)
+        return fg_err_set(FG_ERR_CONFIG, "no %s given (expected %s)", what, expected);
+    while (*p) {
+        char tok[16];
+        size_t n = 0;
+        bool found = false;
+
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        while (*p && *p != ',' && *p != ' ' && *p != '\t') {
+            if (n + 1 < sizeof tok)
+                tok[n] = (char)tolower((unsigned char)*p);
+            n++;
+            p++;
+        }
+        if (n >= sizeof tok)
+            return fg_err_set(FG_ERR_CONFIG, "%s list '%s' has an unknown entry (expected %s)", what, s, expected);
+        tok[n] = '\0';
+        for (const name_flag *t = tab; t->name; t++) {
+            if (!strcmp(tok, t->name)) {
+                v |= t->flag;
+                found = true;
+            }
+        }
+        if (!found)
+            return fg_err_set(FG_ERR_CONFIG, "%s '%s' is unknown (expected %s)", what, tok, expected);
+    }
+    if (!v)
+        return fg_err_set(FG_ERR_CONFIG, "no %s given (expected %s)", what, expected);
+    *out = v;
+    return FG_OK;
+}
+
+fg_err fg_modems_parse(const char *s, unsigned *out)
+{
+    static const name_flag tab[] = {
+        {"v17", FG_MODEM_V17}, {"v.17", FG_MODEM_V17}, {"v29", FG_MODEM_V29}, {"v.29", FG_MODEM_V29},
+        {"v27ter", FG_MODEM_V27TER}, {"v.27ter", FG_MODEM_V27TER},
+        {"all", FG_MODEM_V17 | FG_MODEM_V29 | FG_MODEM_V27TER}, {NULL, 0},
+    };
+
+    return parse_list(s, tab, "modem", "v17, v29, v27ter or all, comma-separated", out);
+}
+
+fg_err fg_resolutions_parse(const char *s, unsigned *out)
+{
+    static const name_flag tab[] = {
+        {"standard", FG_RES_STANDARD}, {"fine", FG_RES_FINE}, {"superfine", FG_RES_SUPERFINE},
+        {"all", FG_RES_STANDARD | FG_RES_FINE | FG_RES_SUPERFINE}, {NULL, 0},
+    };
+
+    return parse_list(s, tab, "resolution", "standard, fine, superfine or all, comma-separated", out);
+}

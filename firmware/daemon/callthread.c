@@ -1,0 +1,323 @@
+/* faxgated — one thread per call: receive with T.30, have page 1 judged, then file and deliver.
+ *
+ * The thread is clocked by the line: each block of audio received is answered with as many
+ * samples, so the gateway runs at real-time pace behind Asterisk and as fast as the peer
+ * sends in tests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gateway.h"
+#include "log.h"
+
+/* No audio for this long means the line is dead even if the socket is not. */
+#define LINE_SILENCE_MS 30000
+#define MAX_BLOCK 8000
+
+typedef struct call_ctx {
+    gateway *gw;
+    fg_line *ln;
+    fg_call *call;
+    bool page1_queued;
+} call_ctx;
+
+/* Phase B: refuse blocked senders (and empty TSIs if configured) before any page is sent. */
+static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
+{
+    call_ctx *cc = user;
+    const char *tsi = fg_call_tsi(call);
+    bool blocked = false;
+    char why[160];
+    fg_err e;
+
+    if (cc->gw->reject_empty_tsi && (!tsi || !*tsi)) {
+        snprintf(reason, reason_len, "empty TSI ([screen] reject_empty_tsi = yes)");
+        return false;
+    }
+    e = fg_store_screen(cc->gw->st, tsi ? tsi : "", fg_call_caller_id(call), &blocked, why, sizeof why);
+    if (e) {
+        /* A filter stage that fails must not refuse a fax that may be legitimate. */
+        log_warn("call %lld: screening failed, accepting the call: %s", (long long)fg_call_id(call), fg_err_msg(e));
+        return true;
+    }
+    if (blocked) {
+        snprintf(reason, reason_len, "blocked: %s", why);
+        return false;
+    }
+    return true;
+}
+
+/* A page ended; page 1 goes to the OCR workers at once, while the call goes on. */
+static void on_page(void *user, fg_call *call, int page_no, fg_page *page)
+{
+    call_ctx *cc = user;
+
+    if (page_no != 1 || cc->page1_queued) {
+        fg_page_free(page);
+        return;
+    }
+    fg_call_mark_page1(call);
+    fg_call_set_page1(call, page);
+    cc->page1_queued = true;
+    ocr_pool_submit(cc->gw->ocr, call);
+}
+
+static double elapsed_s(const struct timespec *since)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* Runs T.30 until it ends, the line drops or the call lasts too long. */
+static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
+{
+    int16_t *in = malloc(MAX_BLOCK * sizeof *in), *out = malloc(MAX_BLOCK * sizeof *out);
+    const int16_t *block = first;
+    int n = first_n;
+    struct timespec start;
+    bool done = false;
+    fg_err e;
+
+    if (!in || !out) {
+        fg_rx_line_lost(rx, "out of memory");
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        if (n > 0) {
+            if ((e = fg_rx_audio(rx, block, out, n, &done))) {
+                fg_rx_line_lost(rx, fg_err_msg(e));
+                break;
+            }
+            if ((e = fg_line_send(cc->ln, out, n))) {
+                fg_rx_line_lost(rx, fg_err_msg(e));
+                break;
+            }
+        }
+        if (done)
+            break;
+        if (atomic_load(&cc->gw->stopping)) {
+            fg_rx_line_lost(rx, "the gateway is stopping");
+            break;
+        }
+        if (cc->gw->max_seconds > 0 && elapsed_s(&start) > cc->gw->max_seconds) {
+            char why[96];
+
+            snprintf(why, sizeof why, "call lasted more than %d s ([line] max_seconds)", cc->gw->max_seconds);
+            fg_rx_line_lost(rx, why);
+            break;
+        }
+        e = fg_line_recv(cc->ln, in, MAX_BLOCK, &n, LINE_SILENCE_MS);
+        if (e == FG_ERR_TIMEOUT) {
+            fg_rx_line_lost(rx, "no audio for 30 s");
+            break;
+        }
+        if (e) {
+            fg_rx_line_lost(rx, e == FG_ERR_HANGUP ? "the caller hung up" : fg_err_msg(e));
+            break;
+        }
+        block = in;
+    }
+out:
+    free(in);
+    free(out);
+}
+
+/* Puts the pages where their verdict says; true if they are to be printed. */
+static bool file_pages(call_ctx *cc)
+{
+    fg_call *c = cc->call;
+    gateway *gw = cc->gw;
+    fg_call_state state = fg_call_get_state(c);
+    char path[1200];
+    fg_verdict v;
+    fg_err e;
+
+    if (!fg_call_tiff(c) || fg_call_pages(c) == 0) {
+        fg_call_set_delivery(c, state == FG_CALL_REJECTED ? "rejected" : "none");
+        return false;
+    }
+    v = fg_call_verdict(c);
+    if (state != FG_CALL_RECEIVED && v == FG_VERDICT_DELIVER) {
+        /* The sender normally retries a broken fax in full: printing the fragment too would
+           print it twice. Keep it where an operator sees it. */
+        char reason[192];
+
+        snprintf(reason, sizeof reason, "incomplete call (%s): pages kept for review, not printed",
+                 fg_call_result(c));
+        fg_call_override(c, FG_VERDICT_HOLD, reason);
+        v = FG_VERDICT_HOLD;
+    }
+    spool_path(gw->spool, spool_folder_for(v), fg_call_id(c), path, sizeof path);
+    if ((e = fg_call_move_tiff(c, path)))
+        log_error("call %lld: pages stay in %s: %s", (long long)fg_call_id(c), fg_call_tiff(c), fg_err_msg(e));
+    switch (v) {
+    case FG_VERDICT_DELIVER:
+        fg_call_set_delivery(c, "queued");
+        return true;
+    case FG_VERDICT_HOLD:
+        fg_call_set_delivery(c, state == FG_CALL_RECEIVED ? "held" : "kept");
+        return false;
+    case FG_VERDICT_DROP:
+        fg_call_set_delivery(c, "dropped");
+        return false;
+    }
+    return false;
+}
+
+static void finish(call_ctx *cc)
+{
+    fg_call *c = cc->call;
+    char summary[512];
+    fg_err e;
+
+    if (cc->page1_queued) {
+        /* The worker always finishes (OCR has its own deadline); log if it is slow. */
+        while (!fg_call_wait_until_judged(c, 60000))
+            log_warn("call %lld: still waiting for page 1 to be read", (long long)fg_call_id(c));
+    }
+    /* The store may have refused the call's first record (busy, full): try again now, before the
+       pages are filed under the call's id. */
+    if (!fg_call_id(c) && (e = fg_store_call_begin(cc->gw->st, c)))
+        log_error("cannot record the call from %s: %s", fg_call_caller_id(c), fg_err_msg(e));
+    bool to_print = fg_call_id(c) ? file_pages(cc) : false;
+    if ((e = fg_store_call_save(cc->gw->st, c)))
+        log_error("call %lld: cannot record the call: %s (pages are in %s)", (long long)fg_call_id(c), fg_err_msg(e),
+                  fg_call_tiff(c) ? fg_call_tiff(c) : "-");
+    else if (to_print) {
+        if ((e = fg_store_delivery_add(cc->gw->st, fg_call_id(c))))
+            log_error("call %lld: cannot queue printing: %s (pages are in %s)", (long long)fg_call_id(c),
+                      fg_err_msg(e), fg_call_tiff(c));
+        else
+            delivery_kick(cc->gw->dlv);
+    }
+    fg_call_summary(c, summary, sizeof summary);
+    log_info("call %lld from %s TSI '%s': %s, %d page%s; %s", (long long)fg_call_id(c),
+             *fg_call_caller_id(c) ? fg_call_caller_id(c) : "unknown", fg_call_tsi(c) ? fg_call_tsi(c) : "",
+             fg_call_result(c), fg_call_pages(c), fg_call_pages(c) == 1 ? "" : "s", summary);
+}
+
+static void run_call(call_ctx *cc)
+{
+    gateway *gw = cc->gw;
+    int16_t first[MAX_BLOCK];
+    char tiff[1200];
+    fg_rx *rx = NULL;
+    int n = 0;
+    fg_err e;
+
+    /* The peer's first messages carry the call id (and faxgate's call info): read them before
+       recording the call, so the record names the call as the PBX knows it. */
+    e = fg_line_recv(cc->ln, first, MAX_BLOCK, &n, LINE_SILENCE_MS);
+    fg_call_set_line(cc->call, gw->listen_uri, fg_line_uuid(cc->ln), fg_line_caller_id(cc->ln));
+    if (e) {
+        log_info("connection from %s closed before any audio: %s", fg_line_uri(cc->ln), fg_err_msg(e));
+        return;
+    }
+    if ((e = fg_store_call_begin(gw->st, cc->call))) {
+        log_error("cannot record a new call (%s): receiving it anyway", fg_err_msg(e));
+    }
+    spool_path(gw->spool, "rx", fg_call_id(cc->call), tiff, sizeof tiff);
+    if (!fg_call_id(cc->call))   /* no id from the store: name the file after the line's call id */
+        snprintf(tiff, sizeof tiff, "%s/rx/call-%s-%ld.tif", gw->spool, fg_line_uuid(cc->ln), (long)time(NULL));
+
+    fg_rx_opts opts = {
+        .csi = fg_config_get(gw->cfg, "line", "csi"),
+        .ecm = fg_config_bool(gw->cfg, "line", "ecm"),
+        .modems = gw->modems,
+        .resolutions = gw->resolutions,
+        .tiff_path = tiff,
+        .max_seconds = gw->max_seconds,
+        .screen = screen,
+        .on_page = on_page,
+        .user_data = cc,
+    };
+    if ((e = fg_rx_new(&opts, cc->call, &rx))) {
+        log_error("call %lld: cannot start the fax receiver: %s", (long long)fg_call_id(cc->call), fg_err_msg(e));
+        fg_line_hangup(cc->ln);
+        return;
+    }
+    receive(cc, rx, first, n);
+    if ((e = fg_rx_finish(rx)))
+        log_error("call %lld: closing the received pages: %s", (long long)fg_call_id(cc->call), fg_err_msg(e));
+    fg_line_hangup(cc->ln);
+    fg_rx_free(rx);
+    finish(cc);
+}
+
+static void *call_thread(void *arg)
+{
+    call_ctx *cc = arg;
+    gateway *gw = cc->gw;
+
+    run_call(cc);
+    fg_line_free(cc->ln);
+    fg_call_free(cc->call);
+    free(cc);
+    pthread_mutex_lock(&gw->calls_lock);
+    atomic_fetch_sub(&gw->active_calls, 1);
+    pthread_cond_broadcast(&gw->calls_cv);
+    pthread_mutex_unlock(&gw->calls_lock);
+    return NULL;
+}
+
+/* Refuses a call before answering it, and records why: nothing is silently lost. */
+static void refuse(gateway *gw, fg_line *ln, const char *why)
+{
+    fg_call *c = NULL;
+
+    log_warn("refusing a call from %s: %s", fg_line_uri(ln), why);
+    fg_line_hangup(ln);
+    if (fg_call_new(&c) == FG_OK) {
+        fg_call_set_line(c, gw->listen_uri, fg_line_uuid(ln), fg_line_caller_id(ln));
+        if (fg_store_call_begin(gw->st, c) == FG_OK) {
+            fg_call_set_result(c, FG_CALL_REJECTED, "refused before answer: %s", why);
+            fg_call_set_delivery(c, "refused");
+            fg_store_call_save(gw->st, c);
+        }
+        fg_call_free(c);
+    }
+    fg_line_free(ln);
+}
+
+void call_start(gateway *gw, fg_line *ln)
+{
+    call_ctx *cc;
+    pthread_attr_t attr;
+    pthread_t t;
+    long free_mb = 0;
+    char why[160];
+
+    if (atomic_load(&gw->active_calls) >= gw->max_calls) {
+        snprintf(why, sizeof why, "%d calls in progress ([line] max_calls); the sender will retry", gw->max_calls);
+        refuse(gw, ln, why);
+        return;
+    }
+    if (spool_free_mb(gw->spool, &free_mb) == FG_OK && free_mb < gw->min_free_mb) {
+        snprintf(why, sizeof why, "spool has %ld MiB free, below [spool] min_free_mb = %ld; the sender will retry",
+                 free_mb, gw->min_free_mb);
+        refuse(gw, ln, why);
+        return;
+    }
+    if (!(cc = calloc(1, sizeof *cc)) || fg_call_new(&cc->call)) {
+        free(cc);
+        refuse(gw, ln, "out of memory");
+        return;
+    }
+    cc->gw = gw;
+    cc->ln = ln;
+    atomic_fetch_add(&gw->active_calls, 1);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, call_thread, cc)) {
+        atomic_fetch_sub(&gw->active_calls, 1);
+        fg_call_free(cc->call);
+        free(cc);
+        refuse(gw, ln, "cannot start a thread for the call");
+    }
+    pthread_attr_destroy(&attr);
+}

@@ -1,0 +1,174 @@
+/* faxgated — OCR workers: one thread and one Tesseract engine each, fed page 1 of calls.
+ *
+ * Engines are created on their own thread because they are not thread-safe and because
+ * fg_ocr switches Tesseract's OpenMP off for the thread that uses it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gateway.h"
+#include "log.h"
+
+typedef struct job {
+    fg_call *call;
+    struct job *next;
+} job;
+
+typedef struct worker {
+    ocr_pool *pool;
+    pthread_t thread;
+    int index;
+    fg_err start_err;       /* set by the worker before it reports ready */
+    char start_msg[256];
+} worker;
+
+struct ocr_pool {
+    gateway *gw;
+    pthread_mutex_t lock;
+    pthread_cond_t work_cv;   /* a job was queued, or stop */
+    pthread_cond_t ready_cv;  /* a worker finished starting */
+    job *head, *tail;
+    int queued;
+    int started;
+    bool stop;
+    worker *workers;
+    int n;
+};
+
+static job *take(ocr_pool *p)
+{
+    job *j;
+
+    pthread_mutex_lock(&p->lock);
+    while (!p->head && !p->stop)
+        pthread_cond_wait(&p->work_cv, &p->lock);
+    j = p->head;
+    if (j) {
+        p->head = j->next;
+        if (!p->head)
+            p->tail = NULL;
+        p->queued--;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return j;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    ocr_pool *p = w->pool;
+    fg_ocr *ocr = NULL;
+    job *j;
+
+    w->start_err = fg_ocr_new(fg_config_get(p->gw->cfg, "ocr", "languages"),
+                              fg_config_get(p->gw->cfg, "ocr", "datapath"), &ocr);
+    if (w->start_err)
+        snprintf(w->start_msg, sizeof w->start_msg, "%s", fg_err_msg(w->start_err));
+    pthread_mutex_lock(&p->lock);
+    p->started++;
+    pthread_cond_broadcast(&p->ready_cv);
+    pthread_mutex_unlock(&p->lock);
+    if (w->start_err)
+        return NULL;
+
+    while ((j = take(p))) {
+        fg_call *c = j->call;
+        fg_err e;
+
+        free(j);
+        e = fg_pipeline_judge(p->gw->pipe, ocr, c);
+        if (e)
+            log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
+                     fg_verdict_name(fg_call_verdict(c)));
+    }
+    fg_ocr_free(ocr);
+    return NULL;
+}
+
+fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out)
+{
+    ocr_pool *p = calloc(1, sizeof *p);
+    fg_err e = FG_OK;
+
+    if (!p)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate the OCR pool");
+    if (workers <= 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+        workers = cores > 0 ? (int)cores : 1;
+    }
+    p->gw = gw;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->work_cv, NULL);
+    pthread_cond_init(&p->ready_cv, NULL);
+    if (!(p->workers = calloc((size_t)workers, sizeof *p->workers))) {
+        free(p);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate %d OCR workers", workers);
+    }
+    for (int i = 0; i < workers; i++) {
+        p->workers[i] = (worker){.pool = p, .index = i};
+        if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i])) {
+            e = fg_err_set(FG_ERR_NOMEM, "cannot start OCR worker %d", i + 1);
+            break;
+        }
+        p->n++;
+    }
+    pthread_mutex_lock(&p->lock);
+    while (p->started < p->n)
+        pthread_cond_wait(&p->ready_cv, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < p->n && !e; i++)
+        if (p->workers[i].start_err)
+            e = fg_err_set(p->workers[i].start_err, "%s", p->workers[i].start_msg);
+    if (e) {
+        ocr_pool_free(p);
+        return e;
+    }
+    *out = p;
+    return FG_OK;
+}
+
+void ocr_pool_submit(ocr_pool *p, fg_call *call)
+{
+    job *j = calloc(1, sizeof *j);
+
+    if (!j) {
+        /* Cannot queue: judge on this thread without OCR; the pipeline fails open. */
+        fg_pipeline_judge(p->gw->pipe, NULL, call);
+        return;
+    }
+    j->call = call;
+    pthread_mutex_lock(&p->lock);
+    if (p->tail)
+        p->tail->next = j;
+    else
+        p->head = j;
+    p->tail = j;
+    p->queued++;
+    pthread_cond_signal(&p->work_cv);
+    pthread_mutex_unlock(&p->lock);
+}
+
+int ocr_pool_size(const ocr_pool *p)
+{
+    return p->n;
+}
+
+void ocr_pool_free(ocr_pool *p)
+{
+    if (!p)
+        return;
+    /* Workers drain the queue before they see stop: no call is left waiting for a verdict. */
+    pthread_mutex_lock(&p->lock);
+    p->stop = true;
+    pthread_cond_broadcast(&p->work_cv);
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < p->n; i++)
+        pthread_join(p->workers[i].thread, NULL);
+    free(p->workers);
+    pthread_cond_destroy(&p->work_cv);
+    pthread_cond_destroy(&p->ready_cv);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}

@@ -1,0 +1,174 @@
+/* faxgatectl consent / block — the site's own lists: who may send ads, and who is refused. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ctl.h"
+
+static bool one_of(const char *s, const char *const *set)
+{
+    for (; *set; set++)
+        if (!strcasecmp(s, *set))
+            return true;
+    return false;
+}
+
+/* Numbers are stored in E.164 so that "1-800-555-0100" and "+18005550100" are one entry. */
+static int normalise(ctl *c, const char *kind, const char *value, char *out, size_t cap)
+{
+    if (!strcmp(kind, "number")) {
+        char e164[FG_E164_LEN];
+        unsigned flags = 0;
+        fg_err e = fg_phone_e164(value, fg_config_get(c->cfg, "site", "country"), e164, &flags);
+
+        if (e) {
+            fprintf(stderr, "faxgatectl: '%s' is not a phone number (%s)\n", value, fg_err_msg(e));
+            return -1;
+        }
+        snprintf(out, cap, "%s", e164);
+    } else if (!strcmp(kind, "domain")) {
+        size_t n = 0;
+
+        for (const char *p = value; *p && n + 1 < cap; p++) {
+            if (n == 0 && *p == '@')
+                continue;   /* "@acme.com" from an e-mail address */
+            out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        }
+        out[n] = '\0';
+        if (!strchr(out, '.')) {
+            fprintf(stderr, "faxgatectl: '%s' is not a domain name (example: acme-supply.com)\n", value);
+            return -1;
+        }
+    } else {
+        snprintf(out, cap, "%s", value);
+    }
+    return 0;
+}
+
+/* Splits trailing --note/--basis options off; returns the count of positional arguments. */
+static int positional(int argc, char **argv, const char **note, const char **basis, char **pos, int max)
+{
+    int n = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--note") && i + 1 < argc)
+            *note = argv[++i];
+        else if (!strcmp(argv[i], "--basis") && i + 1 < argc && basis)
+            *basis = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1])
+            return -1;
+        else if (n < max)
+            pos[n++] = argv[i];
+        else
+            return -1;
+    }
+    return n;
+}
+
+static void render_entries(json_t *arr, bool with_role)
+{
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(arr, i, v) {
+        if (with_role)
+            printf("%-12s ", json_string_value(json_object_get(v, "role")));
+        printf("%-7s %-32s %-8s %s\n", json_string_value(json_object_get(v, "kind")),
+               json_string_value(json_object_get(v, "value")),
+               with_role ? "" : json_string_value(json_object_get(v, "basis")),
+               json_is_string(json_object_get(v, "note")) ? json_string_value(json_object_get(v, "note")) : "");
+    }
+    if (!json_array_size(arr))
+        printf("(empty)\n");
+}
+
+static int list(ctl *c, fg_store *st, bool blocks)
+{
+    char *json = NULL;
+    json_t *root;
+    fg_err e = blocks ? fg_store_block_json(st, &json) : fg_store_consent_json(st, &json);
+
+    if (e)
+        return ctl_fail(e, blocks ? "block list" : "consent list");
+    if (c->json) {
+        puts(json);
+    } else if ((root = json_loads(json, 0, NULL))) {
+        render_entries(root, blocks);
+        json_decref(root);
+    }
+    free(json);
+    return 0;
+}
+
+int ctl_consent(ctl *c, int argc, char **argv)
+{
+    static const char *const kinds[] = {"number", "domain", "name", NULL};
+    static const char *const bases[] = {"consent", "ebr", NULL};
+    const char *note = NULL, *basis = "consent";
+    char *pos[3], value[256];
+    int n = positional(argc, argv, &note, &basis, pos, 3);
+    fg_store *st;
+    fg_err e;
+
+    if (n < 1 || (strcmp(pos[0], "list") && (n != 3 || !one_of(pos[1], kinds))) || !one_of(basis, bases)) {
+        fprintf(stderr, "usage: faxgatectl consent list\n"
+                        "       faxgatectl consent add number|domain|name VALUE [--basis consent|ebr] [--note TEXT]\n"
+                        "       faxgatectl consent remove number|domain|name VALUE\n"
+                        "  ebr = established business relationship (US: the ad must still carry a compliant opt-out)\n");
+        return 2;
+    }
+    if (!(st = ctl_store(c)))
+        return 1;
+    if (!strcmp(pos[0], "list"))
+        return list(c, st, false);
+    if (normalise(c, pos[1], pos[2], value, sizeof value))
+        return 2;
+    if (!strcmp(pos[0], "add"))
+        e = fg_store_consent_add(st, pos[1], value, basis, note);
+    else if (!strcmp(pos[0], "remove"))
+        e = fg_store_consent_remove(st, pos[1], value);
+    else
+        e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
+    if (e)
+        return ctl_fail(e, "consent");
+    printf("consent %s: %s %s\n", !strcmp(pos[0], "add") ? "added" : "removed", pos[1], value);
+    return 0;
+}
+
+int ctl_block(ctl *c, int argc, char **argv)
+{
+    static const char *const roles[] = {"broadcaster", "advertiser", NULL};
+    static const char *const kinds[] = {"number", "tsi", "domain", "name", NULL};
+    const char *note = NULL;
+    char *pos[4], value[256];
+    int n = positional(argc, argv, &note, NULL, pos, 4);
+    fg_store *st;
+    fg_err e;
+
+    if (n < 1 ||
+        (strcmp(pos[0], "list") && (n != 4 || !one_of(pos[1], roles) || !one_of(pos[2], kinds)))) {
+        fprintf(stderr, "usage: faxgatectl block list\n"
+                        "       faxgatectl block add broadcaster|advertiser number|tsi|domain|name VALUE [--note TEXT]\n"
+                        "       faxgatectl block remove broadcaster|advertiser number|tsi|domain|name VALUE\n"
+                        "  broadcaster = who sends (TSI, caller ID, header); advertiser = who sells (numbers, site, name)\n");
+        return 2;
+    }
+    if (!(st = ctl_store(c)))
+        return 1;
+    if (!strcmp(pos[0], "list"))
+        return list(c, st, true);
+    if (normalise(c, pos[2], pos[3], value, sizeof value))
+        return 2;
+    if (!strcmp(pos[0], "add"))
+        e = fg_store_block_add(st, pos[1], pos[2], value, note);
+    else if (!strcmp(pos[0], "remove"))
+        e = fg_store_block_remove(st, pos[1], pos[2], value);
+    else
+        e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
+    if (e)
+        return ctl_fail(e, "block");
+    printf("block %s: %s %s %s\n", !strcmp(pos[0], "add") ? "added" : "removed", pos[1], pos[2], value);
+    return 0;
+}

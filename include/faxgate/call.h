@@ -1,0 +1,97 @@
+/* faxgate — the call: one task object per received fax (like rspamd's task).
+ *
+ * Every stage fills in its part; the daemon's call loop drives the stages in
+ * order and frees the call in one place. The body is private to firmware/core.
+ */
+#ifndef FAXGATE_CALL_H
+#define FAXGATE_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "faxgate/error.h"
+#include "faxgate/page.h"
+#include "faxgate/policy.h"
+
+typedef struct fg_call fg_call;
+
+typedef enum fg_call_state {
+    FG_CALL_NEW = 0,        /* created, nothing received */
+    FG_CALL_RECEIVING = 1,  /* T.30 in progress */
+    FG_CALL_RECEIVED = 2,   /* T.30 ended normally; pages complete */
+    FG_CALL_FAILED = 3,     /* the call broke; pages received so far (and a partial one) kept */
+    FG_CALL_REJECTED = 4    /* screened out in phase B (DCN) or refused before answer */
+} fg_call_state;
+
+/** New empty call; started is set to now. */
+fg_err fg_call_new(fg_call **out);
+
+/** Frees a call and everything it owns; NULL is accepted. */
+void fg_call_free(fg_call *c);
+
+/** Store row id, 0 until the store has recorded the call. */
+int64_t fg_call_id(const fg_call *c);
+
+/** Records the line the call came in on: driver URI, the line's call id (UUID) and caller ID. */
+fg_err fg_call_set_line(fg_call *c, const char *line, const char *uuid, const char *caller_id);
+
+/** Sets the far end's TSI (as T.30 would), for scans and tests. */
+fg_err fg_call_set_tsi(fg_call *c, const char *tsi);
+
+/** Current state. */
+fg_call_state fg_call_get_state(const fg_call *c);
+
+/** "new", "receiving", "received", "failed", "rejected". */
+const char *fg_call_state_name(fg_call_state s);
+
+/** Path of the TIFF holding the received pages, or NULL if none was written. */
+const char *fg_call_tiff(const fg_call *c);
+
+/** Moves the call's TIFF to path (rename, or copy then unlink across file systems). */
+fg_err fg_call_move_tiff(fg_call *c, const char *path);
+
+/** Number of pages kept, a partial last page included. */
+int fg_call_pages(const fg_call *c);
+
+/** Gives page 1 to the call (it takes ownership), as the T.30 stage or a scan does. */
+void fg_call_set_page1(fg_call *c, fg_page *page);
+
+/** Page 1 in memory, or NULL. */
+const fg_page *fg_call_page1(const fg_call *c);
+
+/** Uses text instead of OCR (classify --text); copies it. */
+fg_err fg_call_set_text(fg_call *c, const char *text, size_t len);
+
+/** The verdict decided for the call (deliver if not judged yet). */
+fg_verdict fg_call_verdict(const fg_call *c);
+
+/** True once the judge has run (whether it succeeded or failed open). */
+bool fg_call_judged(const fg_call *c);
+
+/** The far end's TSI, or NULL if no TSI frame arrived. */
+const char *fg_call_tsi(const fg_call *c);
+
+/** Caller ID as the line gave it, "" if none. */
+const char *fg_call_caller_id(const fg_call *c);
+
+/** Marks the moment page 1 ended: the latency to the verdict is counted from here. */
+void fg_call_mark_page1(fg_call *c);
+
+/** Waits until the call has been judged, up to timeout_ms; true if it was. */
+bool fg_call_wait_until_judged(fg_call *c, int timeout_ms);
+
+/** Overrides the verdict with a reason (incomplete calls are held; operators release or junk). */
+void fg_call_override(fg_call *c, fg_verdict v, const char *reason);
+
+/** Records what became of the pages: "queued", "held", "dropped", "kept", "rejected", "none". */
+void fg_call_set_delivery(fg_call *c, const char *state);
+
+/** One line explaining the verdict: score and strongest rules, advertiser, violations, errors. */
+void fg_call_summary(const fg_call *c, char *buf, size_t cap);
+
+/** Sets the state and the one-line result (printf format), e.g. for a call refused before answer. */
+void fg_call_set_result(fg_call *c, fg_call_state s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/** Short human summary of how the call ended ("received 2 pages", "broken in page 2: …"). */
+const char *fg_call_result(const fg_call *c);
+
+#endif

@@ -1,0 +1,50 @@
+/* faxgate — configuration: INI (inih), embedded board defaults merged with a file.
+ *
+ * Every key the product understands is declared in config.c with its default
+ * (taken from boards/<board>/faxgate.conf at build time) and a validator; a file
+ * that names an unknown section or key, or gives a bad value, is refused with
+ * the file name, line number and what is expected.
+ */
+#ifndef FAXGATE_CONFIG_H
+#define FAXGATE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "faxgate/error.h"
+
+typedef struct fg_config fg_config;
+
+/** New configuration holding the embedded defaults of the board it was built for. */
+fg_err fg_config_new(fg_config **out);
+
+/** Frees a configuration; NULL is accepted. */
+void fg_config_free(fg_config *cfg);
+
+/** Merges an INI file over the current values; on error nothing is changed. */
+fg_err fg_config_load(fg_config *cfg, const char *path);
+
+/** Merges INI text (same rules as a file; name is used in messages). */
+fg_err fg_config_load_string(fg_config *cfg, const char *text, const char *name);
+
+/** Sets one value, validated as if read from a file. */
+fg_err fg_config_set(fg_config *cfg, const char *section, const char *key, const char *value);
+
+/** Value of section.key (never NULL for a declared key, may be ""); NULL if undeclared. */
+const char *fg_config_get(const fg_config *cfg, const char *section, const char *key);
+
+/** Integer value of section.key (declared integer keys are validated on load). */
+long fg_config_int(const fg_config *cfg, const char *section, const char *key);
+
+/** Floating value of section.key. */
+double fg_config_double(const fg_config *cfg, const char *section, const char *key);
+
+/** Boolean value of section.key (yes/no, true/false, on/off, 1/0). */
+bool fg_config_bool(const fg_config *cfg, const char *section, const char *key);
+
+/** Writes the effective configuration as INI; marks values that differ from the defaults. */
+void fg_config_print(const fg_config *cfg, FILE *f);
+
+/** The embedded default configuration text of this build's board. */
+const char *fg_config_defaults_text(void);
+
+#endif

@@ -1,0 +1,31 @@
+/* faxgate — pipeline: the judging half of the call loop, shared by faxgated and faxgatectl.
+ *
+ * ocr (page 1 → words) → extract → classify → store lookups → policy. A stage that
+ * fails never loses the fax: the call gets the configured fail-safe verdict
+ * ([policy] on_error, deliver by default) and the reason is recorded.
+ */
+#ifndef FAXGATE_PIPELINE_H
+#define FAXGATE_PIPELINE_H
+
+#include "faxgate/call.h"
+#include "faxgate/config.h"
+#include "faxgate/error.h"
+#include "faxgate/ocr.h"
+#include "faxgate/store.h"
+
+typedef struct fg_pipeline fg_pipeline;
+
+/** Builds the judging stages from the configuration; st may be NULL (no registries). */
+fg_err fg_pipeline_new(const fg_config *cfg, fg_store *st, fg_pipeline **out);
+
+/** Frees a pipeline (not the store); NULL is accepted. */
+void fg_pipeline_free(fg_pipeline *p);
+
+/** Reads page 1 (OCR with ocr, or the call's given text) and judges it; always leaves the call
+    judged. Returns the first stage error for logging; the verdict stands either way. */
+fg_err fg_pipeline_judge(fg_pipeline *p, fg_ocr *ocr, fg_call *c);
+
+/** The verdict record of a judged call as JSON (the contract of `faxgatectl scan`). */
+fg_err fg_call_record_json(const fg_call *c, char **json);
+
+#endif

@@ -1,0 +1,144 @@
+/* faxgate — store: everything the gateway learns, in one SQLite file.
+ *
+ * WAL journal, schema versioned by PRAGMA user_version and migrated forward on open.
+ * Tables: calls, pages (SHA-256), identities, scores, violations, consent (numbers,
+ * domains or names with consent or an established business relationship), blocks
+ * (broadcaster or advertiser), deliveries (the print queue) and events (who
+ * released, junked or changed what); since version 2 also the learning classifier's
+ * counts (bayes_*, store_learn.c) and campaigns (campaign*, store_campaign.c). Each call
+ * row carries a link of a SHA-256 hash chain over the evidence, so later tampering shows.
+ *
+ * A handle may be shared by threads (SQLite serialized mode); each process opens
+ * its own. Listings are produced as JSON by SQLite's JSON functions.
+ */
+#ifndef FAXGATE_STORE_H
+#define FAXGATE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "faxgate/call.h"
+#include "faxgate/error.h"
+#include "faxgate/policy.h"
+
+#define FG_STORE_SCHEMA_VERSION 3
+
+typedef struct fg_store fg_store;
+
+/** Opens (creating if needed) and migrates the store; FG_ERR_DB with a clear message if the
+    file is not a faxgate store or is newer than this program. */
+fg_err fg_store_open(const char *path, fg_store **out);
+
+/** Closes the store; NULL is accepted. */
+void fg_store_close(fg_store *st);
+
+/** Schema version of the open file. */
+int fg_store_version(fg_store *st);
+
+/* ---- calls ---- */
+
+/** Records a new call (state receiving) and gives it its id. */
+fg_err fg_store_call_begin(fg_store *st, fg_call *c);
+
+/** Writes everything the call holds (T.30 facts, pages, identities, scores, verdict,
+    violations) in one transaction; may be called again as the call progresses. */
+fg_err fg_store_call_save(fg_store *st, fg_call *c);
+
+/* The parts of a stored call that commands act on. */
+typedef struct fg_stored_call {
+    int64_t id;
+    char state[16];
+    char verdict[16];          /* "" if not judged */
+    char tiff[512];            /* "" if no pages */
+    bool printed;
+    int pages;
+} fg_stored_call;
+
+/** Reads a stored call's state; FG_ERR_NOTFOUND if there is no such id. */
+fg_err fg_store_call_get(fg_store *st, int64_t id, fg_stored_call *out);
+
+/** Changes a call's verdict by hand ("release", "junk"), with who did it and why, logged in events. */
+fg_err fg_store_set_verdict(fg_store *st, int64_t id, fg_verdict v, const char *by, const char *why);
+
+/** Updates a call's spool file path (after it was moved between spool folders). */
+fg_err fg_store_set_tiff(fg_store *st, int64_t id, const char *path);
+
+/** Recent calls, newest first, as a JSON array (contract: id, started, caller_id, tsi, pages,
+    verdict, printed, advertiser, violations, and more); caller frees *json. */
+fg_err fg_store_calls_json(fg_store *st, int limit, char **json);
+
+/** One call with everything recorded about it, as a JSON object: its columns (the page count as
+    page_count) and the arrays pages, identities, scores, violations, deliveries and events. */
+fg_err fg_store_call_json(fg_store *st, int64_t id, char **json);
+
+/** Violations, newest first, with advertiser and call, as a JSON array. */
+fg_err fg_store_violations_json(fg_store *st, char **json);
+
+/** Recomputes the hash chain; *ok false and *bad_id set at the first call that does not match. */
+fg_err fg_store_verify_chain(fg_store *st, bool *ok, int64_t *bad_id);
+
+/* ---- registries ---- */
+
+/** Phase-B screening: is this TSI or caller ID (or an empty TSI, if configured) blocked? */
+fg_err fg_store_screen(fg_store *st, const char *tsi, const char *caller_id, bool *blocked,
+                       char *why, size_t why_len);
+
+/** Looks the call's identity up in consent and block lists; fills consent and blocked parts of f. */
+fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f);
+
+/** Adds a consent entry: kind "number" (E.164), "domain" or "name"; basis "consent" or "ebr". */
+fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, const char *basis,
+                            const char *note);
+
+/** Removes a consent entry; FG_ERR_NOTFOUND if absent. */
+fg_err fg_store_consent_remove(fg_store *st, const char *kind, const char *value);
+
+/** Consent entries as a JSON array. */
+fg_err fg_store_consent_json(fg_store *st, char **json);
+
+/** Adds a block entry: role "broadcaster" or "advertiser"; kind "number", "tsi", "domain" or "name". */
+fg_err fg_store_block_add(fg_store *st, const char *role, const char *kind, const char *value,
+                          const char *note);
+
+/** Removes a block entry; FG_ERR_NOTFOUND if absent. */
+fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, const char *value);
+
+/** Block entries as a JSON array. */
+fg_err fg_store_block_json(fg_store *st, char **json);
+
+/* ---- print queue ---- */
+
+typedef struct fg_delivery {
+    int64_t id;
+    int64_t call_id;
+    char tiff[512];
+    int attempts;
+} fg_delivery;
+
+/** Queues a call for printing (once: a second request for the same call is a no-op). */
+fg_err fg_store_delivery_add(fg_store *st, int64_t call_id);
+
+/** Atomically claims the oldest due job for owner; FG_ERR_NOTFOUND if none is due. */
+fg_err fg_store_delivery_claim(fg_store *st, const char *owner, fg_delivery *out);
+
+/** Claims the due or pending job of one call (an operator's release); FG_ERR_NOTFOUND if another
+    owner holds it or there is none. */
+fg_err fg_store_delivery_claim_call(fg_store *st, const char *owner, int64_t call_id, fg_delivery *out);
+
+/** Cancels a call's job that is not printed yet; FG_ERR_STATE if it is being printed right now,
+    FG_ERR_NOTFOUND if there is none. */
+fg_err fg_store_delivery_cancel(fg_store *st, int64_t call_id);
+
+/** Marks a job printed (and the call printed). */
+fg_err fg_store_delivery_done(fg_store *st, int64_t id, int job_id);
+
+/** Puts a claimed job back with a delay after a failure, recording the error. */
+fg_err fg_store_delivery_retry(fg_store *st, int64_t id, int delay_s, const char *error);
+
+/** Returns jobs claimed more than older_than_s ago (a crashed owner) to the queue. */
+fg_err fg_store_delivery_unstick(fg_store *st, int older_than_s);
+
+/** Number of jobs not yet printed. */
+fg_err fg_store_delivery_pending(fg_store *st, int *n);
+
+#endif

@@ -1,0 +1,79 @@
+/* faxgate — t30: receive one fax over G.711-rate audio with SpanDSP's fax_state_t.
+ *
+ * The session is clocked by the line: for every block of received samples it
+ * produces exactly as many samples to send back. Phase-B identity (TSI, NSF, DCS)
+ * is recorded in the call and offered to a screening callback; a rejected call is
+ * ended with DCN before any page arrives. Pages are written as TIFF G4 to the
+ * call's spool file; page 1 is also handed over in memory as soon as it ends.
+ * If the line breaks mid-page, the rows received so far are kept as a partial page.
+ */
+#ifndef FAXGATE_T30_H
+#define FAXGATE_T30_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "faxgate/call.h"
+#include "faxgate/error.h"
+#include "faxgate/page.h"
+
+enum {
+    FG_MODEM_V27TER = 1u << 0,
+    FG_MODEM_V29 = 1u << 1,
+    FG_MODEM_V17 = 1u << 2
+};
+
+enum {
+    FG_RES_STANDARD = 1u << 0,   /* 204 x 98 */
+    FG_RES_FINE = 1u << 1,       /* 204 x 196 */
+    FG_RES_SUPERFINE = 1u << 2   /* 204 x 391 */
+};
+
+/* Phase-B screening: return true to accept; on reject write a short reason. Called on the
+   line thread after TSI/DCS arrive and before any page. */
+typedef bool (*fg_screen_fn)(void *user_data, fg_call *call, char *reason, size_t reason_len);
+
+/* A page ended (complete, or partial at a break). The callee owns page. Called on the line
+   thread: queue work, do not OCR here. page_no is 1-based. */
+typedef void (*fg_page_fn)(void *user_data, fg_call *call, int page_no, fg_page *page);
+
+typedef struct fg_rx_opts {
+    const char *csi;             /* our station identity, up to 20 characters */
+    bool ecm;                    /* offer error correction mode */
+    unsigned modems;             /* FG_MODEM_* */
+    unsigned resolutions;        /* FG_RES_* */
+    const char *tiff_path;       /* where pages are written (TIFF G4, multi-page) */
+    int max_seconds;             /* give up on a call that lasts longer (0 = no limit) */
+    fg_screen_fn screen;         /* may be NULL: accept all */
+    fg_page_fn on_page;          /* may be NULL; only page 1 is handed over in memory */
+    void *user_data;
+} fg_rx_opts;
+
+typedef struct fg_rx fg_rx;
+
+/** Starts a receive session answering a call; the call records everything T.30 tells. */
+fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out);
+
+/** Feeds n received samples (8 kHz, 16-bit) and writes n samples to send back in out.
+    *done becomes true when T.30 has finished (normally, rejected or failed). */
+fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done);
+
+/** The line is gone before T.30 finished: keeps any partial page and marks the call failed. */
+void fg_rx_line_lost(fg_rx *rx, const char *why);
+
+/** Ends the session: closes the TIFF, fills page hashes, final state and result. */
+fg_err fg_rx_finish(fg_rx *rx);
+
+/** Frees a session (finishing it first if needed); NULL is accepted. */
+void fg_rx_free(fg_rx *rx);
+
+/** Parses "v17,v29,v27ter" into FG_MODEM_* flags. */
+fg_err fg_modems_parse(const char *s, unsigned *out);
+
+/** Parses "standard,fine,superfine" into FG_RES_* flags. */
+fg_err fg_resolutions_parse(const char *s, unsigned *out);
+
+/** Vendor name for a T.35 country+vendor code at the start of an NSF frame, or NULL. */
+const char *fg_t35_vendor(const uint8_t *nsf, size_t len, const char **country, const char **model);
+
+#endif

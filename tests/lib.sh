@@ -1,0 +1,110 @@
+# tests/lib.sh — starts and stops the real components of an end-to-end run, on loopback only.
+# Sourced by tests/e2e/*.sh and tests/demo.sh. Everything started here is stopped by fg_cleanup,
+# which callers run from an EXIT trap, so a failing test leaves no server behind.
+
+FG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FG_PIDS=()          # processes to stop, newest last
+FG_DNSSD_STATE=""   # what tests/dnssd.sh started, to stop it again
+
+fg_cleanup() {
+    local i pid
+    for ((i = ${#FG_PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${FG_PIDS[i]}
+        kill "$pid" 2>/dev/null && { for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; }
+        kill -9 "$pid" 2>/dev/null
+    done
+    FG_PIDS=()
+    if [ -n "$FG_DNSSD_STATE" ]; then
+        "$FG_ROOT/tests/dnssd.sh" stop "$FG_DNSSD_STATE"
+        rm -f "$FG_DNSSD_STATE"
+        FG_DNSSD_STATE=""
+    fi
+}
+
+# fg_free_port: prints a TCP port nobody listens on (loopback).
+fg_free_port() {
+    local p
+    for _ in $(seq 200); do
+        p=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return 0; fi
+    done
+    return 1
+}
+
+# fg_wait_port PORT SECONDS: waits until something accepts on 127.0.0.1:PORT.
+fg_wait_port() {
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# fg_start_dnssd: ippeveprinter needs DNS-SD, i.e. a system D-Bus and avahi-daemon. Starts what is
+# missing (root only) through tests/dnssd.sh; returns 1, saying why, if that is impossible.
+fg_start_dnssd() {
+    local why
+    FG_DNSSD_STATE=$(mktemp "${TMPDIR:-/tmp}/faxgate-dnssd-XXXXXX")
+    if ! why=$("$FG_ROOT/tests/dnssd.sh" start "$FG_DNSSD_STATE"); then
+        echo "# DNS-SD: $why"
+        return 1
+    fi
+    return 0
+}
+
+# fg_start_printer PORT DIR [FORMATS]: an IPP Everywhere printer (ippeveprinter) on loopback,
+# keeping every job's document in DIR. Sets FG_PRINTER_PID.
+fg_start_printer() {
+    local port=$1 dir=$2 formats=${3:-application/pdf,image/pwg-raster}
+    mkdir -p "$dir"
+    # -n localhost: listens on 127.0.0.1 and ::1 only (-n 127.0.0.1 fails on the IPv6 listener).
+    # -c /bin/true: "print" at once; without a command ippeveprinter simulates 5-15 s of printing
+    # per job and answers server-error-busy meanwhile. -k keeps each job's document (NNN-NAME.pdf).
+    ippeveprinter -p "$port" -n localhost -d "$dir" -k -c /bin/true -f "$formats" "faxgate-test-$port" \
+        >>"$dir/../ippeveprinter-$port.log" 2>&1 &
+    FG_PRINTER_PID=$!
+    FG_PIDS+=("$FG_PRINTER_PID")
+    fg_wait_port "$port" 20
+}
+
+# fg_stop_pid PID: stops one process started here.
+fg_stop_pid() {
+    kill "$1" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    return 0
+}
+
+# fg_start_gateway BUILD CONF LOG: runs faxgated and waits for its "ready" line.
+# Sets FG_GATEWAY_PID and FG_LINE (the audiosocket URI it answers on).
+fg_start_gateway() {
+    local build=$1 conf=$2 log=$3
+    "$build/faxgated" --config "$conf" >"$log" 2>&1 &
+    FG_GATEWAY_PID=$!
+    FG_PIDS+=("$FG_GATEWAY_PID")
+    for _ in $(seq 300); do
+        FG_LINE=$(sed -n 's/.*ready: answering fax calls on \([^;]*\);.*/\1/p' "$log" | head -1)
+        [ -n "$FG_LINE" ] && return 0
+        kill -0 "$FG_GATEWAY_PID" 2>/dev/null || { echo "# faxgated exited:"; sed 's/^/#   /' "$log"; return 1; }
+        sleep 0.1
+    done
+    echo "# faxgated did not become ready:"; sed 's/^/#   /' "$log"
+    return 1
+}
+
+# fg_sql DB QUERY: one SQLite query, values separated by |.
+fg_sql() {
+    sqlite3 -batch -noheader "$1" "$2"
+}
+
+# TAP helpers: ok/not ok lines, counted.
+FG_TAP_N=0
+FG_TAP_FAILED=0
+fg_ok() { FG_TAP_N=$((FG_TAP_N + 1)); echo "ok $FG_TAP_N - $*"; }
+fg_not_ok() { FG_TAP_N=$((FG_TAP_N + 1)); FG_TAP_FAILED=$((FG_TAP_FAILED + 1)); echo "not ok $FG_TAP_N - $*"; }
+fg_skip() { FG_TAP_N=$((FG_TAP_N + 1)); echo "ok $FG_TAP_N - $1 # SKIP $2"; }
+# fg_check DESCRIPTION COMMAND...: ok if the command succeeds.
+fg_check() { local d=$1; shift; if "$@"; then fg_ok "$d"; else fg_not_ok "$d"; fi; }
+fg_tap_end() { echo "1..$FG_TAP_N"; [ "$FG_TAP_FAILED" -eq 0 ]; }

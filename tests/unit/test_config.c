@@ -1,0 +1,118 @@
+/* faxgate — configuration: defaults, merging, and refusing bad files with a clear message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faxgate/config.h"
+#include "testutil.h"
+
+static void test_defaults_are_complete(void **state)
+{
+    fg_config *cfg;
+
+    (void)state;
+    assert_int_equal(fg_config_new(&cfg), FG_OK);
+    assert_string_equal(fg_config_get(cfg, "line", "listen"), "audiosocket://127.0.0.1:9092");
+    assert_string_equal(fg_config_get(cfg, "site", "country"), "US");
+    assert_true(fg_config_bool(cfg, "line", "ecm"));
+    assert_true(fg_config_double(cfg, "classify", "drop") > fg_config_double(cfg, "classify", "hold"));
+    assert_int_equal(fg_config_int(cfg, "line", "max_calls"), 32);
+    assert_null(fg_config_get(cfg, "line", "no_such_key"));
+    fg_config_free(cfg);
+}
+
+static void test_file_merges_over_defaults(void **state)
+{
+    static const char conf[] = "[store]\ndb = /tmp/x.db ; inline comment\n[classify]\nhold = 4.5\n";
+    char dir[256], path[300], out[4096];
+    fg_config *cfg;
+    FILE *f;
+
+    (void)state;
+    assert_int_equal(fg_test_tmpdir(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s/faxgate.conf", dir);
+    assert_int_equal(fg_test_write_file(path, conf, strlen(conf)), 0);
+    assert_int_equal(fg_config_new(&cfg), FG_OK);
+    assert_int_equal(fg_config_load(cfg, path), FG_OK);
+    assert_string_equal(fg_config_get(cfg, "store", "db"), "/tmp/x.db");
+    assert_true(fg_config_double(cfg, "classify", "hold") == 4.5);
+    /* untouched keys keep their defaults */
+    assert_string_equal(fg_config_get(cfg, "spool", "dir"), "/var/spool/faxgate");
+    f = fmemopen(out, sizeof out, "w");
+    fg_config_print(cfg, f);
+    fclose(f);
+    assert_non_null(strstr(out, "db = /tmp/x.db    ; changed"));
+    assert_non_null(strstr(out, "dir = /var/spool/faxgate\n"));
+    fg_config_free(cfg);
+    fg_test_rm_rf(dir);
+}
+
+/* A bad file is refused with file:line and what is expected, and changes nothing. */
+static void expect_refused(const char *text, const char *want)
+{
+    fg_config *cfg;
+    fg_err e;
+
+    assert_int_equal(fg_config_new(&cfg), FG_OK);
+    e = fg_config_load_string(cfg, text, "test.conf");
+    assert_int_equal(e, FG_ERR_CONFIG);
+    if (!strstr(fg_err_msg(e), want))
+        fail_msg("message '%s' does not contain '%s'", fg_err_msg(e), want);
+    assert_string_equal(fg_config_get(cfg, "store", "db"), "/var/lib/faxgate/faxgate.db");
+    fg_config_free(cfg);
+}
+
+static void test_corrupt_files_are_refused(void **state)
+{
+    (void)state;
+    expect_refused("[store]\ndb = /tmp/a.db\n[nonsense]\nx = 1\n", "test.conf:4: unknown section [nonsense]");
+    expect_refused("[store]\ndb = /tmp/a.db\ndbx = 2\n", "test.conf:3: unknown key 'dbx' in [store]");
+    expect_refused("[line]\nmax_calls = lots\n", "expected a whole number from 1 to 1024");
+    expect_refused("[line]\nlisten = http://x:1\n", "audiosocket://HOST:PORT");
+    expect_refused("[line]\nlisten = audiosocket://127.0.0.1:99999\n", "audiosocket://HOST:PORT");
+    expect_refused("[line]\necm = perhaps\n", "expected yes or no");
+    expect_refused("[policy]\nprofiles = us, narnia\n", "'narnia' is unknown");
+    expect_refused("[printer]\nuri = lpt1\n", "spool:DIR");
+    expect_refused("[site]\ncountry = usa\n", "ISO 3166");
+    expect_refused("\x01\x02garbage without equals\n", "test.conf:1: not an INI line");
+    expect_refused("[line]\ncsi = 123456789012345678901\n", "at most 20 characters");
+}
+
+static void test_missing_file(void **state)
+{
+    fg_config *cfg;
+    fg_err e;
+
+    (void)state;
+    assert_int_equal(fg_config_new(&cfg), FG_OK);
+    e = fg_config_load(cfg, "/nonexistent/faxgate.conf");
+    assert_int_equal(e, FG_ERR_CONFIG);
+    assert_non_null(strstr(fg_err_msg(e), "/nonexistent/faxgate.conf: cannot open configuration"));
+    fg_config_free(cfg);
+}
+
+static void test_set_validates(void **state)
+{
+    fg_config *cfg;
+
+    (void)state;
+    assert_int_equal(fg_config_new(&cfg), FG_OK);
+    assert_int_equal(fg_config_set(cfg, "ocr", "workers", "2"), FG_OK);
+    assert_int_equal(fg_config_int(cfg, "ocr", "workers"), 2);
+    assert_int_equal(fg_config_set(cfg, "ocr", "workers", "-1"), FG_ERR_CONFIG);
+    assert_int_equal(fg_config_int(cfg, "ocr", "workers"), 2);
+    fg_config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults_are_complete),
+        cmocka_unit_test(test_file_merges_over_defaults),
+        cmocka_unit_test(test_corrupt_files_are_refused),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_set_validates),
+    };
+
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,590 @@
+/* faxgate — extract: numbers per country and their traps, labels, web addresses, opt-out
+ * notices in three languages, the transmit header, advertiser and callback, hostile text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faxgate/extract.h"
+#include "faxgate/ocr.h"
+#include "testutil.h"
+
+/* Extracts text (plain, line indices only) into id. */
+static void ex(const char *text, const char *country, fg_ident *id)
+{
+    fg_words *w = NULL;
+
+    assert_int_equal(fg_words_from_text(text, strlen(text), &w), FG_OK);
+    memset(id, 0, sizeof *id);
+    assert_int_equal(fg_extract(w, country, id), FG_OK);
+    fg_words_free(w);
+}
+
+static const fg_number *find_num(const fg_ident *id, const char *e164)
+{
+    for (size_t i = 0; i < id->n_numbers; i++)
+        if (!strcmp(id->numbers[i].e164, e164))
+            return &id->numbers[i];
+    return NULL;
+}
+
+static void expect_e164(const char *raw, const char *country, const char *want, unsigned want_kind)
+{
+    char e[FG_E164_LEN];
+    unsigned kind = 99;
+    fg_err rc = fg_phone_e164(raw, country, e, &kind);
+
+    if (rc != FG_OK || strcmp(e, want) || kind != want_kind)
+        fail_msg("'%s' (%s): got %s kind %u rc %d, want %s kind %u", raw, country, e, kind, rc, want, want_kind);
+}
+
+static void expect_not_phone(const char *raw, const char *country)
+{
+    char e[FG_E164_LEN];
+    unsigned kind;
+
+    if (fg_phone_e164(raw, country, e, &kind) != FG_ERR_FORMAT)
+        fail_msg("'%s' (%s) read as phone number %s", raw, country, e);
+    assert_string_equal(e, "");
+}
+
+static void test_e164_nanp(void **state)
+{
+    (void)state;
+    expect_e164("(877) 555-0142", "US", "+18775550142", FG_NUM_TOLLFREE);
+    expect_e164("1-800-555-0199", "US", "+18005550199", FG_NUM_TOLLFREE);
+    expect_e164("877.555.0142", "US", "+18775550142", FG_NUM_TOLLFREE);
+    expect_e164("+1 877 555 0142", "FR", "+18775550142", FG_NUM_TOLLFREE);
+    expect_e164("+1 (312) 555-0142", "DE", "+13125550142", 0);
+    expect_e164("3125550142", "US", "+13125550142", 0);
+    expect_e164("312/555-0142", "US", "+13125550142", 0);
+    expect_e164("1-900-555-0166", "US", "+19005550166", FG_NUM_PREMIUM);
+    expect_e164("(212) 976-1234", "US", "+12129761234", FG_NUM_PREMIUM);
+    expect_e164("011 33 1 99 00 12 34", "US", "+33199001234", 0);
+    expect_e164("(416) 555-0142", "CA", "+14165550142", 0);
+    /* a stray space inside the last group, as OCR leaves it */
+    expect_e164("877 555 01 42", "US", "+18775550142", FG_NUM_TOLLFREE);
+    expect_not_phone("555-0142", "US");          /* no area code: cannot be made E.164 */
+    expect_not_phone("123-456-7890", "US");      /* area codes do not start with 1 */
+    expect_not_phone("312-055-0142", "US");      /* nor exchanges with 0 */
+    expect_not_phone("11/27/2026", "US");
+    expect_not_phone("60601-1234", "US");
+    expect_not_phone("$1,299.00", "US");
+    expect_not_phone("Call me", "US");
+    expect_not_phone("", "US");
+}
+
+static void test_e164_france(void **state)
+{
+    (void)state;
+    expect_e164("01 23 45 67 89", "FR", "+33123456789", 0);
+    expect_e164("01.23.45.67.89", "FR", "+33123456789", 0);
+    expect_e164("0123456789", "FR", "+33123456789", 0);
+    expect_e164("+33 (0)1 23 45 67 89", "US", "+33123456789", 0);
+    expect_e164("+33 1 23 45 67 89", "DE", "+33123456789", 0);
+    expect_e164("0033 1 23 45 67 89", "FR", "+33123456789", 0);
+    expect_e164("0 800 12 34 56", "FR", "+33800123456", FG_NUM_TOLLFREE);
+    expect_e164("08 05 12 34 56", "FR", "+33805123456", FG_NUM_TOLLFREE);
+    /* 0806-0809 are ordinary rates, 081x-089x surcharged */
+    expect_e164("08 06 12 34 56", "FR", "+33806123456", 0);
+    expect_e164("08 09 12 34 56", "FR", "+33809123456", 0);
+    expect_e164("08 10 12 34 56", "FR", "+33810123456", FG_NUM_PREMIUM);
+    expect_e164("08 92 68 00 00", "FR", "+33892680000", FG_NUM_PREMIUM);
+    expect_e164("0899 23 45 67", "FR", "+33899234567", FG_NUM_PREMIUM);
+    expect_not_phone("05 12 2026 10 30", "FR");  /* a date and a time */
+    expect_not_phone("75008", "FR");
+    expect_not_phone("1 299,00", "FR");
+    expect_not_phone("00 12 34 56 78", "FR");
+}
+
+static void test_e164_germany_uk(void **state)
+{
+    (void)state;
+    expect_e164("030 1234567", "DE", "+49301234567", 0);
+    expect_e164("030/1234567", "DE", "+49301234567", 0);
+    expect_e164("(030) 123 45 67", "DE", "+49301234567", 0);
+    expect_e164("+49 (0)30 123 45 67", "US", "+49301234567", 0);
+    expect_e164("0049 30 1234567", "DE", "+49301234567", 0);
+    expect_e164("089 12345-0", "DE", "+4989123450", 0);
+    expect_e164("0800 123 4567", "DE", "+498001234567", FG_NUM_TOLLFREE);
+    expect_e164("0900 5 123456", "DE", "+499005123456", FG_NUM_PREMIUM);
+    expect_e164("0137 9 123456", "DE", "+491379123456", FG_NUM_PREMIUM);
+    expect_e164("01805 123456", "DE", "+491805123456", FG_NUM_PREMIUM);
+    expect_not_phone("01067", "DE");             /* a postcode */
+    expect_not_phone("27.11.2026", "DE");
+    expect_not_phone("1.299,00", "DE");
+    expect_e164("0800 123 4567", "GB", "+448001234567", FG_NUM_TOLLFREE);
+    expect_e164("0808 157 0192", "GB", "+448081570192", FG_NUM_TOLLFREE);
+    expect_e164("020 7946 0018", "GB", "+442079460018", 0);
+    expect_e164("09098 790 123", "GB", "+449098790123", FG_NUM_PREMIUM);
+    expect_e164("+44 (0)20 7946 0018", "US", "+442079460018", 0);
+}
+
+static void test_e164_ocr_noise(void **state)
+{
+    (void)state;
+    expect_e164("1-8OO-555-O142", "US", "+18005550142", FG_NUM_TOLLFREE);
+    expect_e164("l-800-555-0199", "US", "+18005550199", FG_NUM_TOLLFREE);
+    expect_e164("(877) 555-Ol42", "US", "+18775550142", FG_NUM_TOLLFREE);
+    expect_e164("O1 23 45 67 89", "FR", "+33123456789", 0);
+    expect_e164("+49 (0)3O 1234567", "DE", "+49301234567", 0);
+    /* letters that are part of a word are not digits */
+    expect_not_phone("oil 555", "US");
+}
+
+/* A number must never be invented from a date, price, postcode or reference number. */
+static void test_scan_traps(void **state)
+{
+    static const struct {
+        const char *text, *country;
+    } traps[] = {
+        {"Invoice No. 8775550142 is due on 12/31/2026", "US"},
+        {"Invoice #877-555-0142", "US"},
+        {"PO# 4500012345", "US"},
+        {"P.O. 312-555-0142 must appear on the packing slip", "US"},
+        {"Order no. 877 555 0142 shipped", "US"},
+        {"Account number: 312-555-0142", "US"},
+        {"Date: 11/27/2026 at 14:02, due 2026-12-31", "US"},
+        {"Total $1,299.00 (USD 1299.00), 50% off, $877 555 0142", "US"},
+        {"Chicago, IL 60601-1234 and 60607", "US"},
+        {"Tracking number: 1Z 999 AA1 01 2345 6784", "US"},
+        {"Le 05 12 2026 à 10 h, facture n° 01 23 45 67 89", "FR"},
+        {"Total TTC 1 299,00 € – 75008 Paris – SIRET 412 345 678 00019", "FR"},
+        {"Rechnungsbetrag 1.299,00 € vom 27.11.2026, PLZ 01067 Dresden", "DE"},
+        {"Kundennummer 0301234567 – Bestellnummer 030 1234567", "DE"},
+        {"IBAN DE44 3705 0198 0001 2345 67", "DE"},
+        {"Ref 0123456789 and 0123456789 without a label", "FR"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof traps / sizeof traps[0]; i++) {
+        fg_ident id;
+
+        ex(traps[i].text, traps[i].country, &id);
+        if (id.n_numbers)
+            fail_msg("'%s': read %s from '%s'", traps[i].text, id.numbers[0].e164, id.numbers[0].raw);
+        fg_ident_clear(&id);
+    }
+}
+
+static void test_scan_labels(void **state)
+{
+    fg_ident id;
+    const fg_number *n;
+
+    (void)state;
+    ex("Tel: (312) 555-0142  Fax: (312) 555-0143\n"
+       "ORDER BY FAX: 1-877-555-0123 or call toll free 1-800-555-0199\n"
+       "Tel/Fax 312-555-0144\n"
+       "Call 1-800-555-0177 about invoice 4471 dated 11/27/2026\n",
+       "US", &id);
+    assert_int_equal(id.n_numbers, 6);
+    assert_non_null(n = find_num(&id, "+13125550142"));
+    assert_int_equal(n->kind & ~FG_NUM_CALLBACK, FG_NUM_VOICE);
+    assert_string_equal(n->raw, "(312) 555-0142");
+    assert_int_equal(n->at.line, 0);
+    assert_int_equal(find_num(&id, "+13125550143")->kind, FG_NUM_FAX);
+    assert_int_equal(find_num(&id, "+18775550123")->kind & ~FG_NUM_CALLBACK,
+                     FG_NUM_ORDER_FAX | FG_NUM_FAX | FG_NUM_TOLLFREE);
+    assert_true(find_num(&id, "+18005550199")->kind & FG_NUM_VOICE);
+    assert_int_equal(find_num(&id, "+13125550144")->kind, FG_NUM_VOICE | FG_NUM_FAX);
+    assert_int_equal(find_num(&id, "+18005550177")->at.line, 3);
+    fg_ident_clear(&id);
+
+    ex("Appelez le 01 99 00 12 35 – Télécopie : 01 99 00 12 36\n"
+       "Numéro vert 0 800 12 34 56\nT 01 99 00 12 37  F 01 99 00 12 38\n",
+       "FR", &id);
+    assert_int_equal(find_num(&id, "+33199001235")->kind, FG_NUM_VOICE);
+    assert_int_equal(find_num(&id, "+33199001236")->kind, FG_NUM_FAX);
+    assert_true(find_num(&id, "+33800123456")->kind & (FG_NUM_VOICE | FG_NUM_TOLLFREE));
+    assert_int_equal(find_num(&id, "+33199001237")->kind, FG_NUM_VOICE);
+    assert_int_equal(find_num(&id, "+33199001238")->kind, FG_NUM_FAX);
+    fg_ident_clear(&id);
+
+    ex("Telefon 030 23125 001, Telefax 030/23125002\nBestellfax: 040 66969 101\n", "DE", &id);
+    assert_int_equal(find_num(&id, "+493023125001")->kind, FG_NUM_VOICE | FG_NUM_CALLBACK);
+    assert_int_equal(find_num(&id, "+493023125002")->kind, FG_NUM_FAX);
+    assert_true(find_num(&id, "+494066969101")->kind & FG_NUM_ORDER_FAX);
+    fg_ident_clear(&id);
+
+    /* a label alone on the line above */
+    ex("For reservations call:\n(888) 555-0160\n", "US", &id);
+    assert_int_equal(find_num(&id, "+18885550160")->kind & FG_NUM_VOICE, FG_NUM_VOICE);
+    fg_ident_clear(&id);
+
+    /* a French number on a US line is read as French when the text is French */
+    ex("Pour toute information, appelez notre service client au 01 99 00 12 35, du lundi au vendredi.", "US", &id);
+    assert_string_equal(id.lang, "fr");
+    assert_non_null(find_num(&id, "+33199001235"));
+    fg_ident_clear(&id);
+}
+
+static void test_web_addresses(void **state)
+{
+    fg_ident id;
+
+    (void)state;
+    ex("Visit WWW.Acme-Travel.com/Deals or http://example.org/a/b, see acme-travel.com.\n"
+       "E-mail Info@Acme-Travel.com or sales @ bureau-discount.fr\n"
+       "e.g. p.m. 3.5 kg, Dr.Smith, S.A.R.L., z.B., file.pdf, 12.11.2026\n",
+       "US", &id);
+    assert_int_equal(id.n_urls, 3);
+    assert_string_equal(id.urls[0].value, "www.acme-travel.com/deals");
+    assert_string_equal(id.urls[1].value, "example.org/a/b");
+    assert_string_equal(id.urls[2].value, "acme-travel.com");
+    assert_int_equal(id.n_emails, 2);
+    assert_string_equal(id.emails[0].value, "info@acme-travel.com");
+    assert_string_equal(id.emails[1].value, "sales@bureau-discount.fr");
+    assert_int_equal(id.emails[1].at.line, 1);
+    fg_ident_clear(&id);
+}
+
+static void test_optout_english(void **state)
+{
+    /* OCR sprinkles marks between words: the phrase is still found */
+    {
+        fg_ident g = {0};
+
+        ex("Keine. Werbung mehr per Fax? Anruf unter 089 99998 619.\n", "DE", &g);
+        assert_true(g.optout.present);
+        fg_ident_clear(&g);
+        ex("If you no longer \xe2\x80\x98wish to receive these faxes, call 1-800-555-0153.\n", "US", &g);
+        assert_true(g.optout.present);
+        fg_ident_clear(&g);
+        ex("Pour etre retire de notre fichier, appelez le 08 92 68 40 17.\n", "FR", &g);
+        assert_true(g.optout.present);
+        fg_ident_clear(&g);
+        ex("Bitte senden Sie mir keine weiteren Informationen per Fax.\n", "DE", &g);
+        assert_true(g.optout.present);
+        fg_ident_clear(&g);
+        ex("We stop. Faxing is slow.\n", "US", &g);   /* a sentence end is not a phrase */
+        assert_false(g.optout.present);
+        fg_ident_clear(&g);
+    }
+
+    fg_ident id;
+
+    (void)state;
+    ex("# SunWave Cruise Club\nCall 1-800-555-0177 to book now!\n"
+       "You may request that the sender not send any future faxes by calling toll free 1-800-555-0178\n"
+       "or faxing toll free 1-888-555-0179, 24 hours a day, 7 days a week. Failure to comply with such a\n"
+       "request within 30 days is unlawful.\n",
+       "US", &id);
+    assert_true(id.optout.present);
+    assert_string_equal(id.optout.phone, "+18005550178");
+    assert_string_equal(id.optout.fax, "+18885550179");
+    assert_true(id.optout.free_of_charge);
+    assert_false(id.optout.premium);
+    assert_true(id.optout.mentions_30_days);
+    assert_true(id.optout.mentions_unlawful);
+    assert_true(id.optout.round_the_clock);
+    assert_int_equal(id.optout.at.line, 2);
+    assert_non_null(strstr(id.optout.text, "unlawful"));
+    assert_true(find_num(&id, "+18005550178")->kind & FG_NUM_OPTOUT);
+    assert_false(find_num(&id, "+18005550177")->kind & FG_NUM_OPTOUT);
+    /* the advertiser's number is the callback, never the opt-out line */
+    assert_string_equal(id.callback, "+18005550177");
+    fg_ident_clear(&id);
+
+    ex("Great rates on toner! Call 1-866-555-0124\nTo be removed from our list call 1-900-555-0125 ($2.99/min).\n",
+       "US", &id);
+    assert_true(id.optout.present);
+    assert_string_equal(id.optout.phone, "+19005550125");
+    assert_string_equal(id.optout.fax, "");
+    assert_true(id.optout.premium);
+    assert_false(id.optout.free_of_charge);
+    assert_false(id.optout.mentions_30_days);
+    fg_ident_clear(&id);
+
+    ex("To unsubscribe, e-mail remove@rankrocketseo.com with your fax number.\n", "US", &id);
+    assert_true(id.optout.present);
+    assert_true(id.optout.free_of_charge);   /* an e-mail address costs nothing */
+    fg_ident_clear(&id);
+}
+
+static void test_optout_french_german(void **state)
+{
+    fg_ident id;
+
+    (void)state;
+    ex("Pour ne plus recevoir nos offres, appelez le 08 92 68 00 00 (0,80 €/min).\n", "FR", &id);
+    assert_true(id.optout.present);
+    assert_string_equal(id.optout.phone, "+33892680000");
+    assert_true(id.optout.premium);
+    fg_ident_clear(&id);
+
+    ex("Désinscription : STOP FAX au 0 800 71 15 16 (appel gratuit), 24h/24.\n", "FR", &id);
+    assert_true(id.optout.present);
+    assert_true(id.optout.free_of_charge);
+    assert_true(id.optout.round_the_clock);
+    fg_ident_clear(&id);
+
+    ex("Wenn Sie keine weiteren Faxe wünschen, senden Sie dieses Blatt an 0180 5 123456 zurück.\n", "DE", &id);
+    assert_true(id.optout.present);
+    assert_string_equal(id.optout.fax, "+491805123456");   /* "this sheet back": a fax number */
+    assert_true(id.optout.premium);
+    fg_ident_clear(&id);
+
+    ex("Sie möchten keine Werbung per Fax? Widerspruch bitte an Fax 040 66969 701.\n", "DE", &id);
+    assert_true(id.optout.present);
+    assert_string_equal(id.optout.fax, "+494066969701");
+    fg_ident_clear(&id);
+
+    /* legal remedies and forms use the same words without being opt-out notices */
+    ex("Gegen diesen Bescheid kann innerhalb eines Monats Widerspruch erhoben werden.\n"
+       "Abmeldung zur Sozialversicherung zum 31.12.2026.\n",
+       "DE", &id);
+    assert_false(id.optout.present);
+    fg_ident_clear(&id);
+    ex("Vous pouvez faire opposition à ce jugement dans un délai d'un mois.\n", "FR", &id);
+    assert_false(id.optout.present);
+    fg_ident_clear(&id);
+    ex("The amendment adds snow removal at the rates in Schedule B. Please sign page 3 and fax it back.\n", "US", &id);
+    assert_false(id.optout.present);
+    fg_ident_clear(&id);
+}
+
+static void test_fax_header(void **state)
+{
+    fg_ident id;
+
+    (void)state;
+    ex("11/27/2026 14:02 FROM: ACME SUPPLY 312-555-0142 P.1/1\nPurchase order 4471\n", "US", &id);
+    assert_true(id.header.present);
+    assert_string_equal(id.header.date, "11/27/2026");
+    assert_string_equal(id.header.time, "14:02");
+    assert_string_equal(id.header.name, "ACME SUPPLY");
+    assert_string_equal(id.header.number, "+13125550142");
+    assert_int_equal(id.header.at.line, 0);
+    assert_true(find_num(&id, "+13125550142")->kind & FG_NUM_HEADER);
+    assert_string_equal(id.callback, "");    /* the broadcaster's number is not a callback */
+    fg_ident_clear(&id);
+
+    ex("27.11.2026 14:02 +49 30 1234567 Müller GmbH S. 1/2\nRechnung\n", "DE", &id);
+    assert_true(id.header.present);
+    assert_string_equal(id.header.date, "27.11.2026");
+    assert_string_equal(id.header.name, "Müller GmbH");
+    assert_string_equal(id.header.number, "+49301234567");
+    fg_ident_clear(&id);
+
+    ex("Facture\nMerci.\n27/11/2026 14:02 DE: CABINET DURAND +33 1 99 00 12 34 P. 1/1\n", "FR", &id);
+    assert_true(id.header.present);
+    assert_int_equal(id.header.at.line, 2);    /* bottom margin */
+    assert_string_equal(id.header.name, "CABINET DURAND");
+    assert_string_equal(id.header.number, "+33199001234");
+    fg_ident_clear(&id);
+
+    /* a TSI of bare digits, and a header with no name */
+    ex("NOV-27-2026 02:02PM 3125550142 P.01\nhello\n", "US", &id);
+    assert_true(id.header.present);
+    assert_string_equal(id.header.time, "02:02PM");
+    assert_string_equal(id.header.number, "+13125550142");
+    assert_null(id.header.name);
+    fg_ident_clear(&id);
+
+    /* a date in the body is not a transmit header */
+    ex("Date: 11/27/2026\nOffer valid until 12/31/2026 – call 1-800-555-0199\n", "US", &id);
+    assert_false(id.header.present);
+    fg_ident_clear(&id);
+}
+
+static void test_advertiser(void **state)
+{
+    fg_ident id;
+
+    (void)state;
+    ex("11/25/2026 13:20 FROM: FAXBLAST SVC 702-555-0110 P.1/1\n"
+       "# The Best Toner Deals of the Year!\n"
+       "Save 70% on toner cartridges. Call 1-866-555-0124 now or fax 1-877-555-0123.\n"
+       "Visit www.tonerdepotdirect.com\nToner Depot Direct, 12 Main St, Reno NV\n"
+       "To be removed call 1-866-555-0125.\n",
+       "US", &id);
+    assert_non_null(id.adv_name);
+    assert_string_equal(id.adv_name, "Toner Depot Direct");   /* spells the domain; not the header name */
+    assert_int_equal(id.adv_name_at.line, 4);
+    assert_string_equal(id.callback, "+18665550124");
+    assert_true(find_num(&id, "+18665550124")->kind & FG_NUM_CALLBACK);
+    assert_false(find_num(&id, "+18665550125")->kind & FG_NUM_CALLBACK);
+    assert_false(find_num(&id, "+17025550110")->kind & FG_NUM_CALLBACK);
+    fg_ident_clear(&id);
+
+    ex("# Cartouches à prix grossiste\nBureau Plus SARL, 14 rue des Entrepreneurs\n"
+       "Commandez au 0 800 94 12 12\n", "FR", &id);
+    assert_string_equal(id.adv_name, "Bureau Plus SARL");
+    assert_string_equal(id.callback, "+33800941212");
+    fg_ident_clear(&id);
+
+    ex("# Kantine Koch – Ihr Mittagstisch im Büro\nBestellung bis 10 Uhr unter 030 23125 601.\n", "DE", &id);
+    assert_string_equal(id.adv_name, "Kantine Koch");
+    fg_ident_clear(&id);
+
+    ex("Free trial for your office! Call 1-844-555-0170.\nBrewPoint Office Coffee Co.\n", "US", &id);
+    assert_string_equal(id.adv_name, "BrewPoint Office Coffee Co.");
+    fg_ident_clear(&id);
+
+    /* the advertiser's own domain: the one that spells its name, not the opt-out service's, not web mail */
+    ex("# Harbor Point Seafood Ltd\nOrder at www.order.harborpoint.co.uk or harborpoint@gmail.com\n"
+       "To be removed visit www.faxoptout-center.com or call 0800 123 4567.\n", "US", &id);
+    assert_string_equal(id.adv_domain, "harborpoint.co.uk");
+    assert_int_equal(id.adv_domain_at.line, 1);
+    fg_ident_clear(&id);
+    ex("Big savings on toner!\nWrite to orders@tonerdepot-direct.com\nTo opt out: www.stopfax-now.net\n", "US", &id);
+    assert_string_equal(id.adv_domain, "tonerdepot-direct.com");
+    fg_ident_clear(&id);
+    ex("Cheap ink, call 1-800-555-0100 or write to inkdeals@gmail.com\n", "US", &id);
+    assert_string_equal(id.adv_domain, "");   /* web mail says nothing about who sells */
+    fg_ident_clear(&id);
+
+    /* a sentence-initial call to action is not part of the name */
+    ex("Lower your payments.\nCall ClearPath Business Solutions at (877) 555-0116 today.\n", "US", &id);
+    assert_string_equal(id.adv_name, "ClearPath Business Solutions");
+    fg_ident_clear(&id);
+    ex("Appelez Bureau Plus SARL au 01 23 45 67 89.\n", "FR", &id);
+    assert_string_equal(id.adv_name, "Bureau Plus SARL");
+    fg_ident_clear(&id);
+}
+
+/* With OCR boxes the biggest short line near the top names the advertiser; items carry boxes. */
+static void test_boxes(void **state)
+{
+    static const struct {
+        const char *t;
+        int line;
+        float h;
+    } in[] = {{"11/27/2026", 0, 7}, {"14:02", 0, 7}, {"P.1", 0, 7}, {"Harbor", 1, 30}, {"Bistro", 1, 30},
+              {"Lunch", 2, 10},     {"specials", 2, 10}, {"call", 2, 10}, {"(312)", 2, 10}, {"555-0191", 2, 10}};
+    fg_words w = {0};
+    fg_word v[sizeof in / sizeof in[0]];
+    fg_ident id;
+
+    (void)state;
+    memset(v, 0, sizeof v);
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        v[i].text = (char *)in[i].t;
+        v[i].line = in[i].line;
+        v[i].height_pt = in[i].h;
+        v[i].x0 = 100 + 60 * (int)i;
+        v[i].x1 = v[i].x0 + 50;
+        v[i].y0 = 40 + 100 * in[i].line;
+        v[i].y1 = v[i].y0 + (int)in[i].h * 3;
+        v[i].conf = 90;
+    }
+    w.v = v;
+    w.n = sizeof in / sizeof in[0];
+    w.page_width = 1728;
+    w.page_height = 2200;
+    memset(&id, 0, sizeof id);
+    assert_int_equal(fg_extract(&w, "US", &id), FG_OK);
+    assert_string_equal(id.adv_name, "Harbor Bistro");
+    assert_int_equal(id.adv_name_at.x0, v[3].x0);
+    assert_int_equal(id.adv_name_at.x1, v[4].x1);
+    assert_int_equal(id.adv_name_at.line, 1);
+    assert_string_equal(id.callback, "+13125550191");
+    assert_int_equal(id.numbers[0].at.x0, v[8].x0);
+    assert_int_equal(id.numbers[0].at.x1, v[9].x1);
+    assert_true(id.header.present);
+    assert_string_equal(id.header.time, "14:02");
+    fg_ident_clear(&id);
+}
+
+static void test_language(void **state)
+{
+    fg_ident id;
+
+    (void)state;
+    ex("Please call us today for the best prices on all of your office supplies.", "US", &id);
+    assert_string_equal(id.lang, "en");
+    fg_ident_clear(&id);
+    ex("Nous vous proposons des tarifs exceptionnels pour votre entreprise et vos salariés.", "FR", &id);
+    assert_string_equal(id.lang, "fr");
+    fg_ident_clear(&id);
+    ex("Wir bieten Ihnen die besten Preise für Ihre Praxis und Ihr Team mit kostenloser Lieferung.", "DE", &id);
+    assert_string_equal(id.lang, "de");
+    fg_ident_clear(&id);
+    ex("12345 67890", "US", &id);
+    assert_string_equal(id.lang, "");
+    fg_ident_clear(&id);
+}
+
+/* Hostile text: bounded, quick, no crash, sane results. */
+static void run_hostile(const char *text, size_t len)
+{
+    fg_words *w = NULL;
+    fg_ident id;
+
+    assert_int_equal(fg_words_from_text(text, len, &w), FG_OK);
+    memset(&id, 0, sizeof id);
+    assert_int_equal(fg_extract(w, "US", &id), FG_OK);
+    assert_true(id.n_numbers <= FG_NUMBERS_MAX);
+    assert_true(id.n_numbers <= id.n_numbers_seen);
+    assert_true(id.n_urls <= FG_ITEMS_MAX && id.n_emails <= FG_ITEMS_MAX);
+    fg_ident_clear(&id);
+    fg_words_free(w);
+}
+
+static void test_hostile(void **state)
+{
+    size_t big = 1u << 20;
+    char *buf = malloc(big + 1);
+    fg_ident id;
+    fg_words *w;
+
+    (void)state;
+    assert_non_null(buf);
+    memset(buf, '7', big);                                  /* 1 MB of digits */
+    run_hostile(buf, big);
+    for (size_t i = 0; i < big; i++)                        /* digits in phone-sized groups */
+        buf[i] = i % 4 == 3 ? (i % 12 == 11 ? '\n' : ' ') : (char)('2' + i % 7);
+    run_hostile(buf, big);
+    for (size_t i = 0; i < big; i++)                        /* binary junk */
+        buf[i] = (char)((i * 2654435761u) >> 13);
+    run_hostile(buf, big);
+    for (size_t i = 0; i < 100 * 1024; i++)                 /* one 100 kB word */
+        buf[i] = (char)('a' + i % 26);
+    run_hostile(buf, 100 * 1024);
+    for (size_t i = 0; i < big; i++)                        /* only punctuation */
+        buf[i] = "!?.,;:-()#@/%$"[i % 14];
+    run_hostile(buf, big);
+    {
+        size_t n = 0;                                       /* 20k words, numbers and addresses */
+
+        for (int i = 0; i < 21000 && n + 48 < big; i++)
+            n += (size_t)snprintf(buf + n, big - n, "%s ",
+                                  i % 3 == 0 ? "1-800-555-0199" : i % 3 == 1 ? "www.a.com" : "a@b.co\n");
+        run_hostile(buf, n);
+    }
+    run_hostile("", 0);
+    free(buf);
+
+    /* a hand-made words array with NULL words and odd line numbers */
+    {
+        fg_word v[3] = {{.text = NULL, .line = 5}, {.text = "x", .line = -1}, {.text = "", .line = 3}};
+        fg_words hw = {.v = v, .n = 3};
+
+        memset(&id, 0, sizeof id);
+        assert_int_equal(fg_extract(&hw, "US", &id), FG_OK);
+        fg_ident_clear(&id);
+    }
+    assert_int_equal(fg_words_from_text("x", 1, &w), FG_OK);
+    assert_int_equal(fg_extract(NULL, "US", &id), FG_ERR_INVAL);
+    assert_int_equal(fg_extract(w, "US", NULL), FG_ERR_INVAL);
+    memset(&id, 0, sizeof id);
+    assert_int_equal(fg_extract(w, NULL, &id), FG_OK);     /* no country: international numbers only */
+    fg_ident_clear(&id);
+    fg_words_free(w);
+    fg_ident_clear(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_e164_nanp),       cmocka_unit_test(test_e164_france),
+        cmocka_unit_test(test_e164_germany_uk), cmocka_unit_test(test_e164_ocr_noise),
+        cmocka_unit_test(test_scan_traps),      cmocka_unit_test(test_scan_labels),
+        cmocka_unit_test(test_web_addresses),   cmocka_unit_test(test_optout_english),
+        cmocka_unit_test(test_optout_french_german), cmocka_unit_test(test_fax_header),
+        cmocka_unit_test(test_advertiser),      cmocka_unit_test(test_boxes),
+        cmocka_unit_test(test_language),        cmocka_unit_test(test_hostile),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

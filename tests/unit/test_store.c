@@ -1,0 +1,665 @@
+/* faxgate — store: real SQLite files; schema, refusals, calls, registries, hash chain.
+   The print queue and a full disk are in test_store_queue.c. */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "call_impl.h"
+#include "faxgate/store.h"
+#include "testutil.h"
+
+/* ---- helpers ---- */
+
+typedef struct fixture {
+    char dir[256];
+    char db[300];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+
+    if (!f || fg_test_tmpdir(f->dir, sizeof f->dir) != 0)
+        return -1;
+    snprintf(f->db, sizeof f->db, "%s/faxgate.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+
+    fg_test_rm_rf(f->dir);
+    free(f);
+    return 0;
+}
+
+#define assert_msg_has(e, want)                                                                        \
+    do {                                                                                               \
+        if (!strstr(fg_err_msg(e), (want)))                                                            \
+            fail_msg("message '%s' does not contain '%s'", fg_err_msg(e), (want));                     \
+    } while (0)
+
+/* Runs one SQL text on the file behind the store's back; returns the first column as int. */
+static long long raw_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    long long v = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+static json_t *parse(char *text)
+{
+    json_error_t err;
+    json_t *j = json_loads(text, 0, &err);
+
+    if (!j)
+        fail_msg("invalid JSON (%s at %d): %s", err.text, err.position, text);
+    free(text);
+    return j;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+
+    if (!v)
+        fail_msg("key '%s' missing", key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* A call as the pipeline would leave it: T.30 facts, two pages, identity, scores, verdict. */
+static fg_call *full_call(const char *tsi, const char *caller_e164)
+{
+    fg_call *c;
+    fg_ident *id;
+
+    assert_int_equal(fg_call_new(&c), FG_OK);
+    fg_call_set_line(c, "audiosocket://127.0.0.1:9092", "6c0b6d1e-0000-4000-8000-000000000001", caller_e164 + 2);
+    snprintf(c->caller_e164, sizeof c->caller_e164, "%s", caller_e164);
+    fg_call_set_tsi(c, tsi);
+    snprintf(c->t30.csi, sizeof c->t30.csi, "faxgate");
+    snprintf(c->t30.nsf_hex, sizeof c->t30.nsf_hex, "b5002a01");
+    snprintf(c->t30.nsf_vendor, sizeof c->t30.nsf_vendor, "Brother");
+    snprintf(c->t30.dcs, sizeof c->t30.dcs, "V.17 14400 bps, fine, MH, ECM");
+    c->t30.bit_rate = 14400;
+    c->t30.ecm = true;
+    c->t30.x_res = 204;
+    c->t30.y_res = 196;
+    snprintf(c->t30.t30_result, sizeof c->t30.t30_result, "OK");
+    c->started = 1714557600;   /* 2024-05-01T10:00:00Z */
+    c->ended = c->started + 75;
+    fg_call_set_result(c, FG_CALL_RECEIVED, "received 2 pages");
+    c->tiff = strdup("/var/spool/faxgate/in/1.tif");
+    snprintf(c->tiff_sha256, sizeof c->tiff_sha256, "%064d", 7);
+    assert_int_equal(fg_call_add_page(c, 1728, 2200, false, "1111111111111111111111111111111111111111111111111111111111111111"), FG_OK);
+    assert_int_equal(fg_call_add_page(c, 1728, 1100, true, "2222222222222222222222222222222222222222222222222222222222222222"), FG_OK);
+    assert_int_equal(fg_call_set_text(c, "SPECIAL OFFER", 13), FG_OK);
+
+    id = &c->ident;
+    snprintf(id->lang, sizeof id->lang, "en");
+    id->adv_name = strdup("ACME Vacations");
+    id->adv_name_at = (fg_where){100, 80, 900, 160, 1};
+    snprintf(id->adv_domain, sizeof id->adv_domain, "acme-vacations.example");
+    id->adv_domain_at = (fg_where){100, 900, 700, 930, 14};
+    snprintf(id->callback, sizeof id->callback, "+18775550142");
+    id->numbers[0] = (fg_number){"+18775550142", "(877) 555-0142", FG_NUM_VOICE | FG_NUM_TOLLFREE | FG_NUM_CALLBACK,
+                                 {200, 400, 600, 440, 5}};
+    id->numbers[1] = (fg_number){"+18005550100", "800-555-0100", FG_NUM_FAX | FG_NUM_OPTOUT | FG_NUM_TOLLFREE,
+                                 {200, 2000, 600, 2040, 30}};
+    id->numbers[2] = (fg_number){"+12125550123", "212 555 0123", FG_NUM_HEADER, {1000, 5, 1300, 30, 0}};
+    id->n_numbers = id->n_numbers_seen = 3;
+    id->urls[0].value = strdup("www.acme-vacations.example/deals");
+    id->n_urls = 1;
+    id->emails[0].value = strdup("sales@mail.acme-vacations.example");
+    id->n_emails = 1;
+    id->optout.present = true;
+    id->optout.text = strdup("To be removed from our list fax 800-555-0100");
+    snprintf(id->optout.fax, sizeof id->optout.fax, "+18005550100");
+    id->header.present = true;
+    id->header.text = strdup("05/01/2024 10:00 ACME 212-555-0123 P.1");
+    id->header.date = strdup("05/01/2024");
+    id->header.time = strdup("10:00");
+    id->header.name = strdup("ACME");
+    snprintf(id->header.number, sizeof id->header.number, "+12125550123");
+
+    c->scores.v[0] = (fg_score){"AD_OPTOUT_NOTICE", 3.0, "opt-out notice with +18005550100"};
+    c->scores.v[1] = (fg_score){"AD_TOLLFREE_CALLBACK", 2.5, "call +18775550142"};
+    c->scores.n = 2;
+    c->scores.total = 5.5;
+    c->decision.verdict = FG_VERDICT_HOLD;
+    c->decision.is_ad = true;
+    c->decision.score = 5.5;
+    snprintf(c->decision.reason, sizeof c->decision.reason, "score 5.5 >= hold 5");
+    c->decision.v[0] = (fg_violation){"us", "47 USC 227(b)(1)(C)", "unsolicited advertisement, no consent on record"};
+    c->decision.v[1] = (fg_violation){"us", "47 CFR 64.1200(a)(4)(iii)", "opt-out notice names no voice number"};
+    c->decision.nv = 2;
+    snprintf(c->decision.optout[0].profile, sizeof c->decision.optout[0].profile, "us");
+    c->decision.n_optout = 1;
+    c->judged = true;
+    c->ms_ocr = 812.5;
+    c->ms_total = 950;
+    snprintf(c->deliver_state, sizeof c->deliver_state, "held");
+    return c;
+}
+
+static int64_t save_new(fg_store *st, const char *tsi, const char *caller)
+{
+    fg_call *c = full_call(tsi, caller);
+    int64_t id;
+
+    assert_int_equal(fg_store_call_begin(st, c), FG_OK);
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    id = fg_call_id(c);
+    fg_call_free(c);
+    return id;
+}
+
+/* ---- schema ---- */
+
+static void test_create_and_reopen(void **state)
+{
+    fixture *f = *state;
+    fg_store *st;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_store_version(st), FG_STORE_SCHEMA_VERSION);
+    fg_store_close(st);
+    assert_int_equal(raw_sql(f->db, "PRAGMA user_version"), FG_STORE_SCHEMA_VERSION);
+    assert_int_equal(raw_sql(f->db, "PRAGMA application_id"), 0x46584754);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                                    " ('calls','pages','identities','scores','violations','consent','blocks',"
+                                    "'deliveries','events')"),
+                     9);
+    assert_int_equal(raw_sql(f->db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);   /* reopening migrates nothing */
+    assert_int_equal(fg_store_version(st), FG_STORE_SCHEMA_VERSION);
+    fg_store_close(st);
+    fg_store_close(NULL);
+}
+
+static void test_refuses_not_sqlite(void **state)
+{
+    static const char junk[] = "[store]\ndb = oops, this is a config file, not a database\n";
+    fixture *f = *state;
+    fg_store *st = NULL;
+    size_t len;
+    char *back;
+    fg_err e;
+
+    assert_int_equal(fg_test_write_file(f->db, junk, sizeof junk - 1), 0);
+    e = fg_store_open(f->db, &st);
+    assert_int_equal(e, FG_ERR_DB);
+    assert_null(st);
+    assert_msg_has(e, f->db);
+    assert_msg_has(e, "is not an SQLite database");
+    assert_msg_has(e, "set [store] db to another path");
+    back = fg_test_read_file(f->db, &len);   /* left exactly as it was */
+    assert_non_null(back);
+    assert_int_equal(len, sizeof junk - 1);
+    assert_memory_equal(back, junk, len);
+    free(back);
+}
+
+static void test_refuses_foreign_sqlite(void **state)
+{
+    fixture *f = *state;
+    char other[320];
+    fg_store *st;
+    fg_err e;
+
+    raw_sql(f->db, "CREATE TABLE photos(id INTEGER PRIMARY KEY, path TEXT)");
+    e = fg_store_open(f->db, &st);
+    assert_int_equal(e, FG_ERR_DB);
+    assert_msg_has(e, f->db);
+    assert_msg_has(e, "of another program");
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM sqlite_master"), 1);   /* untouched */
+
+    snprintf(other, sizeof other, "%s/other.db", f->dir);
+    raw_sql(other, "PRAGMA application_id = 305419896");   /* 0x12345678, no tables */
+    e = fg_store_open(other, &st);
+    assert_int_equal(e, FG_ERR_DB);
+    assert_msg_has(e, "application_id 0x12345678");
+    assert_msg_has(e, "left unchanged");
+}
+
+static void test_refuses_newer_version(void **state)
+{
+    fixture *f = *state;
+    fg_store *st;
+    fg_err e;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    fg_store_close(st);
+    raw_sql(f->db, "PRAGMA user_version = 99");
+    e = fg_store_open(f->db, &st);
+    assert_int_equal(e, FG_ERR_DB);
+    assert_msg_has(e, f->db);
+    assert_msg_has(e, "schema version 99, newer than this faxgate");
+    assert_int_equal(raw_sql(f->db, "PRAGMA user_version"), 99);
+}
+
+/* ---- calls ---- */
+
+static void test_save_and_read_back(void **state)
+{
+    fixture *f = *state;
+    fg_stored_call sc;
+    json_t *j, *o, *a;
+    fg_store *st;
+    fg_call *c;
+    char *text;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    c = full_call("JUNK FAX 1", "+18005550199");
+    assert_int_equal(fg_store_call_begin(st, c), FG_OK);
+    assert_true(fg_call_id(c) > 0);
+    assert_int_equal(fg_store_call_begin(st, c), FG_ERR_STATE);
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+
+    assert_int_equal(fg_store_call_get(st, fg_call_id(c), &sc), FG_OK);
+    assert_string_equal(sc.state, "received");
+    assert_string_equal(sc.verdict, "hold");
+    assert_string_equal(sc.tiff, "/var/spool/faxgate/in/1.tif");
+    assert_int_equal(sc.pages, 2);
+    assert_false(sc.printed);
+    assert_int_equal(fg_store_call_get(st, 999, &sc), FG_ERR_NOTFOUND);
+
+    /* the listing contract */
+    assert_int_equal(fg_store_calls_json(st, 10, &text), FG_OK);
+    j = parse(text);
+    assert_int_equal(json_array_size(j), 1);
+    o = json_array_get(j, 0);
+    assert_int_equal(json_integer_value(json_object_get(o, "id")), fg_call_id(c));
+    assert_string_equal(jstr(o, "started"), "2024-05-01T10:00:00Z");
+    assert_string_equal(jstr(o, "ended"), "2024-05-01T10:01:15Z");
+    assert_string_equal(jstr(o, "state"), "received");
+    assert_string_equal(jstr(o, "caller_id"), "8005550199");
+    assert_string_equal(jstr(o, "tsi"), "JUNK FAX 1");
+    assert_int_equal(json_integer_value(json_object_get(o, "pages")), 2);
+    assert_string_equal(jstr(o, "verdict"), "hold");
+    assert_true(json_is_true(json_object_get(o, "is_ad")));
+    assert_true(json_real_value(json_object_get(o, "score")) == 5.5);
+    assert_true(json_is_false(json_object_get(o, "printed")));
+    assert_string_equal(jstr(o, "deliver_state"), "held");
+    assert_string_equal(jstr(o, "advertiser"), "ACME Vacations");
+    assert_string_equal(jstr(o, "callback"), "+18775550142");
+    a = json_object_get(o, "violations");
+    assert_int_equal(json_array_size(a), 2);
+    assert_string_equal(jstr(json_array_get(a, 0), "profile"), "us");
+    assert_string_equal(jstr(json_array_get(a, 0), "rule"), "47 USC 227(b)(1)(C)");
+    json_decref(j);
+
+    /* everything about one call */
+    assert_int_equal(fg_store_call_json(st, fg_call_id(c), &text), FG_OK);
+    o = parse(text);
+    assert_string_equal(jstr(o, "nsf_vendor"), "Brother");
+    assert_true(json_is_true(json_object_get(o, "ecm")));
+    assert_int_equal(json_integer_value(json_object_get(o, "bit_rate")), 14400);
+    assert_string_equal(jstr(o, "text"), "SPECIAL OFFER");
+    assert_string_equal(jstr(o, "verdict_by"), "auto");
+    assert_true(json_is_false(json_object_get(json_object_get(o, "optout_compliant"), "us")));
+    a = json_object_get(o, "pages");
+    assert_int_equal(json_array_size(a), 2);
+    assert_true(json_is_true(json_object_get(json_array_get(a, 1), "partial")));
+    assert_string_equal(jstr(json_array_get(a, 1), "sha256"),
+                        "2222222222222222222222222222222222222222222222222222222222222222");
+    /* broadcaster: tsi, caller_id, header, header_date, name, header_number; advertiser: name,
+       callback, url, email, domain; optout: the fax number and the notice */
+    a = json_object_get(o, "identities");
+    assert_int_equal(json_array_size(a), 13);
+    {
+        int seen = 0;
+
+        for (size_t i = 0; i < json_array_size(a); i++) {
+            json_t *it = json_array_get(a, i);
+
+            if (!strcmp(jstr(it, "role"), "optout") && !strcmp(jstr(it, "kind"), "fax") &&
+                !strcmp(jstr(it, "value"), "+18005550100") && json_array_size(json_object_get(it, "box")) == 4)
+                seen |= 1;
+            if (!strcmp(jstr(it, "role"), "broadcaster") && !strcmp(jstr(it, "kind"), "header_number") &&
+                !strcmp(jstr(it, "value"), "+12125550123"))
+                seen |= 2;
+            if (!strcmp(jstr(it, "kind"), "email") && !strcmp(jstr(it, "value"), "sales@mail.acme-vacations.example"))
+                seen |= 4;
+            if (!strcmp(jstr(it, "role"), "advertiser") && !strcmp(jstr(it, "kind"), "domain") &&
+                !strcmp(jstr(it, "value"), "acme-vacations.example"))
+                seen |= 8;
+        }
+        assert_int_equal(seen, 15);
+    }
+    assert_int_equal(json_array_size(json_object_get(o, "scores")), 2);
+    assert_int_equal(json_array_size(json_object_get(o, "violations")), 2);
+    assert_int_equal(json_array_size(json_object_get(o, "deliveries")), 0);
+    assert_true(json_is_array(json_object_get(o, "events")));
+    json_decref(o);
+    assert_int_equal(fg_store_call_json(st, 4242, &text), FG_ERR_NOTFOUND);
+
+    assert_int_equal(fg_store_violations_json(st, &text), FG_OK);
+    j = parse(text);
+    assert_int_equal(json_array_size(j), 2);
+    assert_string_equal(jstr(json_array_get(j, 0), "advertiser"), "ACME Vacations");
+    json_decref(j);
+    fg_call_free(c);
+    fg_store_close(st);
+}
+
+static void test_resave_is_idempotent(void **state)
+{
+    fixture *f = *state;
+    char *first, *second;
+    fg_store *st;
+    fg_call *c;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    c = full_call("JUNK FAX 1", "+18005550199");
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);   /* save without begin also records it */
+    assert_true(fg_call_id(c) > 0);
+    assert_int_equal(fg_store_call_json(st, fg_call_id(c), &first), FG_OK);
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    assert_int_equal(fg_store_call_json(st, fg_call_id(c), &second), FG_OK);
+    assert_string_equal(first, second);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM identities"), 13);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM violations"), 2);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM calls"), 1);
+    free(first);
+    free(second);
+
+    /* a verdict changed by hand survives a later automatic save, and is logged */
+    assert_int_equal(fg_store_set_verdict(st, fg_call_id(c), FG_VERDICT_DELIVER, "alice", "customer"), FG_OK);
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT verdict = 'deliver' AND verdict_by = 'alice' FROM calls"), 1);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM events WHERE who = 'alice'"), 1);
+    assert_int_equal(fg_store_set_verdict(st, 777, FG_VERDICT_DROP, "alice", NULL), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_set_tiff(st, fg_call_id(c), "/var/spool/faxgate/held/1.tif"), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT tiff = '/var/spool/faxgate/held/1.tif' FROM calls"), 1);
+    fg_call_free(c);
+    fg_store_close(st);
+}
+
+static void test_hostile_text_stays_valid_json(void **state)
+{
+    fixture *f = *state;
+    fg_store *st;
+    fg_call *c;
+    char *text;
+    json_t *o;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_call_new(&c), FG_OK);
+    fg_call_set_tsi(c, "BAD\xff\xfe\"\\\x01");
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    assert_int_equal(fg_store_call_json(st, fg_call_id(c), &text), FG_OK);
+    o = parse(text);
+    assert_string_equal(jstr(o, "tsi"), "BAD\xef\xbf\xbd\xef\xbf\xbd\"\\\x01");
+    assert_true(json_is_null(json_object_get(o, "verdict")));   /* not judged */
+    json_decref(o);
+    fg_call_free(c);
+    fg_store_close(st);
+}
+
+/* ---- registries ---- */
+
+static void test_consent_and_blocks(void **state)
+{
+    fixture *f = *state;
+    fg_store *st;
+    char *text;
+    json_t *j;
+    fg_err e;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_store_consent_add(st, "number", "+1 (800) 555-0100", "ebr", "customer since 2019"), FG_OK);
+    e = fg_store_consent_add(st, "number", "+18005550100", "consent", NULL);
+    assert_int_equal(e, FG_ERR_EXISTS);
+    assert_msg_has(e, "consent for number +18005550100 is already recorded");
+    assert_int_equal(fg_store_consent_add(st, "domain", "https://Example.COM/path", "consent", NULL), FG_OK);
+    assert_int_equal(fg_store_consent_add(st, "name", "  Acme   Corp ", NULL, NULL), FG_OK);
+    assert_int_equal(fg_store_consent_add(st, "name", "ACME CORP", NULL, NULL), FG_ERR_EXISTS);
+    e = fg_store_consent_add(st, "number", "800 555 0100", "consent", NULL);
+    assert_int_equal(e, FG_ERR_INVAL);
+    assert_msg_has(e, "+18005550100");
+    assert_int_equal(fg_store_consent_add(st, "fax", "x", "consent", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_consent_add(st, "domain", "not a domain", "consent", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_consent_add(st, "name", "x", "maybe", NULL), FG_ERR_INVAL);
+
+    assert_int_equal(fg_store_consent_json(st, &text), FG_OK);
+    j = parse(text);
+    assert_int_equal(json_array_size(j), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *o = json_array_get(j, i);
+
+        if (!strcmp(jstr(o, "kind"), "number")) {
+            assert_string_equal(jstr(o, "value"), "+18005550100");
+            assert_string_equal(jstr(o, "basis"), "ebr");
+            assert_string_equal(jstr(o, "note"), "customer since 2019");
+        } else if (!strcmp(jstr(o, "kind"), "domain")) {
+            assert_string_equal(jstr(o, "value"), "example.com");
+        } else {
+            assert_string_equal(jstr(o, "value"), "Acme Corp");
+        }
+    }
+    json_decref(j);
+    assert_int_equal(fg_store_consent_remove(st, "name", "acme corp"), FG_OK);
+    assert_int_equal(fg_store_consent_remove(st, "name", "acme corp"), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_consent_remove(st, "number", "+1-800-555-0100"), FG_OK);
+
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "tsi", "Junk  Fax", "sends daily"), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "tsi", "JUNK FAX", NULL), FG_ERR_EXISTS);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "tsi", "X", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "domain", "cheap-cruises.example", NULL), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "seller", "domain", "a.example", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_block_json(st, &text), FG_OK);
+    j = parse(text);
+    assert_int_equal(json_array_size(j), 2);
+    assert_string_equal(jstr(json_array_get(j, 0), "role"), "advertiser");
+    json_decref(j);
+    assert_int_equal(fg_store_block_remove(st, "advertiser", "domain", "CHEAP-cruises.example"), FG_OK);
+    assert_int_equal(fg_store_block_remove(st, "advertiser", "domain", "cheap-cruises.example"), FG_ERR_NOTFOUND);
+    assert_true(raw_sql(f->db, "SELECT count(*) FROM events WHERE call_id IS NULL AND who = 'admin'") >= 7);
+    fg_store_close(st);
+}
+
+static void test_screen(void **state)
+{
+    fixture *f = *state;
+    bool blocked;
+    char why[160];
+    fg_store *st;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "tsi", "Junk Fax", "daily"), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "number", "+1 212 555 0123", NULL), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "number", "+18775550142", NULL), FG_OK);
+
+    assert_int_equal(fg_store_screen(st, "  JUNK   fax ", NULL, &blocked, why, sizeof why), FG_OK);
+    assert_true(blocked);
+    assert_non_null(strstr(why, "TSI '  JUNK   fax ' is blocked (broadcaster Junk Fax: daily)"));
+    assert_int_equal(fg_store_screen(st, "JUNK FAX 2", NULL, &blocked, why, sizeof why), FG_OK);
+    assert_false(blocked);
+    /* the TSI's digits, in national or international form, against a number entry */
+    assert_int_equal(fg_store_screen(st, "212-555-0123", "", &blocked, why, sizeof why), FG_OK);
+    assert_true(blocked);
+    assert_int_equal(fg_store_screen(st, "+1 212 555 0123", NULL, &blocked, why, sizeof why), FG_OK);
+    assert_true(blocked);
+    /* caller ID by number; an advertiser entry does not screen a broadcaster */
+    assert_int_equal(fg_store_screen(st, "OFFICE", "12125550123", &blocked, why, sizeof why), FG_OK);
+    assert_true(blocked);
+    assert_non_null(strstr(why, "caller ID '12125550123'"));
+    assert_int_equal(fg_store_screen(st, "OFFICE", "+18775550142", &blocked, why, sizeof why), FG_OK);
+    assert_false(blocked);
+    assert_int_equal(fg_store_screen(st, "OFFICE", "5550123", &blocked, why, sizeof why), FG_OK);
+    assert_false(blocked);   /* too few digits to mean that number */
+    /* empty TSIs are screened only when an empty tsi entry says so */
+    assert_int_equal(fg_store_screen(st, "", NULL, &blocked, why, sizeof why), FG_OK);
+    assert_false(blocked);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "tsi", "", "no TSI, no fax"), FG_OK);
+    assert_int_equal(fg_store_screen(st, "   ", NULL, &blocked, why, sizeof why), FG_OK);
+    assert_true(blocked);
+    assert_int_equal(fg_store_screen(st, NULL, NULL, &blocked, why, sizeof why), FG_OK);
+    assert_true(blocked);
+    fg_store_close(st);
+}
+
+static void test_lookup(void **state)
+{
+    fixture *f = *state;
+    fg_policy_facts pf;
+    fg_store *st;
+    fg_call *c;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    c = full_call("OFFICE", "+13125550000");
+    memset(&pf, 0, sizeof pf);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_false(pf.consent);
+    assert_false(pf.blocked);
+
+    /* a consent domain matches subdomains of URL hosts and e-mail domains, not look-alikes */
+    assert_int_equal(fg_store_consent_add(st, "domain", "acme-vacations.example", "ebr", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.consent);
+    assert_string_equal(pf.consent_basis, "ebr");
+    assert_string_equal(pf.consent_match, "domain acme-vacations.example (ebr)");
+    assert_int_equal(fg_store_consent_remove(st, "domain", "acme-vacations.example"), FG_OK);
+    assert_int_equal(fg_store_consent_add(st, "domain", "vacations.example", "ebr", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_false(pf.consent);
+    free(c->ident.urls[0].value);
+    c->ident.n_urls = 0;
+    assert_int_equal(fg_store_consent_add(st, "domain", "mail.acme-vacations.example", "consent", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.consent);   /* from the e-mail address */
+
+    /* names ignore case and spacing; numbers match each other in any form */
+    assert_int_equal(fg_store_consent_remove(st, "domain", "mail.acme-vacations.example"), FG_OK);
+    assert_int_equal(fg_store_consent_add(st, "name", "acme  VACATIONS", "consent", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.consent);
+    assert_string_equal(pf.consent_match, "name acme VACATIONS (consent)");
+    assert_int_equal(fg_store_consent_remove(st, "name", "Acme Vacations"), FG_OK);
+    assert_int_equal(fg_store_consent_add(st, "number", "+18005550100", "consent", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.consent);   /* the opt-out fax number on the page */
+    assert_string_equal(pf.consent_match, "number +18005550100 (consent)");
+    assert_int_equal(fg_store_consent_remove(st, "number", "+18005550100"), FG_OK);
+    /* the callback in national form, and no E.164 for it elsewhere on the page */
+    snprintf(c->ident.callback, sizeof c->ident.callback, "8775550142");
+    c->ident.numbers[0].e164[0] = '\0';
+    snprintf(c->ident.numbers[0].raw, sizeof c->ident.numbers[0].raw, "877.555.0142");
+    assert_int_equal(fg_store_consent_add(st, "number", "+18775550142", "consent", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.consent);
+
+    /* blocks: broadcaster by header number, advertiser by domain */
+    assert_false(pf.blocked);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "number", "+12125550123", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.blocked);
+    assert_string_equal(pf.block_match, "broadcaster number +12125550123");
+    assert_int_equal(fg_store_block_remove(st, "broadcaster", "number", "+12125550123"), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "domain", "ACME-vacations.example", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.blocked);
+    assert_string_equal(pf.block_match, "advertiser domain acme-vacations.example");
+    assert_int_equal(fg_store_block_remove(st, "advertiser", "domain", "acme-vacations.example"), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "tsi", "office", NULL), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.blocked);
+    assert_string_equal(pf.block_match, "broadcaster tsi office");
+    fg_call_free(c);
+    fg_store_close(st);
+}
+
+/* ---- hash chain ---- */
+
+static void test_chain(void **state)
+{
+    fixture *f = *state;
+    int64_t bad = -1;
+    fg_store *st;
+    fg_call *c;
+    bool ok;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_true(ok);
+    c = full_call("FIRST", "+13125550001");
+    assert_int_equal(fg_store_call_begin(st, c), FG_OK);
+    save_new(st, "SECOND", "+13125550002");
+    save_new(st, "THIRD", "+13125550003");
+    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_true(ok);
+    assert_int_equal(bad, 0);
+    assert_int_equal(raw_sql(f->db, "SELECT count(DISTINCT chain) FROM calls WHERE length(chain) = 64"), 3);
+
+    /* an earlier call saved again (it progressed) relinks the later ones */
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    assert_int_equal(fg_store_set_verdict(st, 1, FG_VERDICT_DROP, "bob", "junk"), FG_OK);
+    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_true(ok);
+
+    /* a verdict edited behind the store's back */
+    raw_sql(f->db, "UPDATE calls SET verdict = 'deliver' WHERE id = 2");
+    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_false(ok);
+    assert_int_equal(bad, 2);
+    /* a legitimate save of an earlier call must not launder the tampering */
+    assert_int_equal(fg_store_set_verdict(st, 1, FG_VERDICT_HOLD, "bob", "second look"), FG_OK);
+    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_false(ok);
+    assert_int_equal(bad, 2);
+    /* putting the value back by hand does not mend it: call 2's link predates call 1's change */
+    raw_sql(f->db, "UPDATE calls SET verdict = 'hold' WHERE id = 2");
+    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_false(ok);
+    assert_int_equal(bad, 2);
+
+    /* a page hash swapped in the last call */
+    fg_call_free(c);
+    fg_store_close(st);
+    remove(f->db);
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    save_new(st, "A", "+13125550001");
+    save_new(st, "B", "+13125550002");
+    raw_sql(f->db, "UPDATE pages SET sha256 = '" "3333333333333333333333333333333333333333333333333333333333333333"
+                   "' WHERE call_id = 2 AND page_no = 1");
+    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_false(ok);
+    assert_int_equal(bad, 2);
+    fg_store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create_and_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_not_sqlite, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_foreign_sqlite, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_newer_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_and_read_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resave_is_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_text_stays_valid_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_and_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}

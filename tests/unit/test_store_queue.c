@@ -1,0 +1,307 @@
+/* faxgate — store: the print queue (exclusive claims across handles and threads, retries,
+   stale claims, never twice) and a full disk, on real SQLite files. */
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "call_impl.h"
+#include "faxgate/store.h"
+#include "testutil.h"
+
+/* ---- helpers ---- */
+
+typedef struct fixture {
+    char dir[256];
+    char db[300];
+    char mnt[300];   /* a tmpfs mounted by the test, "" if none */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+
+    if (!f || fg_test_tmpdir(f->dir, sizeof f->dir) != 0)
+        return -1;
+    snprintf(f->db, sizeof f->db, "%s/faxgate.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+
+    if (f->mnt[0] && umount2(f->mnt, MNT_DETACH) != 0)
+        fprintf(stderr, "# could not unmount %s: %s\n", f->mnt, strerror(errno));
+    fg_test_rm_rf(f->dir);
+    free(f);
+    return 0;
+}
+
+#define assert_msg_has(e, want)                                                                        \
+    do {                                                                                               \
+        if (!strstr(fg_err_msg(e), (want)))                                                            \
+            fail_msg("message '%s' does not contain '%s'", fg_err_msg(e), (want));                     \
+    } while (0)
+
+/* Runs one SQL text on the file behind the store's back; returns the first column as int. */
+static long long raw_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    long long v = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+/* A received call with its pages in the spool, recorded in the store. */
+static int64_t save_new(fg_store *st, const char *tsi, const char *caller)
+{
+    fg_call *c;
+    int64_t id;
+
+    assert_int_equal(fg_call_new(&c), FG_OK);
+    fg_call_set_line(c, "audiosocket://127.0.0.1:9092", "", caller);
+    fg_call_set_tsi(c, tsi);
+    fg_call_set_result(c, FG_CALL_RECEIVED, "received 1 page");
+    c->tiff = strdup("/var/spool/faxgate/in/1.tif");
+    assert_int_equal(fg_call_add_page(c, 1728, 2200, false, NULL), FG_OK);
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    id = fg_call_id(c);
+    fg_call_free(c);
+    return id;
+}
+
+/* ---- print queue ---- */
+
+static void test_queue(void **state)
+{
+    fixture *f = *state;
+    int64_t a, b;
+    fg_stored_call sc;
+    fg_delivery d, d2;
+    fg_store *st;
+    int n;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    a = save_new(st, "A", "+13125550001");
+    b = save_new(st, "B", "+13125550002");
+    assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
+    assert_int_equal(fg_store_delivery_add(st, a), FG_OK);   /* no-op */
+    assert_int_equal(fg_store_delivery_add(st, 9999), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_delivery_pending(st, &n), FG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_OK);
+    assert_int_equal(d.call_id, a);
+    assert_int_equal(d.attempts, 1);
+    assert_string_equal(d.tiff, "/var/spool/faxgate/in/1.tif");
+    assert_int_equal(fg_store_delivery_claim(st, "w2", &d2), FG_ERR_NOTFOUND);   /* claimed already */
+
+    /* a failure puts it back with a delay: not due yet */
+    assert_int_equal(fg_store_delivery_retry(st, d.id, 3600, "printer down: connection refused"), FG_OK);
+    assert_int_equal(fg_store_delivery_retry(st, d.id, 3600, "again"), FG_ERR_STATE);
+    assert_int_equal(fg_store_delivery_claim(st, "w1", &d2), FG_ERR_NOTFOUND);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM deliveries WHERE last_error LIKE 'printer down%'"
+                                    " AND next_try > strftime('%Y-%m-%dT%H:%M:%SZ','now','+3000 seconds')"),
+                     1);
+
+    /* a failure with no delay: due at once, attempts counted */
+    assert_int_equal(fg_store_delivery_add(st, b), FG_OK);
+    assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_OK);
+    assert_int_equal(d.call_id, b);
+    assert_int_equal(fg_store_delivery_retry(st, d.id, 0, "busy"), FG_OK);
+    assert_int_equal(fg_store_delivery_claim(st, "w2", &d), FG_OK);
+    assert_int_equal(d.attempts, 2);
+
+    /* a crashed owner: the claim is returned only when old enough */
+    assert_int_equal(fg_store_delivery_unstick(st, 3600), FG_OK);
+    assert_int_equal(fg_store_delivery_claim(st, "w3", &d2), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_delivery_unstick(st, 0), FG_OK);
+    assert_int_equal(fg_store_delivery_claim(st, "w3", &d), FG_OK);
+    assert_int_equal(d.call_id, b);
+    assert_int_equal(d.attempts, 3);
+
+    /* done: the call is printed, and queuing it again changes nothing */
+    assert_int_equal(fg_store_delivery_done(st, d.id, 42), FG_OK);
+    assert_int_equal(fg_store_delivery_done(st, d.id, 42), FG_OK);
+    assert_int_equal(fg_store_delivery_done(st, 12345, 1), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_call_get(st, b, &sc), FG_OK);
+    assert_true(sc.printed);
+    assert_int_equal(raw_sql(f->db, "SELECT deliver_state = 'printed' FROM calls WHERE id = 2"), 1);
+    assert_int_equal(fg_store_delivery_add(st, b), FG_OK);
+    assert_int_equal(fg_store_delivery_pending(st, &n), FG_OK);
+    assert_int_equal(n, 1);   /* only a's delayed job */
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM deliveries"), 2);
+    fg_store_close(st);
+}
+
+/* An operator's release and junk: claim one call's job now, or cancel it. */
+static void test_claim_call_and_cancel(void **state)
+{
+    fixture *f = *state;
+    fg_delivery d, d2;
+    int64_t a, b;
+    fg_store *st;
+    fg_err e;
+    int n;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    a = save_new(st, "A", "+13125550001");
+    b = save_new(st, "B", "+13125550002");
+    assert_int_equal(fg_store_delivery_claim_call(st, "ctl", a, &d), FG_ERR_NOTFOUND);   /* not queued */
+    assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
+    assert_int_equal(fg_store_delivery_claim(st, "daemon", &d), FG_OK);
+    assert_int_equal(fg_store_delivery_retry(st, d.id, 3600, "printer down"), FG_OK);
+    /* a release does not wait for the retry time; the daemon cannot take it meanwhile */
+    assert_int_equal(fg_store_delivery_claim_call(st, "ctl", a, &d), FG_OK);
+    assert_int_equal(d.call_id, a);
+    assert_int_equal(d.attempts, 2);
+    assert_string_equal(d.tiff, "/var/spool/faxgate/in/1.tif");
+    e = fg_store_delivery_claim_call(st, "ctl2", a, &d2);
+    assert_int_equal(e, FG_ERR_NOTFOUND);
+    assert_msg_has(e, "being printed by another process");
+    e = fg_store_delivery_cancel(st, a);   /* junk while it prints */
+    assert_int_equal(e, FG_ERR_STATE);
+    assert_msg_has(e, "being printed right now by ctl");
+    assert_int_equal(fg_store_delivery_done(st, d.id, 9), FG_OK);
+    assert_int_equal(fg_store_delivery_cancel(st, a), FG_ERR_NOTFOUND);   /* already printed */
+
+    /* junk before printing: the job goes, and a later release can queue it again */
+    assert_int_equal(fg_store_delivery_add(st, b), FG_OK);
+    assert_int_equal(fg_store_delivery_cancel(st, b), FG_OK);
+    assert_int_equal(fg_store_delivery_cancel(st, b), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_delivery_pending(st, &n), FG_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(raw_sql(f->db, "SELECT deliver_state = 'cancelled' FROM calls WHERE id = 2"), 1);
+    assert_int_equal(fg_store_delivery_claim(st, "daemon", &d), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_delivery_add(st, b), FG_OK);
+    assert_int_equal(fg_store_delivery_claim_call(st, "ctl", b, &d), FG_OK);
+    assert_int_equal(d.attempts, 1);
+    fg_store_close(st);
+}
+
+#define RACE_JOBS 40
+#define RACE_THREADS 4
+
+typedef struct racer {
+    fg_store *st;
+    char owner[24];
+    int *claims;   /* per call id, shared */
+    pthread_mutex_t *mu;
+    int errors;
+} racer;
+
+static void *race(void *arg)
+{
+    racer *r = arg;
+    fg_delivery d;
+    fg_err e;
+
+    while ((e = fg_store_delivery_claim(r->st, r->owner, &d)) == FG_OK) {
+        pthread_mutex_lock(r->mu);
+        if (d.call_id > 0 && d.call_id <= RACE_JOBS)
+            r->claims[d.call_id]++;
+        pthread_mutex_unlock(r->mu);
+        if (fg_store_delivery_done(r->st, d.id, (int)d.call_id) != FG_OK)
+            r->errors++;
+    }
+    if (e != FG_ERR_NOTFOUND)
+        r->errors++;
+    return NULL;
+}
+
+/* Two handles on one file, two threads on each: every job is claimed exactly once. */
+static void test_claims_are_exclusive(void **state)
+{
+    fixture *f = *state;
+    int claims[RACE_JOBS + 1] = {0};
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    racer r[RACE_THREADS];
+    pthread_t t[RACE_THREADS];
+    fg_store *st[2];
+    int n;
+
+    assert_int_equal(fg_store_open(f->db, &st[0]), FG_OK);
+    assert_int_equal(fg_store_open(f->db, &st[1]), FG_OK);
+    for (int i = 0; i < RACE_JOBS; i++)
+        assert_int_equal(fg_store_delivery_add(st[i % 2], save_new(st[i % 2], "T", "+13125550000")), FG_OK);
+    for (int i = 0; i < RACE_THREADS; i++) {
+        r[i] = (racer){st[i % 2], "", claims, &mu, 0};
+        snprintf(r[i].owner, sizeof r[i].owner, "worker%d", i);
+        assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+    }
+    for (int i = 0; i < RACE_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(r[i].errors, 0);
+    }
+    for (int id = 1; id <= RACE_JOBS; id++)
+        if (claims[id] != 1)
+            fail_msg("job of call %d was claimed %d times", id, claims[id]);
+    assert_int_equal(fg_store_delivery_pending(st[0], &n), FG_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM calls WHERE printed = 1"), RACE_JOBS);
+    fg_store_close(st[0]);
+    fg_store_close(st[1]);
+}
+
+/* ---- disk full ---- */
+
+static void test_disk_full(void **state)
+{
+    fixture *f = *state;
+    char path[340], big[8192];
+    fg_store *st;
+    fg_err e = FG_OK;
+    fg_call *c;
+    int i;
+
+    snprintf(f->mnt, sizeof f->mnt, "%s/small", f->dir);
+    if (mkdir(f->mnt, 0700) != 0 || mount("tmpfs", f->mnt, "tmpfs", 0, "size=256k") != 0) {
+        int err = errno;
+
+        f->mnt[0] = '\0';
+        fg_test_skip("cannot mount a small tmpfs to fill (%s): run as root to test disk full", strerror(err));
+    }
+    snprintf(path, sizeof path, "%s/faxgate.db", f->mnt);
+    assert_int_equal(fg_store_open(path, &st), FG_OK);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (i = 0; i < 200 && !e; i++) {
+        assert_int_equal(fg_call_new(&c), FG_OK);
+        assert_int_equal(fg_call_set_text(c, big, sizeof big - 1), FG_OK);
+        e = fg_store_call_save(st, c);
+        if (e)
+            assert_int_equal(fg_call_id(c), 0);   /* the insert was rolled back with the rest */
+        fg_call_free(c);
+    }
+    assert_int_equal(e, FG_ERR_NOSPACE);
+    assert_msg_has(e, path);
+    assert_msg_has(e, "disk full");
+    assert_msg_has(e, "free space");
+    fg_store_close(st);
+}
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claim_call_and_cancel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claims_are_exclusive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("store_queue", tests, NULL, NULL);
+}
