@@ -5,7 +5,10 @@
  * relationship delivers (even an advertisement); a copy of a campaign an operator marked junk
  * drops (after consent: a false match must not cost a consented sender's fax); an advertisement
  * at or above the drop threshold drops, above the hold threshold is held; everything else is
- * delivered. A junk campaign's copy counts as an advertisement (the operator said so), so its
+ * delivered. The learned token statistics (BAYES_*) may carry a page over the hold threshold,
+ * never over the drop threshold: a drop needs the named rules alone to reach it, so that two
+ * kinds of evidence agree before a fax is destroyed, and a page only the statistics are sure of
+ * waits for a person. A junk campaign's copy counts as an advertisement (the operator said so), so its
  * violations are recorded like any other's.
  * Violations are recorded for advertisements that came without consent, whatever
  * the verdict, so that a blocked sender's faxes still make evidence.
@@ -86,6 +89,17 @@ fg_verdict fg_policy_on_error(const fg_policy *p)
     return p ? p->on_error : FG_VERDICT_DELIVER;
 }
 
+/* What the learned statistics added to the score (their positive part only). */
+static double learned_share(const fg_scores *s)
+{
+    double sum = 0;
+
+    for (int i = 0; s && i < s->n; i++)
+        if (!strncmp(s->v[i].name, "BAYES_", 6))
+            sum += s->v[i].weight;
+    return sum > 0 ? sum : 0;
+}
+
 /* "AD_OPTOUT_NOTICE, AD_PROMO_VOCAB": the strongest reasons for an advertisement. */
 static void top_rules(const fg_scores *s, char *buf, size_t cap)
 {
@@ -155,10 +169,15 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
         out->verdict = FG_VERDICT_DROP;
         snprintf(out->reason, sizeof out->reason, "junk campaign: %s, marked junk by an operator; score %.1f",
                  f->campaign_match[0] ? f->campaign_match : "a campaign", out->score);
-    } else if (out->is_ad && out->score >= p->drop) {
+    } else if (out->is_ad && out->score - learned_share(s) >= p->drop) {
         out->verdict = FG_VERDICT_DROP;
         snprintf(out->reason, sizeof out->reason, "advertisement, score %.1f >= drop %.1f: %s", out->score, p->drop,
                  top);
+    } else if (out->is_ad && out->score >= p->drop) {
+        out->verdict = FG_VERDICT_HOLD;
+        snprintf(out->reason, sizeof out->reason,
+                 "advertisement, score %.1f >= drop %.1f but only %.1f without learned statistics: held: %s",
+                 out->score, p->drop, out->score - learned_share(s), top);
     } else if (out->is_ad) {
         out->verdict = FG_VERDICT_HOLD;
         snprintf(out->reason, sizeof out->reason, "advertisement, score %.1f >= hold %.1f: %s", out->score, p->hold,

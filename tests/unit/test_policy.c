@@ -111,6 +111,20 @@ static void test_thresholds(void **state)
     assert_non_null(find_v(&d, "us", "47 USC 227(b)(1)(C)"));
     assert_non_null(strstr(d.v[0].detail, "SunWave Cruise Club"));
     assert_non_null(strstr(d.v[0].detail, "+18005550177"));
+    /* the learned statistics may hold a page but not drop it: 7 from rules + 4 learned is held */
+    scores_of(&s, 7.0);
+    fg_scores_add(&s, "BAYES_90", 1.0, "test");
+    fg_scores_add(&s, "BAYES_UNOPPOSED", 3.0, "test");
+    assert_int_equal(fg_policy_decide(p, &s, &id, NULL, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_HOLD);
+    assert_true(d.is_ad && d.score == 11.0);
+    assert_non_null(strstr(d.reason, "without learned statistics"));
+    assert_int_equal(d.nv, 1);               /* still an unsolicited ad on record */
+    /* ... and a learned verdict against the ad does not stop the rules from dropping it */
+    scores_of(&s, 12.0);
+    fg_scores_add(&s, "BAYES_10", -1.0, "test");
+    assert_int_equal(fg_policy_decide(p, &s, &id, NULL, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DROP);
     fg_ident_clear(&id);
     fg_policy_free(p);
 }
