@@ -108,6 +108,7 @@ train() {
 # evaluate SOURCE DIR ARGS...: `faxgatectl eval` with the model in DIR, then bogofilter on the very
 # texts faxgate judged; appends one line per row to $results:
 #   source lang label verdict adv_expected adv_ok optout_expected optout_ok ocr ocr_ms error bogo_class bogo_spamicity
+#   faxgate_score
 evaluate() {
     local src=$1 d=$2 out rc n file label lang verdict rest class spam
     shift 2
@@ -130,8 +131,8 @@ evaluate() {
                 --spamicity-formats='%0.9e, %0.9e, %0.9e' -I "$out/msg")
         fi
         # rest: adv_expected adv_ok optout_expected optout_ok ocr ocr_ms error score
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$src" "$lang" "$label" "$verdict" \
-            "$(cut -f1-7 <<<"$rest")" "${class:--}" "${spam:--}" >>"$results"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$src" "$lang" "$label" "$verdict" \
+            "$(cut -f1-7 <<<"$rest")" "${class:--}" "${spam:--}" "$(cut -f8 <<<"$rest")" >>"$results"
     done <"$out/rows.tsv"
 }
 
