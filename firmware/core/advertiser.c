@@ -197,6 +197,9 @@ static void by_suffix(const fg_xctx *x, size_t li, cand *best, const char *const
                 break;
             if (pb > pa && strchr(":;!?", L->fold[pb - 1]))
                 break;
+            /* "… December 31, 2026. Pacific Imaging Solutions": a date ended the sentence before */
+            if (pb - pa >= 2 && L->fold[pb - 1] == '.' && fg_isdigit((unsigned char)L->fold[pb - 2]))
+                break;
             if (!capital(pw) && !in_list(L->fold + pa, pb - pa - (L->fold[pb - 1] == ','), connector))
                 break;
             j0 = k - 1;
@@ -319,6 +322,49 @@ static void by_heading(const fg_xctx *x, size_t li, cand *best)
     consider(best, li, 0, nw, score + place_bonus(x, li));
 }
 
+/* Letters and digits of a candidate's words. */
+static size_t cand_key(const fg_xctx *x, const cand *c, char *key, size_t cap)
+{
+    const fg_line *L = &x->doc.lines[c->line];
+    size_t kn = 0;
+
+    for (size_t i = c->j0; i < c->j1; i++) {
+        size_t a, b;
+
+        word_span(L, i, &a, &b);
+        for (size_t k = a; k < b && kn + 1 < cap; k++)
+            if (fg_isalnum((unsigned char)L->fold[k]))
+                key[kn++] = L->fold[k];
+    }
+    key[kn] = '\0';
+    return kn;
+}
+
+/* The legal name that completes the name found: a heading "MÉDI-CABINET" and, further down,
+   "Médi-Cabinet Distribution SARL" are one company, and the legal name is the one a complaint or
+   a block entry needs. Taken when a name with a company suffix contains the name found. */
+static void legal_name(const fg_xctx *x, cand *best)
+{
+    char bkey[64], key[96];
+    const char *kp[1] = {bkey};
+    size_t bn = cand_key(x, best, bkey, sizeof bkey);
+    cand legal = {0, 0, 0, 0};
+
+    if (bn < 3)
+        return;
+    for (size_t li = 0; li < x->doc.n; li++) {
+        cand t = {0, 0, 0, 0};
+
+        if (skip_line(x, li))
+            continue;
+        by_suffix(x, li, &t, kp, 1);
+        if (t.score > legal.score && cand_key(x, &t, key, sizeof key) > bn && strstr(key, bkey))
+            legal = t;
+    }
+    if (legal.score > 0)
+        *best = legal;
+}
+
 static fg_err name(fg_xctx *x)
 {
     char keys[2 * FG_ITEMS_MAX][64];
@@ -345,8 +391,11 @@ static fg_err name(fg_xctx *x)
         by_heading(x, li, &best);
     }
     if (best.score > 0) {
-        const fg_line *L = &x->doc.lines[best.line];
+        const fg_line *L;
         size_t n;
+
+        legal_name(x, &best);
+        L = &x->doc.lines[best.line];
 
         if (!(id->adv_name = fg_doc_words(&x->doc, L->w0 + best.j0, L->w0 + best.j1, 96)))
             return fg_err_set(FG_ERR_NOMEM, "cannot copy the advertiser name");

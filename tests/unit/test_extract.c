@@ -441,6 +441,21 @@ static void test_advertiser(void **state)
     ex("Appelez Bureau Plus SARL au 01 23 45 67 89.\n", "FR", &id);
     assert_string_equal(id.adv_name, "Bureau Plus SARL");
     fg_ident_clear(&id);
+
+    /* the heading's brand completed by the legal name further down; a date is not part of it */
+    ex("# MÉDI-CABINET\nTables d'examen à prix remisé. Commandez au 01 45 67 89 10.\n"
+       "Médi-Cabinet Distribution SARL, 3 rue Pasteur, 69003 Lyon\n", "FR", &id);
+    assert_string_equal(id.adv_name, "Médi-Cabinet Distribution SARL");
+    assert_int_equal(id.adv_name_at.line, 2);
+    fg_ident_clear(&id);
+    ex("# Pacific Imaging\nOffer expires December 31, 2026. Pacific Imaging Solutions, Irvine CA.\n", "US", &id);
+    assert_string_equal(id.adv_name, "Pacific Imaging Solutions");
+    fg_ident_clear(&id);
+    /* a legal name that does not contain the heading's is another company (a supplier, a lessor) */
+    ex("# SunWave Cruises\nBook at www.sunwavecruises.com or call 1-800-555-0177.\n"
+       "Financing by Harbor Credit LLC, subject to approval.\n", "US", &id);
+    assert_string_equal(id.adv_name, "SunWave Cruises");
+    fg_ident_clear(&id);
 }
 
 /* With OCR boxes the biggest short line near the top names the advertiser; items carry boxes. */
