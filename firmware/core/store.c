@@ -277,7 +277,12 @@ fg_err fg_store_open(const char *path, fg_store **out)
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 10000);
-    if ((e = fg_st_schema_open(st))) {
+    /* the registries' match key, also used by the v4 migration */
+    rc = sqlite3_create_function_v2(st->db, "fg_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fg_st_sql_fold,
+                                    NULL, NULL, NULL);
+    if (rc != SQLITE_OK || (e = fg_st_schema_open(st))) {
+        if (rc != SQLITE_OK)
+            e = fg_st_err(st, rc, "register the fg_fold SQL function");
         fg_store_close(st);
         return e;
     }

@@ -88,6 +88,9 @@ fg_err fg_st_json_rows(fg_store *st, sqlite3_stmt *s, char **json, const char *w
 /** Creates or migrates the schema; refuses foreign or newer files. Called by fg_store_open. */
 fg_err fg_st_schema_open(fg_store *st);
 
+/** SQL function fg_fold(TEXT): the registries' match key of a name or TSI (store_registry.c). */
+void fg_st_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 /** Recomputes the chain links of call from_id and every later call (inside a transaction). */
 fg_err fg_st_chain_from(fg_store *st, int64_t from_id);
 

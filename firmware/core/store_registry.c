@@ -7,7 +7,9 @@
  *   a French "01 23 45 67 89" or a caller ID without the country code still match;
  * - domain: lower-case host; it matches itself and every subdomain (example.com matches
  *   shop.example.com), taken from the URLs and e-mail addresses on the page;
- * - name and tsi: compared after trimming, collapsing white space and folding ASCII case; a
+ * - name and tsi: compared after trimming, collapsing white space, folding case and stripping
+ *   the accents of Latin letters ("CAVES DU CHATEAU" as OCR reads capitals is "Caves du Château");
+ *   letters of other scripts are kept as they are; a
  *   TSI with at least MIN_DIGITS digits also matches number and tsi entries by its digits.
  *   An empty tsi entry blocks calls whose TSI is empty or missing.
  */
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "call_impl.h"
+#include "faxgate/extract.h"
 #include "store_impl.h"
 
 #define MIN_DIGITS 6       /* fewer digits are not a number worth matching */
@@ -24,15 +27,17 @@
 
 /* ---- normalisation ---- */
 
-/* Trim, collapse white space, fold ASCII case; bytes of other scripts are kept as they are. */
+/* Trim, collapse white space, fold case and Latin accents; bytes of other scripts are kept. */
 static void fold(const char *in, char out[KEY_LEN])
 {
-    size_t o = 0;
+    size_t o = 0, n = in ? strlen(in) : 0, used;
     bool space = false;
 
-    for (; in && *in && o + 2 < KEY_LEN; in++) {
-        unsigned char ch = (unsigned char)*in;
+    for (size_t i = 0; i < n && o + 3 < KEY_LEN; i += used) {
+        unsigned char ch = (unsigned char)in[i];
+        size_t w;
 
+        used = 1;
         if (isspace(ch)) {
             space = o > 0;
             continue;
@@ -40,9 +45,25 @@ static void fold(const char *in, char out[KEY_LEN])
         if (space)
             out[o++] = ' ';
         space = false;
-        out[o++] = (char)tolower(ch);
+        if ((w = fg_text_fold_latin(in + i, n - i, out + o, &used)))
+            o += w;
+        else
+            out[o++] = (char)tolower(ch);
     }
     out[o] = '\0';
+}
+
+void fg_st_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    char k[KEY_LEN];
+
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    fold((const char *)sqlite3_value_text(argv[0]), k);
+    sqlite3_result_text(ctx, k, -1, SQLITE_TRANSIENT);
 }
 
 /* Digits with leading zeros (trunk or international prefix) dropped; "" if too few. */

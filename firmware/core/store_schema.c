@@ -167,11 +167,18 @@ static const char schema_v3[] =
     "CREATE INDEX identities_call ON identities(call_id);"
     "CREATE INDEX identities_value ON identities(kind, value);";
 
+/* v4: names and TSIs in the registries are keyed with Latin accents folded (fg_fold, registered
+   on every connection by store.c): re-key the entries written by earlier versions. */
+static const char schema_v4[] =
+    "UPDATE consent SET key = fg_fold(value) WHERE kind = 'name';"
+    "UPDATE blocks SET key = fg_fold(value) WHERE kind IN ('name', 'tsi');";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
     schema_v2,
     schema_v3,
+    schema_v4,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,

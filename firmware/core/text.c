@@ -17,6 +17,28 @@ static size_t put(char *out, size_t o, const char *s)
     return o + n;
 }
 
+size_t fg_text_fold_latin(const char *in, size_t n, char out[2], size_t *used)
+{
+    const unsigned char *s = (const unsigned char *)in;
+
+    if (n >= 2 && s[0] == 0xc3 && s[1] >= 0x80 && s[1] <= 0xbf) {
+        unsigned d = s[1] - 0x80;
+
+        *used = 2;
+        if (d == 0x1f)
+            return memcpy(out, "ss", 2), 2;
+        if (d == 0x06 || d == 0x26)
+            return memcpy(out, "ae", 2), 2;
+        out[0] = latin1_base[d];
+        return 1;
+    }
+    if (n >= 2 && s[0] == 0xc5 && (s[1] == 0x92 || s[1] == 0x93)) {
+        *used = 2;
+        return memcpy(out, "oe", 2), 2;
+    }
+    return 0;
+}
+
 size_t fg_text_fold(const char *in, size_t n, char *out)
 {
     const unsigned char *s = (const unsigned char *)in;
@@ -31,19 +53,11 @@ size_t fg_text_fold(const char *in, size_t n, char *out)
             continue;
         }
         /* Every mapping writes at most as many bytes as it reads, so out never outgrows in. */
-        if (c == 0xc3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0xbf) {
-            unsigned d = s[i + 1] - 0x80;
+        size_t used, w = fg_text_fold_latin(in + i, n - i, out + o, &used);
 
-            if (d == 0x1f)
-                o = put(out, o, "ss");
-            else if (d == 0x06 || d == 0x26)
-                o = put(out, o, "ae");
-            else
-                out[o++] = latin1_base[d];
-            i += 2;
-        } else if (c == 0xc5 && i + 1 < n && (s[i + 1] == 0x92 || s[i + 1] == 0x93)) {
-            o = put(out, o, "oe");
-            i += 2;
+        if (w) {
+            o += w;
+            i += used;
         } else if (c == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0xbf) {
             unsigned d = s[i + 1];
 

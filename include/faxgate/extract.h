@@ -104,4 +104,9 @@ void fg_ident_clear(fg_ident *id);
     FG_ERR_FORMAT if it is not a plausible number for that country or internationally. */
 fg_err fg_phone_e164(const char *raw, const char *country, char e164[FG_E164_LEN], unsigned *kind);
 
+/** Folds one Latin letter with a diacritic (U+00C0-U+00FF, Œ/œ) at in[0..n) to its ASCII base in
+    lower case ("É" -> "e", "ß" -> "ss"): returns the bytes written to out (0: not such a letter)
+    and sets *used to the bytes read. */
+size_t fg_text_fold_latin(const char *in, size_t n, char out[2], size_t *used);
+
 #endif

@@ -588,6 +588,45 @@ static void test_lookup(void **state)
 
 /* ---- hash chain ---- */
 
+/* Names match with case and Latin accents folded, also the entries an older version keyed with
+   ASCII case only: opening such a file (schema v3) re-keys them. */
+static void test_name_keys(void **state)
+{
+    fixture *f = *state;
+    fg_call *c = full_call("FAXBLAST", "+17025550110");
+    fg_policy_facts pf;
+    fg_store *st;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "name", "Les Caves du  Château", NULL), FG_OK);
+    free(c->ident.adv_name);
+    c->ident.adv_name = strdup("LES CAVES DU CHATEAU");   /* capitals as OCR reads them */
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.blocked);
+    assert_string_equal(pf.block_match, "advertiser name Les Caves du Château");
+    free(c->ident.adv_name);
+    c->ident.adv_name = strdup("LES CAVES DU CHÂTEAU");
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.blocked);
+    free(c->ident.adv_name);
+    c->ident.adv_name = strdup("Les Caves du Chapeau");
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_false(pf.blocked);
+    fg_store_close(st);
+
+    raw_sql(f->db, "UPDATE blocks SET key = 'les caves du ch\xc3\xa2teau'");   /* as v3 keyed it */
+    raw_sql(f->db, "PRAGMA user_version = 3");
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_store_version(st), FG_STORE_SCHEMA_VERSION);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM blocks WHERE key = 'les caves du chateau'"), 1);
+    free(c->ident.adv_name);
+    c->ident.adv_name = strdup("LES CAVES DU CHATEAU");
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.blocked);
+    fg_store_close(st);
+    fg_call_free(c);
+}
+
 static void test_chain(void **state)
 {
     fixture *f = *state;
@@ -658,6 +697,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_consent_and_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
     };
 
