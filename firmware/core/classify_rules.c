@@ -154,6 +154,30 @@ const char *const fg_w_return_form[] = {
     "faxantwort", "antwortfax", "ruckfax", "antwortformular", "ruckantwort per fax",
     "formular unterschrieben zuruck", "per fax zuruck", NULL};
 
+/* AD_COLD_PITCH: a seller introducing itself to a stranger ("Sentinel has protected businesses in the
+   Baltimore area for 22 years, and we would welcome the opportunity to quote your building"). The
+   sober letters that sell services carry no prices, no "free" and no urgency, but they present the
+   company, its years and its references, and offer to come by without obligation. A supplier
+   writing to its customers rarely does: they know it already. */
+const char *const fg_w_pitch[] = {
+    "welcome the opportunity", "would appreciate the opportunity", "we specialize in", "we specialise in",
+    "specializing in", "specialising in", "allow us to introduce", "we are pleased to introduce",
+    "let us introduce", "let me introduce", "introduce our company", "current customers include",
+    "our clients include", "our customers include", "references are available", "references available",
+    "references on request", "family-owned", "family owned", "locally owned", "licensed & insured",
+    "licensed and insured", "fully insured", "no obligation", "no-obligation", "without obligation",
+    "at no cost to you", "no-cost", "years of experience", "years in business", "has served",
+    "has protected", "has been serving", "have been serving", "we would be happy to quote",
+    "we'd be happy to quote", "permettez-nous de vous presenter", "nous avons le plaisir de vous presenter",
+    "nous sommes specialises", "specialiste de", "specialistes de", "sans engagement",
+    "parmi nos clients", "nos references", "references sur demande", "entreprise familiale",
+    "depuis plus de", "annees d'experience", "ans d'experience", "nous intervenons", "se deplace gratuitement",
+    "wir sind spezialisiert", "spezialisiert auf", "mochten wir uns vorstellen", "mochten wir ihnen vorstellen",
+    "darf ich mich vorstellen", "durfen wir uns vorstellen", "unverbindlich*", "ohne verpflichtung",
+    "zu unseren kunden zahlen", "referenzen auf anfrage", "familienunternehmen", "meisterbetrieb",
+    "jahre erfahrung", "jahren erfahrung", "seit uber", "seit 19*", "wir kommen gern", "kommen gerne",
+    NULL};
+
 /* Salutations to nobody in particular: mailing lists. */
 const char *const fg_w_generic[] = {
     "dear business owner", "dear business professional", "dear friend", "dear valued", "dear customer",

@@ -523,8 +523,10 @@ void fg_classify_vocab(const fg_doc *d, const fg_ident *id, fg_scores *s)
     bool member = count_list(&c, fg_w_member, member_det, sizeof member_det) >= 2 &&
                   !count_list(&c, fg_w_member_recruit, member_det, sizeof member_det);
 
-    if (!member)
+    if (!member) {
         rule_list(&c, s, "AD_GENERIC_GREETING", fg_w_generic, 1.5, 1.5);
+        rule_list(&c, s, "AD_COLD_PITCH", fg_w_pitch, 0.75, 2.0);
+    }
     rule_shouting(&c, s);
     {
         char det[128] = "";

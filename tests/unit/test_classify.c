@@ -258,6 +258,21 @@ static void test_paperwork_scams(void **state)
     assert_true(fg_scores_get(&j.s, "AD_OFFER_DEADLINE") == 0);   /* payment terms are not an offer */
     fg_ident_clear(&j.id);
 
+    /* a seller introducing itself to a stranger; a supplier's note to its customer does not */
+    judge_str("Dear Sir or Madam,\nOur family-owned company has served Baltimore for 22 years and we would "
+              "welcome the opportunity to quote your building, without obligation.\nCall 410-555-0137.\n",
+              "US", &j);
+    assert_true(fg_scores_get(&j.s, "AD_COLD_PITCH") == 2.0);   /* capped: four phrases */
+    fg_ident_clear(&j.id);
+    judge_str("Dear Ms. Lee,\nAs discussed, your order 4471 ships Monday; the new price list is attached.\n",
+              "US", &j);
+    assert_true(fg_scores_get(&j.s, "AD_COLD_PITCH") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("Sehr geehrte Damen und Herren,\nseit 1987 fertigen wir Leuchtreklame. Aufmass unverbindlich.\n", "DE",
+              &j);
+    assert_true(fg_scores_get(&j.s, "AD_COLD_PITCH") == 1.5);
+    fg_ident_clear(&j.id);
+
     /* an insurer's claim letter is still business */
     judge_str("Claim No. 44-88231\nDear Mr. Patel,\nWe received your claim for the water damage of 11/02.\n"
               "Sincerely, Ana Ruiz, adjuster\n", "US", &j);
