@@ -330,9 +330,20 @@ int fg_phone_parse_at(const char *buf, const groups *g, int i, const plan *home,
     if (i == 0 && g->plus) {
         k = plan_intl(&v, cc, nsn);
     } else if (v.d[0] == '0' && v.d[1] == '0' && (!home || home->kind != 'N')) {
-        view_tail(&v, 2, &t);
-        if (t.n && (k = plan_intl(&t, cc, nsn)))
-            k = t.orig[0] - i + k;   /* the "00" may be its own group */
+        /* "☎ 04 79 31 26 01" read as "0 04 79 …": a lone 0 (the phone icon) before a national
+           number is not an international prefix; "00 33 …" and "0033 …" still are */
+        if (home && g->b[i] - g->a[i] == 1 && i + 1 < g->n) {
+            view_tail(&v, 1, &t);
+            if (t.n && (k = plan_national(home, &t, nsn))) {
+                strcpy(cc, home->cc);
+                k = t.orig[0] - i + k;
+            }
+        }
+        if (!k) {
+            view_tail(&v, 2, &t);
+            if (t.n && (k = plan_intl(&t, cc, nsn)))
+                k = t.orig[0] - i + k;   /* the "00" may be its own group */
+        }
     } else if (!strncmp(v.d, "011", 3) && home && home->kind == 'N') {
         view_tail(&v, 3, &t);
         if (t.n && (k = plan_intl(&t, cc, nsn)))

@@ -127,6 +127,11 @@ static void test_e164_ocr_noise(void **state)
     expect_e164("(877) 555-Ol42", "US", "+18775550142", FG_NUM_TOLLFREE);
     expect_e164("O1 23 45 67 89", "FR", "+33123456789", 0);
     expect_e164("+49 (0)3O 1234567", "DE", "+49301234567", 0);
+    /* a phone icon read as "0" before a national number is not an international prefix */
+    expect_e164("0 04 79 31 26 01", "FR", "+33479312601", 0);
+    expect_e164("0 030 1234567", "DE", "+49301234567", 0);
+    expect_e164("00 33 1 23 45 67 89", "FR", "+33123456789", 0);
+    expect_e164("0033 1 23 45 67 89", "DE", "+33123456789", 0);
     /* letters that are part of a word are not digits */
     expect_not_phone("oil 555", "US");
 }
