@@ -26,10 +26,10 @@ struct fg_pipeline {
     bool campaigns;            /* [classify] campaigns */
 };
 
-/* A copy of a campaign an operator released was wanted once: holding its next copy would hold
-   what the operator already let through, so the weight is about what the rules give a
-   look-alike (a supplier's price list); strong, not absolute, so that a released campaign that
-   grows more aggressive can still be held. The junk weight only explains the policy's drop. */
+/* A copy of a campaign an operator released was wanted once: the policy delivers it unless its
+   score without the release reaches the drop threshold (a released campaign grown aggressive is
+   held again). The weight lowers the score on record accordingly; like the junk weight, it
+   explains the policy's decision. */
 #define CAMPAIGN_JUNK_WEIGHT 3.0
 #define CAMPAIGN_RELEASED_WEIGHT (-4.0)
 
@@ -148,6 +148,7 @@ static void campaign_match(fg_pipeline *p, fg_call *c)
         fg_scores_add(&c->scores, "CAMPAIGN_JUNK", CAMPAIGN_JUNK_WEIGHT, "a copy of %s, marked junk",
                       c->pfacts.campaign_match);
     } else if (!strcmp(m.state, "released")) {
+        c->pfacts.campaign_released = true;
         fg_scores_add(&c->scores, "CAMPAIGN_RELEASED", CAMPAIGN_RELEASED_WEIGHT, "a copy of %s, released by an operator",
                       c->pfacts.campaign_match);
     }

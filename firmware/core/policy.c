@@ -5,7 +5,8 @@
  * relationship delivers (even an advertisement); a copy of a campaign an operator marked junk
  * drops (after consent: a false match must not cost a consented sender's fax); an advertisement
  * at or above the drop threshold drops, above the hold threshold is held; everything else is
- * delivered. The learned token statistics (BAYES_*) may carry a page over the hold threshold,
+ * delivered. A copy of a campaign an operator released is delivered unless its score without
+ * the release reaches the drop threshold. The learned token statistics (BAYES_*) may carry a page over the hold threshold,
  * never over the drop threshold: a drop needs the named rules alone to reach it, so that two
  * kinds of evidence agree before a fax is destroyed, and a page only the statistics are sure of
  * waits for a person. A junk campaign's copy counts as an advertisement (the operator said so), so its
@@ -168,6 +169,10 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
     } else if (f->campaign_junk) {
         out->verdict = FG_VERDICT_DROP;
         snprintf(out->reason, sizeof out->reason, "junk campaign: %s, marked junk by an operator; score %.1f",
+                 f->campaign_match[0] ? f->campaign_match : "a campaign", out->score);
+    } else if (f->campaign_released && out->score - fg_scores_get(s, "CAMPAIGN_RELEASED") < p->drop) {
+        out->verdict = FG_VERDICT_DELIVER;
+        snprintf(out->reason, sizeof out->reason, "released campaign: %s, released by an operator; score %.1f",
                  f->campaign_match[0] ? f->campaign_match : "a campaign", out->score);
     } else if (out->is_ad && out->score - learned_share(s) >= p->drop) {
         out->verdict = FG_VERDICT_DROP;

@@ -43,6 +43,7 @@ typedef struct fg_policy_facts {
     /* campaign recognition (campaign.h): the stored campaign this fax is a copy of */
     int64_t campaign_id;       /* 0: none matched */
     bool campaign_junk;        /* an operator marked that campaign junk: the fax is dropped */
+    bool campaign_released;    /* an operator released a copy: delivered unless it reaches drop */
     char campaign_match[128];  /* "campaign 12 (SunWave Cruise Club, 3 faxes, 91 % alike)" */
 } fg_policy_facts;
 

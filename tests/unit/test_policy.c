@@ -129,6 +129,42 @@ static void test_thresholds(void **state)
     fg_policy_free(p);
 }
 
+/* A copy of a campaign marked junk is dropped; one of a released campaign is delivered unless,
+   without the release, it reaches the drop threshold. */
+static void test_campaigns(void **state)
+{
+    fg_policy *p = make_policy(NULL);
+    fg_policy_facts f = {0};
+    fg_ident id;
+    fg_scores s;
+    fg_decision d;
+
+    (void)state;
+    make_ad(&id);
+    f.campaign_id = 7;
+    snprintf(f.campaign_match, sizeof f.campaign_match, "campaign 7 (Harbor Dental Supply, 2 faxes, 93 %% alike)");
+    f.campaign_junk = true;
+    scores_of(&s, 1.0);
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DROP);
+    assert_true(d.is_ad);
+    assert_non_null(strstr(d.reason, "junk campaign: campaign 7"));
+
+    f.campaign_junk = false;
+    f.campaign_released = true;
+    scores_of(&s, 9.1);                       /* a supplier's price list the operator released */
+    fg_scores_add(&s, "CAMPAIGN_RELEASED", -4.0, "test");
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DELIVER);
+    assert_non_null(strstr(d.reason, "released campaign: campaign 7"));
+    scores_of(&s, 12.0);                      /* grown aggressive since: held again, not dropped */
+    fg_scores_add(&s, "CAMPAIGN_RELEASED", -4.0, "test");
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_HOLD);
+    fg_ident_clear(&id);
+    fg_policy_free(p);
+}
+
 static void test_us_optout_and_header(void **state)
 {
     fg_policy *p = make_policy(NULL);
@@ -397,7 +433,7 @@ static void test_end_to_end(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_thresholds), cmocka_unit_test(test_us_optout_and_header),
+        cmocka_unit_test(test_thresholds), cmocka_unit_test(test_campaigns), cmocka_unit_test(test_us_optout_and_header),
         cmocka_unit_test(test_registries), cmocka_unit_test(test_france),
         cmocka_unit_test(test_germany), cmocka_unit_test(test_names_and_config),
         cmocka_unit_test(test_end_to_end),
