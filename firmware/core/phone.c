@@ -225,7 +225,12 @@ static int plan_de(const view *v, char *nsn)
 
     if (!v->n || v->d[0] != '0' || v->d[1] == '0' || v->d[1] == '\0')
         return 0;
-    if (v->len[0] >= 7)
+    /* "0221 9873 3410" read as "02219873 3410": OCR lost the space after the area code, and
+       the subscriber's last block still belongs to the number */
+    if (v->len[0] >= 7 && v->len[0] <= 8 && v->n > 1 && v->len[1] >= 2 && v->len[1] <= 4 &&
+        v->len[0] + v->len[1] <= 12)
+        k = 2;
+    else if (v->len[0] >= 7)
         k = v->len[0] <= 12 ? 1 : 0;
     else if (v->len[0] >= 3)
         k = greedy(v, 7, 12, true);

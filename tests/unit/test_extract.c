@@ -130,6 +130,7 @@ static void test_e164_ocr_noise(void **state)
     /* a phone icon read as "0" before a national number is not an international prefix */
     expect_e164("0 04 79 31 26 01", "FR", "+33479312601", 0);
     expect_e164("0 030 1234567", "DE", "+49301234567", 0);
+    expect_e164("02219873 3410", "DE", "+4922198733410", 0);   /* the space after 0221 lost */
     expect_e164("00 33 1 23 45 67 89", "FR", "+33123456789", 0);
     expect_e164("0033 1 23 45 67 89", "DE", "+33123456789", 0);
     /* letters that are part of a word are not digits */
