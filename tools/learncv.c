@@ -2,12 +2,15 @@
  * of the labelled texts (never the report split), alone and together with the rules.
  *
  *   learncv [--dir tests/data/texts] [--k 5] [--bigrams] [--keep-header] [--s S] [--x X]
- *           [--min-dev D] [--max N] [--ocr DIR] [--sweep] [--list]
+ *           [--min-dev D] [--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W]
+ *           [--sweep] [--list]
  *
  * Each fold is scored by a model trained on the other folds only; texts of one campaign stay in
  * one fold, so that a variant never teaches its sibling. --ocr DIR scores the held-out texts as
  * OCR read them (DIR/<file> holds the OCR text of the rendered page), training on clean text.
- * --sweep tries band weights and prints the best few (legit dropped, then held, then ads missed).
+ * --sweep tries band weights and the BAYES_UNOPPOSED threshold and weight, and prints the best few
+ * (legit dropped, then held, then ads missed). Verdicts as policy.c makes them: the learned part
+ * can hold a text, never drop it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +27,7 @@ typedef struct item {
     fg_tokens *train;       /* tokens of the clean text */
     fg_tokens *test;        /* tokens scored (OCR text with --ocr) */
     double rules;           /* rules' total on the scored text */
+    bool biz;               /* a BIZ_* rule found business evidence on it (no BAYES_UNOPPOSED) */
     double prob;
     bool scored;
     int fold;
@@ -33,6 +37,7 @@ typedef struct item {
 #define NBANDS 6
 typedef struct weights {
     double w[NBANDS];
+    double up, uw;          /* BAYES_UNOPPOSED: p >= up and no business evidence adds uw (learn.c) */
 } weights;
 
 static double bayes_weight(const weights *w, const item *it)
@@ -47,7 +52,14 @@ static double bayes_weight(const weights *w, const item *it)
 
 static void weights_str(const weights *w, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%+.1f %+.1f %+.1f | %+.1f %+.1f %+.1f", w->w[0], w->w[1], w->w[2], w->w[3], w->w[4], w->w[5]);
+    snprintf(buf, cap, "%+.1f %+.1f %+.1f | %+.1f %+.1f %+.1f, unopposed p>=%.2f %+.1f", w->w[0], w->w[1], w->w[2],
+             w->w[3], w->w[4], w->w[5], w->up, w->uw);
+}
+
+/* The learned part's positive share: what the policy takes away before it decides a drop. */
+static double unopposed_weight(const weights *w, const item *it)
+{
+    return it->scored && !it->biz && it->prob >= w->up ? w->uw : 0;
 }
 
 typedef struct tally {
@@ -59,22 +71,25 @@ static tally count(const item *v, size_t n, const weights *w, double hold, doubl
     tally t = {0};
 
     for (size_t i = 0; i < n; i++) {
-        double total = v[i].rules + (w ? bayes_weight(w, &v[i]) : 0);
+        double band = w ? bayes_weight(w, &v[i]) : 0, up = w ? unopposed_weight(w, &v[i]) : 0;
+        double total = v[i].rules + band + up, learned = (band > 0 ? band : 0) + up;
+        /* policy.c: the learned statistics can hold, never drop */
+        bool drops = total >= drop && total - learned >= drop;
 
         if (v[i].t->is_ad) {
             t.ads++;
             t.caught += total >= hold;
         } else {
             t.legit++;
-            t.held += total >= hold && total < drop;
-            t.dropped += total >= drop;
+            t.held += total >= hold && !drops;
+            t.dropped += drops;
         }
     }
     return t;
 }
 
 static fg_err judge(const char *text, size_t len, const char *country, const fg_learn_tokopts *o, double *rules,
-                    fg_tokens **tok)
+                    bool *biz, fg_tokens **tok)
 {
     fg_words *w = NULL;
     fg_ident id = {0};
@@ -87,6 +102,9 @@ static fg_err judge(const char *text, size_t len, const char *country, const fg_
         e = fg_learn_tokens(w, &id, o, tok);
     if (!e && rules)
         *rules = s.total;
+    for (int i = 0; !e && i < s.n; i++)
+        if (!strncmp(s.v[i].name, "BIZ_", 4) && s.v[i].weight < 0)
+            *biz = true;
     fg_ident_clear(&id);
     fg_words_free(w);
     return e;
@@ -191,6 +209,7 @@ static int grid(const item *v, size_t n, const item *ov, double hold, double dro
 {
     static const double a0[] = {1, 2, 3, 3.5, 4}, a1[] = {0, 0.5, 1, 1.5, 2, 2.5, 3}, a2[] = {0, 0.5, 1, 1.5};
     static const double b3[] = {0, -0.5, -1}, b4[] = {0, -0.5, -1, -1.5, -2}, b5[] = {0, -1, -2, -3, -4};
+    static const double up[] = {0.7, 0.8, 0.9, 0.95, 2.0 /* off */}, uw[] = {2, 3, 4};
     int ntop = 0;
 
 #define N(a) (sizeof a / sizeof *a)
@@ -199,8 +218,10 @@ static int grid(const item *v, size_t n, const item *ov, double hold, double dro
     for (size_t i2 = 0; i2 < N(a2); i2++)
     for (size_t i3 = 0; i3 < N(b3); i3++)
     for (size_t i4 = 0; i4 < N(b4); i4++)
-    for (size_t i5 = 0; i5 < N(b5); i5++) {
-        weights w = {{a0[i0], a1[i1], a2[i2], b3[i3], b4[i4], b5[i5]}};
+    for (size_t i5 = 0; i5 < N(b5); i5++)
+    for (size_t iu = 0; iu < N(up); iu++)
+    for (size_t iw = 0; iw < N(uw); iw++) {
+        weights w = {{a0[i0], a1[i1], a2[i2], b3[i3], b4[i4], b5[i5]}, up[iu], uw[iw]};
         tally t, o = {0};
         double c;
         int pos;
@@ -216,6 +237,7 @@ static int grid(const item *v, size_t n, const item *ov, double hold, double dro
         /* ties: prefer the smaller weights, the ones that change verdicts least */
         for (int k = 0; k < NBANDS; k++)
             c += 0.001 * (w.w[k] < 0 ? -w.w[k] : w.w[k]);
+        c += up[iu] > 1 ? 0 : 0.001 * w.uw;
         for (pos = ntop; pos > 0 && top[pos - 1].c > c; pos--)
             if (pos < ntop_max)
                 top[pos] = top[pos - 1];
@@ -238,7 +260,7 @@ static void sweep(const item *v, size_t n, const item *ov, double hold, double d
     printf("\nband weights (99 90 70 | 30 10 01), best first; cost = 1000·legit dropped + 30·legit held + ads missed%s:\n",
            ov ? ", clean + OCR" : "");
     for (int i = 0; i < ntop; i++) {
-        char what[64];
+        char what[96];
 
         weights_str(&top[i].w, what, sizeof what);
         print_tally(what, top[i].t);
@@ -248,7 +270,7 @@ static void sweep(const item *v, size_t n, const item *ov, double hold, double d
     /* nested: the weights each fold gets are chosen on the other folds only */
     printf("\nnested (weights chosen without the fold they are scored on):\n");
     for (int f = 0; f < k; f++) {
-        char what[80];
+        char what[96];
 
         grid(v, n, ov, hold, drop, f, &one, 1);
         tally_add(&nt, count_fold(v, n, &one.w, hold, drop, f, false));
@@ -294,7 +316,7 @@ static char *ocr_text(const char *dir, const lab_text *t, size_t *len)
 static void report(const char *title, const item *v, size_t n, const weights *w, double hold, double drop, bool list)
 {
     int err = 0, conf_err = 0, unsure = 0;
-    char what[112], ws[64];
+    char what[160], ws[96];
 
     for (size_t i = 0; i < n; i++) {
         bool ad = v[i].t->is_ad;
@@ -319,7 +341,7 @@ int main(int argc, char **argv)
     const char *dir = "tests/data/texts", *ocr = NULL;
     fg_learn_params p = fg_learn_params_default();
     fg_learn_tokopts o = fg_learn_tokopts_default();
-    weights w = {{2.0, 1.0, 0.5, 0, -1.0, -2.0}};   /* the product's bands (learn.c) */
+    weights w = {{2.0, 1.0, 0.5, 0, -1.0, -2.0}, 0.75, 3.0};   /* the product's bands and BAYES_UNOPPOSED (learn.c) */
     bool do_sweep = false, list = false;
     int k = 5;
     lab_set set = {0};
@@ -352,13 +374,15 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--weights") && val &&
                  sscanf(argv[++i], "%lf,%lf,%lf,%lf,%lf,%lf", &w.w[0], &w.w[1], &w.w[2], &w.w[3], &w.w[4], &w.w[5]) == 6)
             ;
+        else if (!strcmp(a, "--unopposed") && val && sscanf(argv[++i], "%lf,%lf", &w.up, &w.uw) == 2)
+            ;
         else if (!strcmp(a, "--sweep"))
             do_sweep = true;
         else if (!strcmp(a, "--list"))
             list = true;
         else {
             fprintf(stderr, "usage: learncv [--dir DIR] [--k K] [--bigrams] [--keep-header] [--s S] [--x X] [--min-dev D] "
-                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--sweep] [--list]\n");
+                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W] [--sweep] [--list]\n");
             return 2;
         }
     }
@@ -379,8 +403,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "learncv: no OCR text for %s; left out\n", it->t->file);
             continue;
         }
-        if (judge(it->t->text, it->t->len, it->t->country, &o, &it->rules, &it->train) ||
-            (otext && judge(otext, len, it->t->country, &o, &ov[n].rules, &ov[n].test))) {
+        if (judge(it->t->text, it->t->len, it->t->country, &o, &it->rules, &it->biz, &it->train) ||
+            (otext && judge(otext, len, it->t->country, &o, &ov[n].rules, &ov[n].biz, &ov[n].test))) {
             fprintf(stderr, "learncv: %s: %s\n", it->t->file, fg_err_msg(FG_ERR_FORMAT));
             free(otext);
             continue;

@@ -404,7 +404,12 @@ static void test_unopposed(void **state)
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* a business mark opposes it */
 
     memset(&s, 0, sizeof s);
-    r.prob = 0.85;
+    r.prob = 0.80;
+    fg_learn_add_score(&r, &s);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 3.0);
+    assert_true(s.total < 5.0);
+    memset(&s, 0, sizeof s);
+    r.prob = 0.70;
     fg_learn_add_score(&r, &s);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* not confident enough */
 }
