@@ -18,6 +18,7 @@ extern const fg_term fg_w_promo[];
 extern const char *const fg_w_urgency[];
 extern const char *const fg_w_cta[];
 extern const char *const fg_w_directory[];
+extern const char *const fg_w_disclaimer[];
 extern const char *const fg_w_signing[];
 extern const char *const fg_w_entry_update[];
 extern const char *const fg_w_yearly_fee[];

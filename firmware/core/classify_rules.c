@@ -101,6 +101,19 @@ const char *const fg_w_cta[] = {
     "kontaktieren sie", "rufen sie", NULL};
 
 /* AD_DIRECTORY_OFFER: "update your entry" forms whose signature orders a paid listing. */
+/* AD_SOLICITATION_DISCLAIMER: what a look-alike of an official form or an invoice must print to stay
+   (barely) legal: in the US the solicitation notice of 39 USC 3001(d) and the "not a government
+   agency" line state laws require on compliance-filing offers; the same lines in French and German.
+   A business fax has no reason to say it. ("This is not a bill" is left out: insurers print it on
+   every explanation of benefits.) */
+const char *const fg_w_disclaimer[] = {
+    "this is a solicitation", "is a solicitation for", "not a government agency", "not a governmental agency",
+    "not affiliated with any government", "not affiliated with the state", "not approved or endorsed by any government",
+    "not been approved or endorsed by any government", "not endorsed by any government",
+    "n'est pas un organisme officiel", "n'est pas une administration", "aucun lien avec l'administration",
+    "organisme prive", "ne s'agit pas d'une facture", "keine behorde", "kein amtliches", "keine amtliche",
+    "nicht amtlich", "handelt sich nicht um eine rechnung", "handelt sich um ein angebot", NULL};
+
 const char *const fg_w_directory[] = {
     "annuaire*", "branchenbuch*", "branchenverzeichnis*", "firmenverzeichnis*", "*-register", "online-register*",
     "eintragungsantrag", "directory listing", "business directory", "listing renewal", "registre professionnel",

@@ -449,6 +449,12 @@ static void rule_paperwork_scams(ctx *c, fg_scores *s)
         fg_scores_add(s, "AD_PRIZE", prize >= 2 ? 2.0 : 1.0, "%s", pdet);
         c->bait = c->bait || prize >= 2;
     }
+    /* the form's document type and reference fields are its costume */
+    pdet[0] = '\0';
+    if (count_list(c, fg_w_disclaimer, pdet, sizeof pdet)) {
+        fg_scores_add(s, "AD_SOLICITATION_DISCLAIMER", 2.0, "%s", pdet);
+        c->bait = true;
+    }
 }
 
 /* A date within a few characters after off: "31/12/2026", "15.12.", "12/15", "December 15". */

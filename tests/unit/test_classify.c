@@ -273,6 +273,16 @@ static void test_paperwork_scams(void **state)
     assert_true(fg_scores_get(&j.s, "AD_COLD_PITCH") == 1.5);
     fg_ident_clear(&j.id);
 
+    /* the disclaimer a look-alike of an official form must print; an EOB's "not a bill" is no such thing */
+    judge_str("ANNUAL MINUTES DISCLOSURE STATEMENT\nForm ACR-26  Filing fee: $125.00\nCorporate Compliance "
+              "Services is a private company. This is not a government agency.\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "AD_SOLICITATION_DISCLAIMER") == 2.0);
+    assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") == 0);   /* "form" is its costume */
+    fg_ident_clear(&j.id);
+    judge_str("EXPLANATION OF BENEFITS - THIS IS NOT A BILL\nClaim No. 44-88231  Patient: J. Doe\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "AD_SOLICITATION_DISCLAIMER") == 0);
+    fg_ident_clear(&j.id);
+
     /* an insurer's claim letter is still business */
     judge_str("Claim No. 44-88231\nDear Mr. Patel,\nWe received your claim for the water damage of 11/02.\n"
               "Sincerely, Ana Ruiz, adjuster\n", "US", &j);
