@@ -6,11 +6,11 @@
  * drops (after consent: a false match must not cost a consented sender's fax); an advertisement
  * at or above the drop threshold drops, above the hold threshold is held; everything else is
  * delivered. A copy of a campaign an operator released is delivered unless its score without
- * the release reaches the drop threshold. The learned token statistics (BAYES_*) may carry a page over the hold threshold,
- * never over the drop threshold: a drop needs the named rules alone to reach it, so that two
- * kinds of evidence agree before a fax is destroyed, and a page only the statistics are sure of
- * waits for a person. A junk campaign's copy counts as an advertisement (the operator said so), so its
- * violations are recorded like any other's.
+ * the release reaches the drop threshold. The learned token statistics (BAYES_*) may carry a
+ * page over the hold threshold, never over the drop threshold: a drop needs the named rules
+ * alone to reach it, so that two kinds of evidence agree before a fax is destroyed, and a page
+ * only the statistics are sure of waits for a person. A junk campaign's copy counts as an
+ * advertisement (the operator said so), so its violations are recorded like any other's.
  * Violations are recorded for advertisements that came without consent, whatever
  * the verdict, so that a blocked sender's faxes still make evidence.
  */
