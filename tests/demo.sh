@@ -109,7 +109,7 @@ SELECT c.id, coalesce(nullif(c.tsi,''),'(none)'), coalesce(c.caller_id,'-'), coa
 FROM calls c ORDER BY c.id")
 echo
 echo "business faxes printed: $printed_ok of $legit; ads kept off the printer: $caught of $ads"
-echo "(samples come from the held-out part of the project's labelled texts: the rules were never tuned on them)"
+echo "(samples come from the report split of the project's labelled texts, which the rules are not adjusted on)"
 
 say "On the printer (build/demo/printer)"
 ls "$demo/printer" | grep -vE '\.(log|prn)$' | sed 's/^/  /'
