@@ -3,7 +3,7 @@
  *
  *   learncv [--dir tests/data/texts] [--k 5] [--bigrams] [--keep-header] [--s S] [--x X]
  *           [--min-dev D] [--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W]
- *           [--sweep] [--list]
+ *           [--unopposed-min N] [--sweep] [--list]
  *
  * Each fold is scored by a model trained on the other folds only; texts of one campaign stay in
  * one fold, so that a variant never teaches its sibling. --ocr DIR scores the held-out texts as
@@ -28,6 +28,7 @@ typedef struct item {
     fg_tokens *test;        /* tokens scored (OCR text with --ocr) */
     double rules;           /* rules' total on the scored text */
     bool biz;               /* a BIZ_* rule found business evidence on it (no BAYES_UNOPPOSED) */
+    int used;               /* tokens the learned probability rests on */
     double prob;
     bool scored;
     int fold;
@@ -56,10 +57,12 @@ static void weights_str(const weights *w, char *buf, size_t cap)
              w->w[3], w->w[4], w->w[5], w->up, w->uw);
 }
 
+static int unopposed_min = 15;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
+
 /* The learned part's positive share: what the policy takes away before it decides a drop. */
 static double unopposed_weight(const weights *w, const item *it)
 {
-    return it->scored && !it->biz && it->prob >= w->up ? w->uw : 0;
+    return it->scored && !it->biz && it->used >= unopposed_min && it->prob >= w->up ? w->uw : 0;
 }
 
 typedef struct tally {
@@ -150,6 +153,7 @@ static int cross_validate(item *v, size_t n, int k, const fg_learn_params *p)
             }
             v[i].prob = r.prob;
             v[i].scored = r.scored;
+            v[i].used = r.used;
         }
         fg_learn_builder_free(b);
     }
@@ -376,13 +380,15 @@ int main(int argc, char **argv)
             ;
         else if (!strcmp(a, "--unopposed") && val && sscanf(argv[++i], "%lf,%lf", &w.up, &w.uw) == 2)
             ;
+        else if (!strcmp(a, "--unopposed-min") && val)
+            unopposed_min = atoi(argv[++i]);
         else if (!strcmp(a, "--sweep"))
             do_sweep = true;
         else if (!strcmp(a, "--list"))
             list = true;
         else {
             fprintf(stderr, "usage: learncv [--dir DIR] [--k K] [--bigrams] [--keep-header] [--s S] [--x X] [--min-dev D] "
-                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W] [--sweep] [--list]\n");
+                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W] [--unopposed-min N] [--sweep] [--list]\n");
             return 2;
         }
     }

@@ -389,7 +389,7 @@ static void test_pipeline_fails_open(void **state)
 /* Learned evidence weighs more when nothing on the page says "business fax", never enough alone. */
 static void test_unopposed(void **state)
 {
-    fg_learn_result r = {.scored = true, .prob = 0.95, .n_ad = 60, .n_legit = 60};
+    fg_learn_result r = {.scored = true, .prob = 0.95, .used = 40, .n_ad = 60, .n_legit = 60};
     fg_scores s = {0};
 
     (void)state;
@@ -412,6 +412,12 @@ static void test_unopposed(void **state)
     r.prob = 0.70;
     fg_learn_add_score(&r, &s);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* not confident enough */
+    memset(&s, 0, sizeof s);
+    r.prob = 0.86;
+    r.used = 8;                                               /* an ITU chart's title */
+    fg_learn_add_score(&r, &s);
+    assert_true(fg_scores_get(&s, "BAYES_70") == 0.5);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* too few tokens to lean on */
 }
 
 int main(void)
