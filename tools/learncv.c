@@ -57,7 +57,7 @@ static void weights_str(const weights *w, char *buf, size_t cap)
              w->w[3], w->w[4], w->w[5], w->up, w->uw);
 }
 
-static int unopposed_min = 15;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
+static int unopposed_min = 10;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
 
 /* The learned part's positive share: what the policy takes away before it decides a drop. */
 static double unopposed_weight(const weights *w, const item *it)
