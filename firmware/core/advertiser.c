@@ -89,6 +89,24 @@ typedef struct cand {
     int score;
 } cand;
 
+/* Letters and digits of a candidate's words. */
+static size_t cand_key(const fg_xctx *x, const cand *c, char *key, size_t cap)
+{
+    const fg_line *L = &x->doc.lines[c->line];
+    size_t kn = 0;
+
+    for (size_t i = c->j0; i < c->j1; i++) {
+        size_t a, b;
+
+        word_span(L, i, &a, &b);
+        for (size_t k = a; k < b && kn + 1 < cap; k++)
+            if (fg_isalnum((unsigned char)L->fold[k]))
+                key[kn++] = L->fold[k];
+    }
+    key[kn] = '\0';
+    return kn;
+}
+
 static void consider(cand *best, size_t li, size_t j0, size_t j1, int score)
 {
     if (j1 > j0 && score > best->score)
@@ -219,15 +237,7 @@ static void by_suffix(const fg_xctx *x, size_t li, cand *best, const char *const
         }
         if (j0 == j)
             continue;
-        for (size_t i = j0; i < j; i++) {
-            size_t pa, pb;
-
-            word_span(L, i, &pa, &pb);
-            for (size_t c = pa; c < pb && kn + 1 < sizeof key; c++)
-                if (fg_isalnum((unsigned char)L->fold[c]))
-                    key[kn++] = L->fold[c];
-        }
-        key[kn] = '\0';
+        kn = cand_key(x, &(cand){li, j0, j, 0}, key, sizeof key);
         for (size_t i = 0; i < nkeys; i++)
             if (kn >= 3 && (strstr(keys[i], key) || strstr(key, keys[i])))
                 score += 2;
@@ -320,24 +330,6 @@ static void by_heading(const fg_xctx *x, size_t li, cand *best)
     if (fg_text_any(L->fold, len, slogan))
         return;
     consider(best, li, 0, nw, score + place_bonus(x, li));
-}
-
-/* Letters and digits of a candidate's words. */
-static size_t cand_key(const fg_xctx *x, const cand *c, char *key, size_t cap)
-{
-    const fg_line *L = &x->doc.lines[c->line];
-    size_t kn = 0;
-
-    for (size_t i = c->j0; i < c->j1; i++) {
-        size_t a, b;
-
-        word_span(L, i, &a, &b);
-        for (size_t k = a; k < b && kn + 1 < cap; k++)
-            if (fg_isalnum((unsigned char)L->fold[k]))
-                key[kn++] = L->fold[k];
-    }
-    key[kn] = '\0';
-    return kn;
 }
 
 /* The legal name that completes the name found: a heading "MÉDI-CABINET" and, further down,

@@ -131,6 +131,7 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
     fg_pctx c;
     bool consent, ebr;
     char top[96];
+    double rules_only;   /* the score without what the learned statistics added */
 
     if (!out)
         return fg_err_set(FG_ERR_INVAL, "fg_policy_decide: no output");
@@ -142,6 +143,7 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
     if (!f)
         f = &nofacts;
     out->score = s ? s->total : 0;
+    rules_only = out->score - learned_share(s);
     out->is_ad = out->score >= p->hold || f->campaign_junk;
     ebr = f->consent && !strcasecmp(f->consent_basis, "ebr");
     consent = f->consent && !ebr;
@@ -174,7 +176,7 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
         out->verdict = FG_VERDICT_DELIVER;
         snprintf(out->reason, sizeof out->reason, "released campaign: %s, released by an operator; score %.1f",
                  f->campaign_match[0] ? f->campaign_match : "a campaign", out->score);
-    } else if (out->is_ad && out->score - learned_share(s) >= p->drop) {
+    } else if (out->is_ad && rules_only >= p->drop) {
         out->verdict = FG_VERDICT_DROP;
         snprintf(out->reason, sizeof out->reason, "advertisement, score %.1f >= drop %.1f: %s", out->score, p->drop,
                  top);
@@ -182,7 +184,7 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
         out->verdict = FG_VERDICT_HOLD;
         snprintf(out->reason, sizeof out->reason,
                  "advertisement, score %.1f >= drop %.1f but only %.1f without learned statistics: held: %s",
-                 out->score, p->drop, out->score - learned_share(s), top);
+                 out->score, p->drop, rules_only, top);
     } else if (out->is_ad) {
         out->verdict = FG_VERDICT_HOLD;
         snprintf(out->reason, sizeof out->reason, "advertisement, score %.1f >= hold %.1f: %s", out->score, p->hold,
