@@ -303,6 +303,16 @@ static void by_heading(const fg_xctx *x, size_t li, cand *best)
     }
     bool big = L->heading == 1 || L->heading == 2 ||
                (x->doc.median_height > 0 && L->height >= 1.5f * x->doc.median_height);
+    /* a letterhead typed in capitals on one of the first lines ("MAISON GARNIER TRAITEUR") stands
+       out even in body type, as a plain text gives it */
+    bool caps = li < 4 && nw >= 1;
+
+    for (size_t j = 0; caps && j < nw; j++) {
+        const char *w = x->doc.w->v[L->w0 + j].text;
+
+        caps = all_caps(w) || !fg_isalpha((unsigned char)w[0]);
+    }
+    big = big || caps;
     /* the biggest type names the advertiser more often than a medium one, which is a tagline */
     int score = L->heading == 1 || (L->height >= 2.0f * x->doc.median_height && L->height > 0) ? 3 : 2;
     static const char *const pronoun[] = {"we", "you", "your", "our", "us", "my", "i", "vous", "votre", "vos",

@@ -23,6 +23,12 @@ static const char *const not_phone[] = {
     "usd", "eur", "gbp", "rx", "script", "ndc", "pzn", "record", "file", "contract", "contrat", "vertrag",
     "quote", "devis", "angebot", "bl", "awb", NULL};
 
+/* Of those, the words that also ask the reader to order or book by phone: "Commande : 04 65 71 30 18",
+   "Buchung: 069 90009 415", "Order: 1-800-555-0141". After them, a number printed in three groups
+   or more (or with its '+') is the phone number to order on, not the order's number. */
+static const char *const order_words[] = {
+    "order", "orders", "commande", "bestellung", "bestell", "buchung", "booking", "reservation", NULL};
+
 /* Labels, nearest one before the number wins. */
 static const char *const lab_order[] = {
     "order by fax", "order via fax", "orders by fax", "fax back", "fax-back", "faxback", "fax your order",
@@ -95,8 +101,10 @@ static size_t prev_word(const char *s, size_t p, size_t *wlen, bool *hash)
         if ((*wlen == 2 && (!strncmp(s + b, "no", 2) || !strncmp(s + b, "nr", 2) || !strncmp(s + b, "nb", 2))) ||
             (*wlen == 1 && s[b] == 'n') || (*wlen == 6 && !strncmp(s + b, "number", 6)) ||
             (*wlen == 3 && !strncmp(s + b, "num", 3)) || (*wlen == 6 && !strncmp(s + b, "nummer", 6)) ||
-            (*wlen == 6 && !strncmp(s + b, "numero", 6)))
+            (*wlen == 6 && !strncmp(s + b, "numero", 6))) {
+            *hash = true;   /* "no.", "Nr.", "n°": a number sign as '#' is */
             continue;
+        }
         /* "p.o." folds to "p.o": read the dotted abbreviation as one word. */
         if (*wlen == 1 && b >= 2 && s[b - 1] == '.' && fg_isalpha((unsigned char)s[b - 2]) &&
             (b == 2 || !fg_isalnum((unsigned char)s[b - 3]))) {
@@ -289,7 +297,8 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
             pw = prev_word(s, a, &wl, &hash);
             i += k;
             if (pw != (size_t)-1 && pw + 48 >= a && !(kind & (FG_NUM_VOICE | FG_NUM_FAX)) &&
-                word_in(s + pw, wl, not_phone))
+                word_in(s + pw, wl, not_phone) &&
+                !(word_in(s + pw, wl, order_words) && !hash && !bare && (k >= 3 || (i == k && g.plus))))
                 continue;
             if ((hash && !kind) || (a > 0 && s[a - 1] == '$') || money_after(s, n, b) || (bare && !kind && !header))
                 continue;

@@ -159,6 +159,8 @@ static void test_scan_traps(void **state)
         {"Kundennummer 0301234567 – Bestellnummer 030 1234567", "DE"},
         {"IBAN DE44 3705 0198 0001 2345 67", "DE"},
         {"Ref 0123456789 and 0123456789 without a label", "FR"},
+        {"Commande n° 01 23 45 67 89 du 12/11/2026", "FR"},
+        {"Buchung 2026 114 bestätigt", "DE"},
     };
 
     (void)state;
@@ -210,6 +212,14 @@ static void test_scan_labels(void **state)
     assert_int_equal(find_num(&id, "+493023125001")->kind, FG_NUM_VOICE | FG_NUM_CALLBACK);
     assert_int_equal(find_num(&id, "+493023125002")->kind, FG_NUM_FAX);
     assert_true(find_num(&id, "+494066969101")->kind & FG_NUM_ORDER_FAX);
+    fg_ident_clear(&id);
+
+    /* an order or booking word asks for a call when a phone number follows it */
+    ex("Pour tout renseignement ou commande : 04 65 71 30 18 – commandes@garnier.example.fr\n", "FR", &id);
+    assert_string_equal(id.callback, "+33465713018");
+    fg_ident_clear(&id);
+    ex("Buchung: 069 90009 415, Stichwort Winter\n", "DE", &id);
+    assert_string_equal(id.callback, "+496990009415");
     fg_ident_clear(&id);
 
     /* a label alone on the line above */
@@ -461,6 +471,15 @@ static void test_advertiser(void **state)
     ex("# SunWave Cruises\nBook at www.sunwavecruises.com or call 1-800-555-0177.\n"
        "Financing by Harbor Credit LLC, subject to approval.\n", "US", &id);
     assert_string_equal(id.adv_name, "SunWave Cruises");
+    fg_ident_clear(&id);
+
+    /* a letterhead in capitals on the first lines, in body type */
+    ex("23/11/2026 16:48 DE: MAISON GARNIER TRAITEUR 04 65 71 30 19 P.1/2\nMAISON GARNIER TRAITEUR\n"
+       "Réceptions – repas d'affaires\nCommande : 04 65 71 30 18 – commandes@garnier-traiteur.example.fr\n",
+       "FR", &id);
+    assert_string_equal(id.adv_name, "MAISON GARNIER TRAITEUR");
+    assert_int_equal(id.adv_name_at.line, 1);
+    assert_string_equal(id.callback, "+33465713018");
     fg_ident_clear(&id);
 }
 
