@@ -249,11 +249,14 @@ const char *const fg_w_signature[] = {
     "sincerely", "regards", "yours truly", "respectfully", "cordially", "cordialement", "bien a vous",
     "veuillez agreer", "je vous prie d'agreer", "salutations distinguees", "mit freundlichen grussen",
     "freundliche grusse", "mfg", "hochachtungsvoll", "viele grusse", "beste grusse", NULL};
-const char *const fg_w_formal_generic[] = {"madame, monsieur", "madame monsieur", "sehr geehrte damen und herren",
-                                             "dear sir or madam", "dear sir/madam", "to whom it may concern", NULL};
 const char *const fg_w_titles[] = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "prof",
                                      "prof.", "professor", "judge", "maitre", "me", "docteur", "monsieur",
                                      "madame", "frau", "herr", "herrn", NULL};
+/* Words after "Dear" that name a role, not a person: a letter to whoever holds it. */
+const char *const fg_w_roles[] = {"member*", "colleague*", "counsel", "sir*", "madam", "partner*", "neighbo*",
+                                  "client*", "customer*", "patient*", "parent*", "team", "all", "friend*",
+                                  "supplier*", "vendor*", "subscriber*", "reader*", "owner*", "manager*",
+                                  "director*", "purchaser*", "buyer*", NULL};
 const char *const fg_w_reflabels[] = {
     "order no", "order #", "order number", "your order", "account no", "account #", "account number", "acct",
     "case no", "case #", "case number", "claim no", "claim #", "claim number", "policy no", "policy number",

@@ -222,7 +222,13 @@ static void rule_doctype(const ctx *c, fg_scores *s)
             size_t li = fg_doc_line_at(d, at);
             const fg_line *L = &d->lines[li];
             bool idn = id_after(d->flat, d->len, end);
-            bool title = t->w > 0 && li < 10 && L->w1 - L->w0 <= 6 && !fg_text_any(L->fold, L->len,
+            size_t before = 0;
+
+            /* a title names the page at the head of its line ("INVOICE", "Betreff: Rechnung"), not
+               in passing ("– Finanzbuchhaltung und Lohnabrechnung") */
+            while (before < L->w1 - L->w0 && L->woff[before] < at - L->off)
+                before++;
+            bool title = t->w > 0 && li < 10 && L->w1 - L->w0 <= 6 && before <= 2 && !fg_text_any(L->fold, L->len,
                 (const char *const[]){"free", "gratuit*", "kostenlos*", "save", "offer*", "!", NULL});
 
             if (idn || title) {
@@ -322,12 +328,11 @@ static bool named_salutation(const ctx *c, char *det, size_t cap)
                 note(det, cap, *o);
                 return true;
             }
-            /* "Dear John," */
+            /* "Dear John,"; "Dear Counsel," or "Dear Members," names a role, not a person */
             if (!words && (!strcmp(*o, "dear") || !strcmp(*o, "hello")) && p < n && t[p] == ',' &&
                 fg_text_find(t + at, (n - at < 40 ? n - at : 40), "*customer*", 0) == (size_t)-1 &&
                 !fg_text_any(t + at, (n - at < 30 ? n - at : 30), fg_w_generic) &&
-                fg_text_find(t + a, p - a, "fg_w_member*", 0) == (size_t)-1 &&
-                fg_text_find(t + a, p - a, "colleague*", 0) == (size_t)-1) {
+                !fg_text_any(t + a, p - a, fg_w_roles)) {
                 note(det, cap, *o);
                 return true;
             }
@@ -340,15 +345,14 @@ static void rule_personal(const ctx *c, fg_scores *s)
 {
     char det[128] = "";
     bool named = named_salutation(c, det, sizeof det);
-    bool formal = !named && count_list(c, fg_w_formal_generic, det, sizeof det) > 0;
-    bool signed_ = count_list(c, fg_w_signature, det, sizeof det) > 0;
+    bool signed_ = named && count_list(c, fg_w_signature, det, sizeof det) > 0;
 
+    /* "Madame, Monsieur" ... "Cordialement" is how any letter to a firm is written, a cold one too:
+       only a name shows that the sender knows the reader */
     if (named && signed_)
         fg_scores_add(s, "BIZ_PERSONAL_ADDRESS", -2.0, "%s", det);
     else if (named)
         fg_scores_add(s, "BIZ_PERSONAL_ADDRESS", -1.5, "%s", det);
-    else if (formal && signed_)
-        fg_scores_add(s, "BIZ_PERSONAL_ADDRESS", -1.0, "%s", det);
 }
 
 static void rule_refs(const ctx *c, fg_scores *s)
@@ -396,6 +400,45 @@ static void rule_patient(const ctx *c, fg_scores *s)
 }
 
 /* Capitals and exclamation marks, from the printed words (folding loses case). */
+/* A sender introducing itself: "we are writing to introduce Meridian", "vous présenter notre
+   cabinet", "Vorstellung unseres Unternehmens", "Ihnen unsere Kanzlei vorstellen". The verb counts
+   with the sender's own "we", "our", "notre", "unser" next to it: a firm presents itself only to a
+   reader it has not dealt with, while "lui présenter" or "Vorstellung zur Operation" present
+   somebody or something else. */
+#define INTRO_SPAN 40
+static const struct intro {
+    const char *verb;
+    const char *const *before, *const *after;   /* the sender's words within INTRO_SPAN */
+} fg_intro[] = {
+    {"introduce", (const char *const[]){"we", "us", "i", NULL}, (const char *const[]){"our", "ourselves", "myself", NULL}},
+    {"presenter", (const char *const[]){"nous presenter", NULL}, (const char *const[]){"notre", "nos", NULL}},
+    {"presentation", (const char *const[]){NULL}, (const char *const[]){"notre", "nos", NULL}},
+    {"faire connaitre", (const char *const[]){NULL}, (const char *const[]){"notre", "nos", NULL}},
+    {"vorstellen", (const char *const[]){"unser*", "uns", NULL}, (const char *const[]){NULL}},
+    {"vorzustellen", (const char *const[]){"unser*", "uns", NULL}, (const char *const[]){NULL}},
+    {"vorstellung", (const char *const[]){NULL}, (const char *const[]){"unser*", NULL}},
+};
+
+static void rule_intro(const ctx *c, fg_scores *s)
+{
+    const char *t = c->d->flat;
+    size_t n = c->d->len;
+
+    for (size_t i = 0; i < sizeof fg_intro / sizeof fg_intro[0]; i++) {
+        size_t from = 0, at, end;
+
+        for (int tries = 0; tries < OCC_MAX && (at = find_in(c, fg_intro[i].verb, from, &end)) != (size_t)-1; tries++) {
+            size_t a = at > INTRO_SPAN ? at - INTRO_SPAN : 0, e = end + INTRO_SPAN < n ? end + INTRO_SPAN : n;
+
+            from = at + 1;
+            if (fg_text_any(t + a, at - a, fg_intro[i].before) || fg_text_any(t + end, e - end, fg_intro[i].after)) {
+                fg_scores_add(s, "AD_SELF_INTRODUCTION", 1.5, "%.*s", (int)(e - a < 90 ? e - a : 90), t + a);
+                return;
+            }
+        }
+    }
+}
+
 static void rule_shouting(const ctx *c, fg_scores *s)
 {
     const fg_words *w = c->d->w;
@@ -532,6 +575,7 @@ void fg_classify_vocab(const fg_doc *d, const fg_ident *id, fg_scores *s)
     if (!member) {
         rule_list(&c, s, "AD_GENERIC_GREETING", fg_w_generic, 1.5, 1.5);
         rule_list(&c, s, "AD_COLD_PITCH", fg_w_pitch, 0.75, 2.0);
+        rule_intro(&c, s);
     }
     rule_shouting(&c, s);
     {

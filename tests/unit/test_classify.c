@@ -170,7 +170,22 @@ static void test_business_rules(void **state)
               "FR", &j);
     assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") < 0);
     assert_true(fg_scores_get(&j.s, "BIZ_REPLY_CONTEXT") < 0);
-    assert_true(fg_scores_get(&j.s, "BIZ_PERSONAL_ADDRESS") < 0);
+    /* "Madame, Monsieur" ... "salutations distinguées" is how a cold letter is written too */
+    assert_true(fg_scores_get(&j.s, "BIZ_PERSONAL_ADDRESS") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("Chère Madame Vasseur,\nVeuillez agréer nos salutations distinguées.\n", "FR", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_PERSONAL_ADDRESS") == -2.0);
+    fg_ident_clear(&j.id);
+    /* a role is not a name */
+    judge_str("Dear Counsel,\nPlease find our rates enclosed.\nSincerely,\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_PERSONAL_ADDRESS") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("Dear Members,\nThe annual meeting is on May 4.\nRegards,\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_PERSONAL_ADDRESS") == 0);
+    fg_ident_clear(&j.id);
+    /* a document type in passing is not the page's title */
+    judge_str("Unsere Leistungen:\n– Finanzbuchhaltung und Lohnabrechnung\n", "DE", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") == 0);
     fg_ident_clear(&j.id);
 
     judge_str("# Rechnung Nr. 2026-1187\nKundennummer: 10442\nSehr geehrter Herr Demir,\nwie besprochen ...\n"
@@ -272,6 +287,29 @@ static void test_paperwork_scams(void **state)
               &j);
     assert_true(fg_scores_get(&j.s, "AD_COLD_PITCH") == 1.5);
     fg_ident_clear(&j.id);
+
+    /* a firm introducing itself; presenting somebody or something else is not that */
+    static const struct {
+        const char *text, *country;
+        double want;
+    } intro[] = {
+        {"We are writing to introduce Meridian Language Services, a translation agency.\n", "US", 1.5},
+        {"Allow me to introduce our company and its services.\n", "US", 1.5},
+        {"Objet : présentation de notre cabinet\nMadame, Monsieur,\n", "FR", 1.5},
+        {"Nous nous permettons de vous présenter notre société, installée à Rennes.\n", "FR", 1.5},
+        {"wir möchten Ihnen unsere Kanzlei vorstellen. Seit 1996 betreuen wir Handwerker.\n", "DE", 1.5},
+        {"Betreff: Vorstellung unseres Unternehmens\n", "DE", 1.5},
+        {"Nous vous remercions de lui présenter votre carte Vitale.\n", "FR", 0},
+        {"Vorstellung zur Operationsplanung am 3.12.\n", "DE", 0},
+        {"Please introduce the new procedure to your staff.\n", "US", 0},
+    };
+    for (size_t i = 0; i < sizeof intro / sizeof intro[0]; i++) {
+        judge_str(intro[i].text, intro[i].country, &j);
+        if (fg_scores_get(&j.s, "AD_SELF_INTRODUCTION") != intro[i].want)
+            fail_msg("'%s': AD_SELF_INTRODUCTION %.1f, want %.1f", intro[i].text,
+                     fg_scores_get(&j.s, "AD_SELF_INTRODUCTION"), intro[i].want);
+        fg_ident_clear(&j.id);
+    }
 
     /* the disclaimer a look-alike of an official form must print; an EOB's "not a bill" is no such thing */
     judge_str("ANNUAL MINUTES DISCLOSURE STATEMENT\nForm ACR-26  Filing fee: $125.00\nCorporate Compliance "
