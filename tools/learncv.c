@@ -213,7 +213,7 @@ static int grid(const item *v, size_t n, const item *ov, double hold, double dro
 {
     static const double a0[] = {1, 2, 3, 3.5, 4}, a1[] = {0, 0.5, 1, 1.5, 2, 2.5, 3}, a2[] = {0, 0.5, 1, 1.5};
     static const double b3[] = {0, -0.5, -1}, b4[] = {0, -0.5, -1, -1.5, -2}, b5[] = {0, -1, -2, -3, -4};
-    static const double up[] = {0.7, 0.8, 0.9, 0.95, 2.0 /* off */}, uw[] = {2, 3, 4};
+    static const double up[] = {0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 0.95, 2.0 /* off */}, uw[] = {2, 3, 4, 5, 6};
     int ntop = 0;
 
 #define N(a) (sizeof a / sizeof *a)
@@ -345,7 +345,7 @@ int main(int argc, char **argv)
     const char *dir = "tests/data/texts", *ocr = NULL;
     fg_learn_params p = fg_learn_params_default();
     fg_learn_tokopts o = fg_learn_tokopts_default();
-    weights w = {{2.0, 1.0, 0.5, 0, -1.0, -2.0}, 0.75, 3.0};   /* the product's bands and BAYES_UNOPPOSED (learn.c) */
+    weights w = {{2.0, 1.0, 0.5, 0, -1.0, -2.0}, 0.60, 4.5};   /* the product's bands and BAYES_UNOPPOSED (learn.c) */
     bool do_sweep = false, list = false;
     int k = 5;
     lab_set set = {0};
