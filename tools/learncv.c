@@ -59,7 +59,7 @@ static void weights_str(const weights *w, char *buf, size_t cap)
 
 static int unopposed_min = 10;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
 
-/* The learned part's positive share: what the policy takes away before it decides a drop. */
+/* BAYES_UNOPPOSED as learn.c adds it, at the threshold and weight tried. */
 static double unopposed_weight(const weights *w, const item *it)
 {
     return it->scored && !it->biz && it->used >= unopposed_min && it->prob >= w->up ? w->uw : 0;
@@ -105,9 +105,8 @@ static fg_err judge(const char *text, size_t len, const char *country, const fg_
         e = fg_learn_tokens(w, &id, o, tok);
     if (!e && rules)
         *rules = s.total;
-    for (int i = 0; !e && i < s.n; i++)
-        if (!strncmp(s.v[i].name, "BIZ_", 4) && s.v[i].weight < 0)
-            *biz = true;
+    if (!e)
+        *biz = fg_learn_business_evidence(&s);
     fg_ident_clear(&id);
     fg_words_free(w);
     return e;

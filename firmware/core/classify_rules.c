@@ -100,7 +100,6 @@ const char *const fg_w_cta[] = {
     "jetzt anfordern", "demandez", "profitez-en", "contactez", "telephonez", "des aujourd'hui", "confiez-nous",
     "kontaktieren sie", "rufen sie", NULL};
 
-/* AD_DIRECTORY_OFFER: "update your entry" forms whose signature orders a paid listing. */
 /* AD_SOLICITATION_DISCLAIMER: what a look-alike of an official form or an invoice must print to stay
    (barely) legal: in the US the solicitation notice of 39 USC 3001(d) and the "not a government
    agency" line state laws require on compliance-filing offers; the same lines in French and German.
@@ -114,6 +113,7 @@ const char *const fg_w_disclaimer[] = {
     "organisme prive", "ne s'agit pas d'une facture", "keine behorde", "kein amtliches", "keine amtliche",
     "nicht amtlich", "handelt sich nicht um eine rechnung", "handelt sich um ein angebot", NULL};
 
+/* AD_DIRECTORY_OFFER: "update your entry" forms whose signature orders a paid listing. */
 const char *const fg_w_directory[] = {
     "annuaire*", "branchenbuch*", "branchenverzeichnis*", "firmenverzeichnis*", "*-register", "online-register*",
     "eintragungsantrag", "directory listing", "business directory", "listing renewal", "registre professionnel",

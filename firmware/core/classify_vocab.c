@@ -399,7 +399,6 @@ static void rule_patient(const ctx *c, fg_scores *s)
     }
 }
 
-/* Capitals and exclamation marks, from the printed words (folding loses case). */
 /* A sender introducing itself: "we are writing to introduce Meridian", "vous présenter notre
    cabinet", "Vorstellung unseres Unternehmens", "Ihnen unsere Kanzlei vorstellen". The verb counts
    with the sender's own "we", "our", "notre", "unser" next to it: a firm presents itself only to a
@@ -439,6 +438,7 @@ static void rule_intro(const ctx *c, fg_scores *s)
     }
 }
 
+/* Capitals and exclamation marks, from the printed words (folding loses case). */
 static void rule_shouting(const ctx *c, fg_scores *s)
 {
     const fg_words *w = c->d->w;

@@ -284,7 +284,7 @@ static const struct band {
 #define UNOPPOSED_MIN_TOKENS 10
 #define UNOPPOSED_WEIGHT 4.5
 
-static bool business_evidence(const fg_scores *s)
+bool fg_learn_business_evidence(const fg_scores *s)
 {
     for (int i = 0; i < s->n; i++)
         if (!strncmp(s->v[i].name, "BIZ_", 4) && s->v[i].weight < 0)
@@ -302,7 +302,7 @@ void fg_learn_add_score(const fg_learn_result *r, fg_scores *s)
                           r->prob, r->used, r->n_ad, r->n_legit, r->starter ? ", starter" : "", r->detail);
             break;
         }
-    if (r->prob >= UNOPPOSED_PROB && r->used >= UNOPPOSED_MIN_TOKENS && !business_evidence(s))
+    if (r->prob >= UNOPPOSED_PROB && r->used >= UNOPPOSED_MIN_TOKENS && !fg_learn_business_evidence(s))
         fg_scores_add(s, "BAYES_UNOPPOSED", UNOPPOSED_WEIGHT,
                       "learned p=%.3f and no business evidence on the page (no cover sheet, addressee, "
                       "document type or reference)", r->prob);
