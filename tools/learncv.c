@@ -28,6 +28,7 @@ typedef struct item {
     fg_tokens *test;        /* tokens scored (OCR text with --ocr) */
     double rules;           /* rules' total on the scored text */
     bool biz;               /* a BIZ_* rule found business evidence on it (no BAYES_UNOPPOSED) */
+    double bizw;            /* the sum of the BIZ_* weights (<= 0) */
     int used;               /* tokens the learned probability rests on */
     double prob;
     bool scored;
@@ -92,7 +93,7 @@ static tally count(const item *v, size_t n, const weights *w, double hold, doubl
 }
 
 static fg_err judge(const char *text, size_t len, const char *country, const fg_learn_tokopts *o, double *rules,
-                    bool *biz, fg_tokens **tok)
+                    bool *biz, double *bizw, fg_tokens **tok)
 {
     fg_words *w = NULL;
     fg_ident id = {0};
@@ -107,6 +108,12 @@ static fg_err judge(const char *text, size_t len, const char *country, const fg_
         *rules = s.total;
     if (!e)
         *biz = fg_learn_business_evidence(&s);
+    if (!e) {
+        *bizw = 0;
+        for (int i = 0; i < s.n; i++)
+            if (!strncmp(s.v[i].name, "BIZ_", 4) && s.v[i].weight < 0)
+                *bizw += s.v[i].weight;
+    }
     fg_ident_clear(&id);
     fg_words_free(w);
     return e;
@@ -328,8 +335,8 @@ static void report(const char *title, const item *v, size_t n, const weights *w,
         conf_err += ad ? v[i].prob < 0.1 : v[i].prob > 0.9;
         unsure += v[i].prob >= 0.1 && v[i].prob <= 0.9;
         if (list)
-            printf("%-5s %-48s rules %5.1f  p %.4f%s\n", ad ? "ad" : "legit", v[i].t->file, v[i].rules, v[i].prob,
-                   (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "");
+            printf("%-5s %-48s rules %5.1f  p %.4f  biz %4.1f  tokens %3d  fold %d%s\n", ad ? "ad" : "legit",
+                   v[i].t->file, v[i].rules, v[i].prob, v[i].bizw, v[i].used, v[i].fold, (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "");
     }
     printf("%s: bayes alone: wrong side of 0.5: %d, confidently wrong (<0.1 / >0.9): %d, unsure (0.1-0.9): %d, "
            "AUC %.4f\n", title, err, conf_err, unsure, auc(v, n));
@@ -408,8 +415,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "learncv: no OCR text for %s; left out\n", it->t->file);
             continue;
         }
-        if (judge(it->t->text, it->t->len, it->t->country, &o, &it->rules, &it->biz, &it->train) ||
-            (otext && judge(otext, len, it->t->country, &o, &ov[n].rules, &ov[n].biz, &ov[n].test))) {
+        if (judge(it->t->text, it->t->len, it->t->country, &o, &it->rules, &it->biz, &it->bizw, &it->train) ||
+            (otext && judge(otext, len, it->t->country, &o, &ov[n].rules, &ov[n].biz, &ov[n].bizw, &ov[n].test))) {
             fprintf(stderr, "learncv: %s: %s\n", it->t->file, fg_err_msg(FG_ERR_FORMAT));
             free(otext);
             continue;

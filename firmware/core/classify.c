@@ -16,6 +16,7 @@
  *  AD_PRICE               ≤ +1.5        0.4 per price ($49, 49,90 €)               prices, but invoices have them
  *  AD_DISCOUNT            +1.0 / +2.0   "% off", "-30 %", "30 % Rabatt"            discounts are sales talk
  *  AD_URGENCY             ≤ +2.0        1.0 per "limited time", "nur noch" …       pressure to act
+ *  AD_REDEMPTION_CODE     +1.5          "mention code", "bring this fax"           the fax is a coupon
  *  AD_CALL_TO_ACTION      ≤ +1.5        0.75 per "call now", "commandez" …         asks to buy
  *  AD_GENERIC_GREETING    +1.5          "Dear Business Owner", "To: Office Manager" a list, not a person
  *  AD_SHOUTING            ≤ +1.5        ≥ 40 % capitals, ≥ 2 '!'                    typography of ads
@@ -23,7 +24,7 @@
  *  AD_EMPTY_TSI           +1.0          the sender gave an empty TSI                ditto, at the T.30 level
  *  BIZ_DOC_TYPE           −2.0 … −5.0   invoice, PO, prescription, summons …       a document, not an offer
  *  BIZ_COVER_SHEET        −2.5 / −3.5   To/From/Re/Pages fields to a named person  person-to-person fax
- *  BIZ_CONFIDENTIALITY    −1.0 / −2.0   "intended only for …", "vertraulich"       written for one reader
+ *  BIZ_CONFIDENTIALITY    −1.0 / −2.0   "confidential", "intended only for …"      written for one reader
  *  BIZ_PERSONAL_ADDRESS   −1.0 … −2.0   "Dear Dr. Smith" + signature               written to a person
  *  BIZ_REFERENCE_NUMBERS  ≤ −3.0        −1.0 per "Order No. 4471", "Aktenzeichen"  an ongoing transaction
  *  BIZ_REPLY_CONTEXT      −2.0 / −3.0   "as requested", "suite à votre demande"    an answer to the reader

@@ -16,6 +16,7 @@ typedef struct fg_term {
 
 extern const fg_term fg_w_promo[];
 extern const char *const fg_w_urgency[];
+extern const char *const fg_w_redeem[];
 extern const char *const fg_w_cta[];
 extern const char *const fg_w_directory[];
 extern const char *const fg_w_disclaimer[];

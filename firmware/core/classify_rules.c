@@ -56,6 +56,15 @@ const fg_term fg_w_promo[] = {
     {"pro person", .3f}, {"im monat", .3f}, {"top-platzierung*", .5f}, {"branchenbuch*", .4f},
     {"verlangert sich automatisch", .4f}, {"mittagstisch", .3f}, {"wochenkarte", .3f}, {NULL, 0}};
 
+/* The fax is a coupon: a code to quote or the page to bring along, so that the seller can count
+   what the mailing brought in. No business fax asks its reader to prove where they read it. */
+const char *const fg_w_redeem[] = {
+    "mention code", "mention the code", "mention our code", "mention promo", "mention this fax",
+    "mention the fax", "mention fax", "mention this ad", "mention this offer", "bring this fax",
+    "bring the fax", "bring this flyer", "bring this coupon", "present this fax", "present this coupon",
+    "promo code", "promotional code", "use code", "discount code", "coupon code", "code promo",
+    "code avantage", "sur presentation de ce fax", "sur presentation de ce coupon", "sur presentation du fax",
+    "mit diesem fax", "dieses fax mit", "aktionscode", "gutscheincode", "rabattcode", NULL};
 const char *const fg_w_urgency[] = {
     "limited time", "act now", "today only", "offer expires", "offer ends", "expires", "ends soon", "hurry",
     "while supplies last", "don't miss", "do not miss", "last chance", "only a few", "limited availability",
@@ -240,11 +249,17 @@ const char *const fg_w_cover_strong[] = {
     "cover sheet", "cover page", "page de garde", "bordereau de transmission", "nombre de pages",
     "y compris", "deckblatt", "faxmitteilung", "faxnachricht", "telefax-mitteilung", "seitenzahl",
     "anzahl der seiten", NULL};
+/* A page that says it is confidential, or the disclaimer a sender prints for one reader. The
+   adjectives, not the nouns: "signed confidentiality agreements", "zur Vertraulichkeit verpflichtet",
+   "HIPAA documentation" are what a seller promises, not marks of a fax written for one reader (on
+   tune6's sober service letters they kept three ads from BAYES_UNOPPOSED). */
 const char *const fg_w_confidential[] = {
-    "confidential*", "intended only for", "intended solely for", "privileged", "if you have received this",
+    "confidential", "confidentiel*", "privileged", "confidentiality notice", "confidentiality statement",
+    "protected health information", "intended only for", "intended solely for", "if you have received this",
     "received this fax in error", "received this communication in error", "received this transmission in error",
-    "hipaa", "est confidentiel", "strictement confidentiel", "si vous avez recu ce", "par erreur",
-    "vertraulich*", "irrtumlich*", "nur fur den adressaten", "nicht der adressat", NULL};
+    "est confidentiel", "strictement confidentiel", "si vous avez recu ce", "par erreur", "vertraulich",
+    "vertrauliche*", "vertraulichkeitshinweis", "irrtumlich*", "nur fur den adressaten", "nicht der adressat",
+    NULL};
 const char *const fg_w_signature[] = {
     "sincerely", "regards", "yours truly", "respectfully", "cordially", "cordialement", "bien a vous",
     "veuillez agreer", "je vous prie d'agreer", "salutations distinguees", "mit freundlichen grussen",

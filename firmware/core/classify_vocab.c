@@ -565,6 +565,7 @@ void fg_classify_vocab(const fg_doc *d, const fg_ident *id, fg_scores *s)
     rule_list(&c, s, "AD_URGENCY", fg_w_urgency, 1.0, 2.0);
     rule_list(&c, s, "AD_CALL_TO_ACTION", fg_w_cta, 0.75, 1.5);
     rule_list(&c, s, "AD_FREE_OFFER", fg_w_free_offer, 1.5, 1.5);
+    rule_list(&c, s, "AD_REDEMPTION_CODE", fg_w_redeem, 1.5, 1.5);
     rule_offer_deadline(&c, s);
     /* An organisation writing to its own members: "An alle Mitgliedsbetriebe" is its salutation,
        not a mailing list's. */

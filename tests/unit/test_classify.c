@@ -153,6 +153,18 @@ static void test_business_rules(void **state)
     assert_true(fg_scores_get(&j.s, "BIZ_CONFIDENTIALITY") <= -2.0);
     fg_ident_clear(&j.id);
 
+    /* a seller's promise of confidentiality is no confidentiality notice; the page's own stamp is */
+    judge_str("Our interpreters have signed confidentiality agreements.\nHIPAA documentation included.\n"
+              "Alle Mitarbeitenden sind zur Vertraulichkeit verpflichtet.\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_CONFIDENTIALITY") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("CONFIDENTIAL\nLab report for Dr. Hale\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_CONFIDENTIALITY") == -1.0);
+    fg_ident_clear(&j.id);
+    judge_str("Vertrauliche medizinische Daten - nur fur den Adressaten bestimmt.\n", "DE", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_CONFIDENTIALITY") == -2.0);
+    fg_ident_clear(&j.id);
+
     /* a cover sheet to nobody in particular is how ads disguise themselves: no credit for it */
     judge_str("FAX\nTO: Office Manager\nFROM: Marketing Dept.\nRE: Savings\nPAGES: 1\n", "US", &j);
     assert_true(fg_scores_get(&j.s, "BIZ_COVER_SHEET") == 0);
@@ -271,6 +283,17 @@ static void test_paperwork_scams(void **state)
     fg_ident_clear(&j.id);
     judge_str("Rechnung Nr. 2026-118\nZahlbar bis zum 15.12.2026 abzuglich 2 % Skonto.\n", "DE", &j);
     assert_true(fg_scores_get(&j.s, "AD_OFFER_DEADLINE") == 0);   /* payment terms are not an offer */
+    fg_ident_clear(&j.id);
+
+    /* the fax is a coupon: quote the code, bring the page */
+    judge_str("Winter rate $119 per night. Reservations 207-555-0125 - mention code WINTERFAX\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "AD_REDEMPTION_CODE") == 1.5);
+    fg_ident_clear(&j.id);
+    judge_str("Sur presentation de ce fax, le cafe est offert.\nMit diesem Fax 10 % auf alles.\n", "FR", &j);
+    assert_true(fg_scores_get(&j.s, "AD_REDEMPTION_CODE") == 1.5);   /* capped */
+    fg_ident_clear(&j.id);
+    judge_str("Please quote order code 4471-B on your remittance.\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "AD_REDEMPTION_CODE") == 0);
     fg_ident_clear(&j.id);
 
     /* a seller introducing itself to a stranger; a supplier's note to its customer does not */
