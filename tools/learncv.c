@@ -3,7 +3,7 @@
  *
  *   learncv [--dir tests/data/texts] [--k 5] [--bigrams] [--keep-header] [--s S] [--x X]
  *           [--min-dev D] [--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W]
- *           [--unopposed-min N] [--sweep] [--list]
+ *           [--unopposed-min N] [--unopposed-known F] [--stem N] [--sweep] [--list]
  *
  * Each fold is scored by a model trained on the other folds only; texts of one campaign stay in
  * one fold, so that a variant never teaches its sibling. --ocr DIR scores the held-out texts as
@@ -30,6 +30,7 @@ typedef struct item {
     bool biz;               /* a BIZ_* rule found business evidence on it (no BAYES_UNOPPOSED) */
     double bizw;            /* the sum of the BIZ_* weights (<= 0) */
     int used;               /* tokens the learned probability rests on */
+    int known, total;       /* tokens seen in training at all; all tokens of the text */
     double prob;
     bool scored;
     int fold;
@@ -59,11 +60,13 @@ static void weights_str(const weights *w, char *buf, size_t cap)
 }
 
 static int unopposed_min = 10;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
+static double unopposed_known = 0.50;   /* ... and this share of the text's tokens known (learn.c) */
 
 /* BAYES_UNOPPOSED as learn.c adds it, at the threshold and weight tried. */
 static double unopposed_weight(const weights *w, const item *it)
 {
-    return it->scored && !it->biz && it->used >= unopposed_min && it->prob >= w->up ? w->uw : 0;
+    return it->scored && !it->biz && it->used >= unopposed_min && it->known >= unopposed_known * it->total &&
+           it->prob >= w->up ? w->uw : 0;
 }
 
 typedef struct tally {
@@ -160,6 +163,8 @@ static int cross_validate(item *v, size_t n, int k, const fg_learn_params *p)
             v[i].prob = r.prob;
             v[i].scored = r.scored;
             v[i].used = r.used;
+            v[i].known = r.known;
+            v[i].total = r.total;
         }
         fg_learn_builder_free(b);
     }
@@ -335,8 +340,8 @@ static void report(const char *title, const item *v, size_t n, const weights *w,
         conf_err += ad ? v[i].prob < 0.1 : v[i].prob > 0.9;
         unsure += v[i].prob >= 0.1 && v[i].prob <= 0.9;
         if (list)
-            printf("%-5s %-48s rules %5.1f  p %.4f  biz %4.1f  tokens %3d  fold %d%s\n", ad ? "ad" : "legit",
-                   v[i].t->file, v[i].rules, v[i].prob, v[i].bizw, v[i].used, v[i].fold, (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "");
+            printf("%-5s %-48s rules %5.1f  p %.4f  biz %4.1f  tokens %3d  fold %d  known %3d/%-3d%s\n", ad ? "ad" : "legit",
+                   v[i].t->file, v[i].rules, v[i].prob, v[i].bizw, v[i].used, v[i].fold, v[i].known, v[i].total, (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "");
     }
     printf("%s: bayes alone: wrong side of 0.5: %d, confidently wrong (<0.1 / >0.9): %d, unsure (0.1-0.9): %d, "
            "AUC %.4f\n", title, err, conf_err, unsure, auc(v, n));
@@ -369,6 +374,10 @@ int main(int argc, char **argv)
             k = atoi(argv[++i]);
         else if (!strcmp(a, "--bigrams"))
             o.bigrams = true;
+        else if (!strcmp(a, "--unopposed-known") && val)
+            unopposed_known = atof(argv[++i]);
+        else if (!strcmp(a, "--stem") && i + 1 < argc)
+            o.stem = atoi(argv[++i]);
         else if (!strcmp(a, "--keep-header"))
             o.skip_header = false;
         else if (!strcmp(a, "--s") && val)
@@ -394,7 +403,7 @@ int main(int argc, char **argv)
             list = true;
         else {
             fprintf(stderr, "usage: learncv [--dir DIR] [--k K] [--bigrams] [--keep-header] [--s S] [--x X] [--min-dev D] "
-                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W] [--unopposed-min N] [--sweep] [--list]\n");
+                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W] [--unopposed-min N] [--unopposed-known F] [--stem N] [--sweep] [--list]\n");
             return 2;
         }
     }

@@ -94,8 +94,12 @@ static fg_err combine(const fg_tokens *t, const uint32_t *ad, const uint32_t *le
     }
     if (!(c = malloc((t->n ? t->n : 1) * sizeof *c)))
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate the token probabilities");
+    out->total = (int)t->n;
+    out->known = 0;
     for (size_t i = 0; i < t->n; i++) {
         double ra = (double)ad[i] / (double)n_ad, rl = (double)legit[i] / (double)n_legit;
+
+        out->known += ad[i] + legit[i] > 0;
         double n = (double)ad[i] + (double)legit[i], f;
 
         ra = ra > 1 ? 1 : ra;
@@ -283,6 +287,11 @@ static const struct band {
    ads in make eval, 10 costs 3. So 10, chosen on corpus pages: docs/learning.md says so. */
 #define UNOPPOSED_MIN_TOKENS 10
 #define UNOPPOSED_WEIGHT 4.5
+/* ... on a page like the ones learned: at least this share of its tokens seen in training at all.
+   A page of another kind (a scanned news clipping, a mirrored page read as gibberish, a test chart)
+   is mostly tokens no fax ever taught, and a probability from its few known ones is no evidence
+   that nothing opposes. Chosen on the tune split read through OCR (docs/learning.md). */
+#define UNOPPOSED_MIN_KNOWN 0.50
 
 bool fg_learn_business_evidence(const fg_scores *s)
 {
@@ -298,11 +307,14 @@ void fg_learn_add_score(const fg_learn_result *r, fg_scores *s)
         return;
     for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++)
         if (r->prob >= bands[i].lo && r->prob < bands[i].hi) {
-            fg_scores_add(s, bands[i].name, bands[i].weight, "p=%.3f over %d tokens (%ld ads, %ld faxes learned%s): %s",
-                          r->prob, r->used, r->n_ad, r->n_legit, r->starter ? ", starter" : "", r->detail);
+            fg_scores_add(s, bands[i].name, bands[i].weight,
+                          "p=%.3f over %d tokens, %d of the page's %d known (%ld ads, %ld faxes learned%s): %s",
+                          r->prob, r->used, r->known, r->total, r->n_ad, r->n_legit, r->starter ? ", starter" : "",
+                          r->detail);
             break;
         }
-    if (r->prob >= UNOPPOSED_PROB && r->used >= UNOPPOSED_MIN_TOKENS && !fg_learn_business_evidence(s))
+    if (r->prob >= UNOPPOSED_PROB && r->used >= UNOPPOSED_MIN_TOKENS &&
+        r->known >= UNOPPOSED_MIN_KNOWN * r->total && !fg_learn_business_evidence(s))
         fg_scores_add(s, "BAYES_UNOPPOSED", UNOPPOSED_WEIGHT,
                       "learned p=%.3f and no business evidence on the page (no cover sheet, addressee, "
                       "document type or reference)", r->prob);

@@ -27,8 +27,12 @@ typedef struct tokset {
 
 fg_learn_tokopts fg_learn_tokopts_default(void)
 {
-    /* Chosen by 5-fold cross-validation on the tune split (docs/learning.md). */
-    return (fg_learn_tokopts){.bigrams = false, .skip_header = true};
+    /* Chosen by 5-fold cross-validation on the tune split (docs/learning.md). A word longer than 7
+       letters also gives its first 7 ("~digital" for Digitalisierung, digitalisation, digitizing's
+       kin): three languages and a few hundred faxes teach few inflections of each word. On 386 tune
+       texts: AUC 0.9868 -> 0.9896 clean, 0.9868 -> 0.9897 through OCR; 5, 6, 8 and 9 letters did
+       no better, a stem in place of the word did worse. */
+    return (fg_learn_tokopts){.bigrams = false, .skip_header = true, .stem = 7};
 }
 
 static uint32_t fnv1a(const char *s)
@@ -270,7 +274,15 @@ static void chunk_runs(tokset *ts, const char *f, const fg_learn_tokopts *o, cha
             prev_word[0] = '\0';
             continue;
         }
+        if (o->stem < 0 && len > (size_t)-o->stem)
+            run[-o->stem] = '\0';
         add(ts, run);
+        if (o->stem > 0 && len > (size_t)o->stem) {
+            char st[FG_LEARN_TOKEN_LEN];
+
+            snprintf(st, sizeof st, "~%.*s", o->stem, run);
+            add(ts, st);
+        }
         if (o->bigrams && prev_word[0]) {
             char first[FG_LEARN_TOKEN_LEN];
 

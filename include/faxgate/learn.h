@@ -37,6 +37,7 @@ typedef struct fg_tokens {
 typedef struct fg_learn_tokopts {
     bool bigrams;                   /* also "w1+w2" for adjacent words */
     bool skip_header;               /* leave the transmit header line out (the sending machine wrote it) */
+    int stem;                       /* also "~" + the first stem letters of longer words (0: off) */
 } fg_learn_tokopts;
 
 /** The product's tokenizer options. */
@@ -88,6 +89,7 @@ typedef struct fg_learn_result {
     bool scored;                    /* enough training behind it to give a probability */
     double prob;                    /* 0 = business fax … 1 = advertisement; 0.5 if not scored */
     int used;                       /* tokens combined */
+    int known, total;               /* of the page's tokens: seen in training at all; all */
     long n_ad, n_legit;             /* messages behind the counts */
     bool starter;                   /* the starter model's counts were included */
     char detail[128];               /* the strongest tokens, e.g. "toll 0.97, invoice 0.02" */

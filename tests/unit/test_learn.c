@@ -418,6 +418,33 @@ static void test_unopposed(void **state)
     fg_learn_add_score(&r, &s);
     assert_true(fg_scores_get(&s, "BAYES_70") == 0.5);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* too few tokens to lean on */
+    memset(&s, 0, sizeof s);
+    r.prob = 0.99;
+    r.used = 40;
+    r.known = 22;
+    r.total = 238;                                            /* a mirrored page read as gibberish */
+    fg_learn_add_score(&r, &s);
+    assert_true(fg_scores_get(&s, "BAYES_99") == 2.0);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* a page unlike any learned */
+    memset(&s, 0, sizeof s);
+    r.known = 119;                                            /* half of it known: like a fax */
+    fg_learn_add_score(&r, &s);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 4.5);
+}
+
+/* A long word also gives its first seven letters, so that inflections share evidence. */
+static void test_tokens_stems(void **state)
+{
+    fg_tokens *t = tokens("Digitalisierung Ihrer Akten; digitalisation des archives; digitizing records.\n");
+
+    (void)state;
+    assert_has(t, "digitalisierung");
+    assert_has(t, "~digital");       /* Digitalisierung and digitalisation: one stem */
+    assert_has(t, "~digitiz");
+    assert_has(t, "records");        /* seven letters or fewer: the word alone */
+    assert_lacks(t, "~records");
+    assert_lacks(t, "~akten");
+    fg_tokens_free(t);
 }
 
 int main(void)
@@ -425,6 +452,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokens_classes),
         cmocka_unit_test(test_unopposed),
+        cmocka_unit_test(test_tokens_stems),
         cmocka_unit_test(test_tokens_hostile),
         cmocka_unit_test_setup_teardown(test_train_and_score, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotent_and_relabel, setup, teardown),
