@@ -109,9 +109,8 @@ static fg_err judge(const char *text, size_t len, const char *country, const fg_
         e = fg_learn_tokens(w, &id, o, tok);
     if (!e && rules)
         *rules = s.total;
-    if (!e)
-        *biz = fg_learn_business_evidence(&s);
     if (!e) {
+        *biz = fg_learn_business_evidence(&s);
         *bizw = 0;
         for (int i = 0; i < s.n; i++)
             if (!strncmp(s.v[i].name, "BIZ_", 4) && s.v[i].weight < 0)
@@ -340,8 +339,9 @@ static void report(const char *title, const item *v, size_t n, const weights *w,
         conf_err += ad ? v[i].prob < 0.1 : v[i].prob > 0.9;
         unsure += v[i].prob >= 0.1 && v[i].prob <= 0.9;
         if (list)
-            printf("%-5s %-48s rules %5.1f  p %.4f  biz %4.1f  tokens %3d  fold %d  known %3d/%-3d%s\n", ad ? "ad" : "legit",
-                   v[i].t->file, v[i].rules, v[i].prob, v[i].bizw, v[i].used, v[i].fold, v[i].known, v[i].total, (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "");
+            printf("%-5s %-48s rules %5.1f  p %.4f  biz %4.1f  tokens %3d  fold %d  known %3d/%-3d%s\n",
+                   ad ? "ad" : "legit", v[i].t->file, v[i].rules, v[i].prob, v[i].bizw, v[i].used, v[i].fold,
+                   v[i].known, v[i].total, (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "");
     }
     printf("%s: bayes alone: wrong side of 0.5: %d, confidently wrong (<0.1 / >0.9): %d, unsure (0.1-0.9): %d, "
            "AUC %.4f\n", title, err, conf_err, unsure, auc(v, n));
@@ -376,7 +376,7 @@ int main(int argc, char **argv)
             o.bigrams = true;
         else if (!strcmp(a, "--unopposed-known") && val)
             unopposed_known = atof(argv[++i]);
-        else if (!strcmp(a, "--stem") && i + 1 < argc)
+        else if (!strcmp(a, "--stem") && val)
             o.stem = atoi(argv[++i]);
         else if (!strcmp(a, "--keep-header"))
             o.skip_header = false;

@@ -98,9 +98,9 @@ static fg_err combine(const fg_tokens *t, const uint32_t *ad, const uint32_t *le
     out->known = 0;
     for (size_t i = 0; i < t->n; i++) {
         double ra = (double)ad[i] / (double)n_ad, rl = (double)legit[i] / (double)n_legit;
-
-        out->known += ad[i] + legit[i] > 0;
         double n = (double)ad[i] + (double)legit[i], f;
+
+        out->known += n > 0;
 
         ra = ra > 1 ? 1 : ra;
         rl = rl > 1 ? 1 : rl;

@@ -274,8 +274,6 @@ static void chunk_runs(tokset *ts, const char *f, const fg_learn_tokopts *o, cha
             prev_word[0] = '\0';
             continue;
         }
-        if (o->stem < 0 && len > (size_t)-o->stem)
-            run[-o->stem] = '\0';
         add(ts, run);
         if (o->stem > 0 && len > (size_t)o->stem) {
             char st[FG_LEARN_TOKEN_LEN];
