@@ -378,27 +378,58 @@ int fg_phone_parse_at(const char *buf, const groups *g, int i, const plan *home,
     return k;
 }
 
+/* Mends o, l and i to digits in s[a, b) */
+static void mend(char *s, size_t a, size_t b)
+{
+    for (size_t j = a; j < b; j++)
+        s[j] = s[j] == 'o' ? '0' : (s[j] == 'l' || s[j] == 'i') ? '1' : s[j];
+}
+
+/* One run of digit-like characters at s[a, b): its letters and digits. */
+static void run_counts(const char *s, size_t a, size_t b, size_t *digits, size_t *letters)
+{
+    *digits = *letters = 0;
+    for (size_t j = a; j < b; j++) {
+        *digits += fg_isdigit((unsigned char)s[j]);
+        *letters += fg_isalpha((unsigned char)s[j]);
+    }
+}
+
 void fg_phone_ocr_digits(char *s, size_t n)
 {
-    size_t i = 0;
+    size_t i = 0, prev_b = 0;   /* where the run before ended */
+    bool prev_digits = false, pending = false;
+    size_t pend_a = 0, pend_b = 0;          /* a letters-only run ("oi") between two digit runs */
 
     while (i < n) {
-        size_t a = i, digits = 0, letters = 0;
+        size_t a = i, digits, letters;
 
         if (!strchr("0123456789oli", s[i]) || (i > 0 && fg_isalpha((unsigned char)s[i - 1]))) {
+            if (s[i] != ' ' || (i > 0 && s[i - 1] == ' '))
+                prev_digits = pending = false;
             i++;
             continue;
         }
-        while (i < n && (strchr("0123456789oli-./()", s[i]) && s[i])) {
-            digits += fg_isdigit((unsigned char)s[i]);
-            letters += fg_isalpha((unsigned char)s[i]);
+        while (i < n && strchr("0123456789oli-./()", s[i]) && s[i])
             i++;
-        }
-        if (i < n && fg_isalpha((unsigned char)s[i]))
+        if (i < n && fg_isalpha((unsigned char)s[i])) {
+            prev_digits = pending = false;
             continue;   /* part of a word ("tool", "oil") */
+        }
+        run_counts(s, a, i, &digits, &letters);
+        bool adjacent = prev_b + 1 == a;
+        if (pending && adjacent && digits)
+            mend(s, pend_a, pend_b);   /* "03 53 oi 62 75": a digit group on either side */
+        pending = false;
         if (letters && digits >= 1 && letters <= digits)
-            for (size_t j = a; j < i; j++)
-                s[j] = s[j] == 'o' ? '0' : (s[j] == 'l' || s[j] == 'i') ? '1' : s[j];
+            mend(s, a, i);
+        else if (!digits && letters <= 2 && prev_digits && adjacent) {
+            pending = true;
+            pend_a = a;
+            pend_b = i;
+        }
+        prev_digits = digits > 0;
+        prev_b = i;
     }
 }
 

@@ -135,6 +135,27 @@ static void test_e164_ocr_noise(void **state)
     expect_e164("0033 1 23 45 67 89", "DE", "+33123456789", 0);
     /* letters that are part of a word are not digits */
     expect_not_phone("oil 555", "US");
+    /* a whole group misread ("01" as "Oi") between digit groups is mended */
+    expect_e164("03 53 Oi 62 75", "FR", "+33353016275", 0);
+    expect_e164("0221 4710 8l7", "DE", "+492214710817", 0);
+}
+
+/* In running text: a misread group is mended between digit groups only, never a word. */
+static void test_scan_ocr_groups(void **state)
+{
+    fg_ident id;
+
+    (void)state;
+    ex("Pour nous joindre : 03 53 Oi 62 75 (atelier), du lundi au samedi.\n", "FR", &id);
+    assert_non_null(find_num(&id, "+33353016275"));
+    fg_ident_clear(&id);
+    ex("Huile : oil 03 53 01 62 75 ou il 04 79 31 26 01.\n", "FR", &id);
+    assert_non_null(find_num(&id, "+33353016275"));
+    assert_non_null(find_num(&id, "+33479312601"));
+    fg_ident_clear(&id);
+    ex("Lot 12 ol 7 au choix\n", "FR", &id);   /* "ol" between short numbers: no phone number made */
+    assert_int_equal(id.n_numbers, 0);
+    fg_ident_clear(&id);
 }
 
 /* A number must never be invented from a date, price, postcode or reference number. */
@@ -624,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_optout_french_german), cmocka_unit_test(test_fax_header),
         cmocka_unit_test(test_advertiser),      cmocka_unit_test(test_boxes),
         cmocka_unit_test(test_language),        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_scan_ocr_groups),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
