@@ -174,6 +174,11 @@ bool fg_faxheader_like(const fg_doc *d, size_t li);
 /** Picks the advertiser's name and call-to-action number. */
 fg_err fg_advertiser_scan(fg_xctx *x);
 
+/* ticker.c */
+
+/** Finds the traded symbol a stock promotion names ("SYMBOL: QLTX", "(OTC: CXRV)", "WKN: A3N7Q2"). */
+fg_err fg_ticker_scan(fg_xctx *x);
+
 /* classify_rules.c */
 
 struct fg_scores;

@@ -86,11 +86,12 @@ static json_t *advertiser_json(const fg_ident *id)
         json_array_append_new(urls, text_value(id->urls[i].value));
     for (size_t i = 0; i < id->n_emails; i++)
         json_array_append_new(emails, text_value(id->emails[i].value));
-    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "name",
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "name",
                      id->adv_name ? text_value(id->adv_name) : json_null(), "phones", phones, "urls", urls, "emails",
                      emails, "callback", str_or_null(id->callback), "domain", str_or_null(id->adv_domain),
                      "name_at", where_json(&id->adv_name_at), "domain_at", where_json(&id->adv_domain_at),
-                     "numbers", numbers);
+                     "ticker", str_or_null(id->ticker), "ticker_at",
+                     id->ticker[0] ? where_json(&id->ticker_at) : json_null(), "numbers", numbers);
 }
 
 static json_t *broadcaster_json(const fg_call *c)

@@ -272,6 +272,8 @@ static fg_err write_identities(fg_store *st, const fg_call *c)
         e = add_ident(st, s, c->id, "advertiser", "email", id->emails[i].value, NULL, 0, &id->emails[i].at);
     if (!e && id->adv_domain[0])   /* the site or mail domain linked to the advertiser's name */
         e = add_ident(st, s, c->id, "advertiser", "domain", id->adv_domain, NULL, 0, &id->adv_domain_at);
+    if (!e && id->ticker[0])   /* the traded symbol of a stock promotion */
+        e = add_ident(st, s, c->id, "advertiser", "ticker", id->ticker, NULL, 0, &id->ticker_at);
     /* the opt-out notice and the numbers it names */
     if (!e && o->present) {
         e = add_ident(st, s, c->id, "optout", "notice", o->text, NULL, 0, &o->at);

@@ -173,12 +173,31 @@ static const char schema_v4[] =
     "UPDATE consent SET key = fg_fold(value) WHERE kind = 'name';"
     "UPDATE blocks SET key = fg_fold(value) WHERE kind IN ('name', 'tsi');";
 
+/* v5: the traded symbol a stock promotion touts is an advertiser identity (ticker.c); the table
+   is rebuilt for its CHECK constraint as in v3. */
+static const char schema_v5[] =
+    "CREATE TABLE identities_v5 ("
+    " id INTEGER PRIMARY KEY,"
+    " call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+    " role TEXT NOT NULL CHECK (role IN ('advertiser','broadcaster','optout')),"
+    " kind TEXT NOT NULL CHECK (kind IN ('name','phone','fax','tollfree','url','email','tsi','caller_id',"
+    "  'header','header_number','header_date','notice','domain','ticker')),"
+    " value TEXT NOT NULL, raw TEXT, flags INTEGER NOT NULL DEFAULT 0,"
+    " x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER, line INTEGER);"
+    "INSERT INTO identities_v5 SELECT id, call_id, role, kind, value, raw, flags, x0, y0, x1, y1, line"
+    " FROM identities;"
+    "DROP TABLE identities;"
+    "ALTER TABLE identities_v5 RENAME TO identities;"
+    "CREATE INDEX identities_call ON identities(call_id);"
+    "CREATE INDEX identities_value ON identities(kind, value);";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
     schema_v2,
     schema_v3,
     schema_v4,
+    schema_v5,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,

@@ -88,6 +88,8 @@ static void print_record_text(const char *record)
     print_list("phones", json_object_get(adv, "phones"));
     print_list("web", json_object_get(adv, "urls"));
     print_list("e-mail", json_object_get(adv, "emails"));
+    if (json_string_value(json_object_get(adv, "ticker")))
+        printf("  traded symbol: %s\n", s_or(adv, "ticker", ""));
     printf("broadcaster: TSI %s, caller ID %s\n  header: %s\n", s_or(bc, "tsi", "-"), s_or(bc, "caller_id", "-"),
            s_or(bc, "header", "(none)"));
     printf("opt-out notice: %s", json_is_true(json_object_get(opt, "present")) ? "present" : "absent");

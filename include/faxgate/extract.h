@@ -88,6 +88,8 @@ typedef struct fg_ident {
     size_t n_urls;
     fg_item emails[FG_ITEMS_MAX];
     size_t n_emails;
+    char ticker[13];            /* the traded symbol a stock promotion touts (WKN, ISIN too), "" if none */
+    fg_where ticker_at;
     fg_optout optout;
     /* broadcaster (page side; TSI and caller ID come from the call) */
     fg_header header;

@@ -158,6 +158,36 @@ static void test_scan_ocr_groups(void **state)
     fg_ident_clear(&id);
 }
 
+/* The traded symbol of a stock promotion: labelled, and never a word or host name. */
+static void test_ticker(void **state)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"# URGENT MARKET ALERT - SYMBOL: QLTX\nWatch QLTX Monday\n", "QLTX"},
+        {"CARBON-X RECOVERY INC. (OTC: CXRV)\n", "CXRV"},
+        {"ZENEXA BIOTHERAPEUTICS INC.   OTC: ZNXB\n", "ZNXB"},
+        {"WKN: A3N7Q2 \xc2\xb7 K\xc3\xbcrzel: NVQ\n", "A3N7Q2"},
+        {"Code mn\xc3\xa9monique : ALXYZ - Euronext Growth\n", "ALXYZ"},
+        {"ISIN: DE000A3N7Q21\n", "DE000A3N7Q21"},
+        {"(NASDAQ: ZNXB) up 40%\n", "ZNXB"},
+        {"The symbol of our company is a lion.\n", ""},          /* no colon: a word */
+        {"Ticker: www.example.com\n", ""},                       /* a host name, not a symbol */
+        {"OTC medicines and pink sheets for the ward\n", ""},
+        {"Symbol: 123456\n", ""},                                /* digits alone: a reference */
+    };
+    fg_ident id;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ex(cases[i].text, "US", &id);
+        assert_string_equal(id.ticker, cases[i].want);
+        if (*cases[i].want)
+            assert_int_equal(id.ticker_at.line, 0);
+        fg_ident_clear(&id);
+    }
+}
+
 /* A number must never be invented from a date, price, postcode or reference number. */
 static void test_scan_traps(void **state)
 {
@@ -645,7 +675,7 @@ int main(void)
         cmocka_unit_test(test_optout_french_german), cmocka_unit_test(test_fax_header),
         cmocka_unit_test(test_advertiser),      cmocka_unit_test(test_boxes),
         cmocka_unit_test(test_language),        cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_scan_ocr_groups),
+        cmocka_unit_test(test_scan_ocr_groups), cmocka_unit_test(test_ticker),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

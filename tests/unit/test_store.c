@@ -127,6 +127,8 @@ static fg_call *full_call(const char *tsi, const char *caller_e164)
     id->n_urls = 1;
     id->emails[0].value = strdup("sales@mail.acme-vacations.example");
     id->n_emails = 1;
+    snprintf(id->ticker, sizeof id->ticker, "ACMV");
+    id->ticker_at = (fg_where){100, 60, 300, 90, 2};
     id->optout.present = true;
     id->optout.text = strdup("To be removed from our list fax 800-555-0100");
     snprintf(id->optout.fax, sizeof id->optout.fax, "+18005550100");
@@ -319,9 +321,9 @@ static void test_save_and_read_back(void **state)
     assert_string_equal(jstr(json_array_get(a, 1), "sha256"),
                         "2222222222222222222222222222222222222222222222222222222222222222");
     /* broadcaster: tsi, caller_id, header, header_date, name, header_number; advertiser: name,
-       callback, url, email, domain; optout: the fax number and the notice */
+       callback, url, email, domain, ticker; optout: the fax number and the notice */
     a = json_object_get(o, "identities");
-    assert_int_equal(json_array_size(a), 13);
+    assert_int_equal(json_array_size(a), 14);
     {
         int seen = 0;
 
@@ -339,8 +341,11 @@ static void test_save_and_read_back(void **state)
             if (!strcmp(jstr(it, "role"), "advertiser") && !strcmp(jstr(it, "kind"), "domain") &&
                 !strcmp(jstr(it, "value"), "acme-vacations.example"))
                 seen |= 8;
+            if (!strcmp(jstr(it, "role"), "advertiser") && !strcmp(jstr(it, "kind"), "ticker") &&
+                !strcmp(jstr(it, "value"), "ACMV") && json_array_size(json_object_get(it, "box")) == 4)
+                seen |= 16;
         }
-        assert_int_equal(seen, 15);
+        assert_int_equal(seen, 31);
     }
     assert_int_equal(json_array_size(json_object_get(o, "scores")), 2);
     assert_int_equal(json_array_size(json_object_get(o, "violations")), 2);
@@ -374,7 +379,7 @@ static void test_resave_is_idempotent(void **state)
     assert_int_equal(fg_store_call_save(st, c), FG_OK);
     assert_int_equal(fg_store_call_json(st, fg_call_id(c), &second), FG_OK);
     assert_string_equal(first, second);
-    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM identities"), 13);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM identities"), 14);
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM violations"), 2);
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM calls"), 1);
     free(first);
