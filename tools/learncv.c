@@ -3,7 +3,7 @@
  *
  *   learncv [--dir tests/data/texts] [--k 5] [--bigrams] [--keep-header] [--s S] [--x X]
  *           [--min-dev D] [--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W]
- *           [--unopposed-min N] [--unopposed-known F] [--stem N] [--sweep] [--list]
+ *           [--unopposed-min N] [--unopposed-known F] [--any-page] [--unanswered-p P] [--stem N] [--sweep] [--list]
  *
  * Each fold is scored by a model trained on the other folds only; texts of one campaign stay in
  * one fold, so that a variant never teaches its sibling. --ocr DIR scores the held-out texts as
@@ -28,6 +28,7 @@ typedef struct item {
     fg_tokens *test;        /* tokens scored (OCR text with --ocr) */
     double rules;           /* rules' total on the scored text */
     bool biz;               /* a BIZ_* rule found business evidence on it (no BAYES_UNOPPOSED) */
+    bool answer;            /* the text gives a way to answer (fg_learn_answerable) */
     double bizw;            /* the sum of the BIZ_* weights (<= 0) */
     int used;               /* tokens the learned probability rests on */
     int known, total;       /* tokens seen in training at all; all tokens of the text */
@@ -61,11 +62,14 @@ static void weights_str(const weights *w, char *buf, size_t cap)
 
 static int unopposed_min = 10;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
 static double unopposed_known = 0.50;   /* ... and this share of the text's tokens known (learn.c) */
+static double unanswered_p = 0.70;      /* ... and, on a page with no way to answer, p >= this (learn.c;
+                                           2 = never, --any-page = no such gate) */
 
 /* BAYES_UNOPPOSED as learn.c adds it, at the threshold and weight tried. */
 static double unopposed_weight(const weights *w, const item *it)
 {
-    return it->scored && !it->biz && it->used >= unopposed_min && it->known >= unopposed_known * it->total &&
+    return it->scored && !it->biz && (it->answer || it->prob >= unanswered_p) && it->used >= unopposed_min &&
+           it->known >= unopposed_known * it->total &&
            it->prob >= w->up ? w->uw : 0;
 }
 
@@ -96,7 +100,7 @@ static tally count(const item *v, size_t n, const weights *w, double hold, doubl
 }
 
 static fg_err judge(const char *text, size_t len, const char *country, const fg_learn_tokopts *o, double *rules,
-                    bool *biz, double *bizw, fg_tokens **tok)
+                    bool *biz, bool *answer, double *bizw, fg_tokens **tok)
 {
     fg_words *w = NULL;
     fg_ident id = {0};
@@ -111,6 +115,7 @@ static fg_err judge(const char *text, size_t len, const char *country, const fg_
         *rules = s.total;
     if (!e) {
         *biz = fg_learn_business_evidence(&s);
+        *answer = fg_learn_answerable(&id);
         *bizw = 0;
         for (int i = 0; i < s.n; i++)
             if (!strncmp(s.v[i].name, "BIZ_", 4) && s.v[i].weight < 0)
@@ -338,10 +343,14 @@ static void report(const char *title, const item *v, size_t n, const weights *w,
         err += ad ? v[i].prob < 0.5 : v[i].prob >= 0.5;
         conf_err += ad ? v[i].prob < 0.1 : v[i].prob > 0.9;
         unsure += v[i].prob >= 0.1 && v[i].prob <= 0.9;
-        if (list)
-            printf("%-5s %-48s rules %5.1f  p %.4f  biz %4.1f  tokens %3d  fold %d  known %3d/%-3d%s\n",
+        if (list) {
+            tally one = count(&v[i], 1, w, hold, drop);
+
+            printf("%-5s %-48s rules %5.1f  p %.4f  biz %4.1f  tokens %3d  fold %d  known %3d/%-3d%s%s%s\n",
                    ad ? "ad" : "legit", v[i].t->file, v[i].rules, v[i].prob, v[i].bizw, v[i].used, v[i].fold,
-                   v[i].known, v[i].total, (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "");
+                   v[i].known, v[i].total, v[i].answer ? "" : "  no-answer", (ad ? v[i].prob < 0.5 : v[i].prob >= 0.5) ? "  <-- wrong side" : "",
+                   ad && !one.caught ? "  MISSED" : one.dropped ? "  DROPPED" : one.held ? "  HELD" : "");
+        }
     }
     printf("%s: bayes alone: wrong side of 0.5: %d, confidently wrong (<0.1 / >0.9): %d, unsure (0.1-0.9): %d, "
            "AUC %.4f\n", title, err, conf_err, unsure, auc(v, n));
@@ -376,6 +385,10 @@ int main(int argc, char **argv)
             o.bigrams = true;
         else if (!strcmp(a, "--unopposed-known") && val)
             unopposed_known = atof(argv[++i]);
+        else if (!strcmp(a, "--any-page"))
+            unanswered_p = 0;
+        else if (!strcmp(a, "--unanswered-p") && val)
+            unanswered_p = atof(argv[++i]);
         else if (!strcmp(a, "--stem") && val)
             o.stem = atoi(argv[++i]);
         else if (!strcmp(a, "--keep-header"))
@@ -403,7 +416,7 @@ int main(int argc, char **argv)
             list = true;
         else {
             fprintf(stderr, "usage: learncv [--dir DIR] [--k K] [--bigrams] [--keep-header] [--s S] [--x X] [--min-dev D] "
-                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W] [--unopposed-min N] [--unopposed-known F] [--stem N] [--sweep] [--list]\n");
+                            "[--max N] [--ocr DIR] [--weights W99,W90,W70,W30,W10,W01] [--unopposed P,W] [--unopposed-min N] [--unopposed-known F] [--any-page] [--unanswered-p P] [--stem N] [--sweep] [--list]\n");
             return 2;
         }
     }
@@ -424,8 +437,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "learncv: no OCR text for %s; left out\n", it->t->file);
             continue;
         }
-        if (judge(it->t->text, it->t->len, it->t->country, &o, &it->rules, &it->biz, &it->bizw, &it->train) ||
-            (otext && judge(otext, len, it->t->country, &o, &ov[n].rules, &ov[n].biz, &ov[n].bizw, &ov[n].test))) {
+        if (judge(it->t->text, it->t->len, it->t->country, &o, &it->rules, &it->biz, &it->answer, &it->bizw, &it->train) ||
+            (otext && judge(otext, len, it->t->country, &o, &ov[n].rules, &ov[n].biz, &ov[n].answer, &ov[n].bizw, &ov[n].test))) {
             fprintf(stderr, "learncv: %s: %s\n", it->t->file, fg_err_msg(FG_ERR_FORMAT));
             free(otext);
             continue;

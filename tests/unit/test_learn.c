@@ -391,31 +391,34 @@ static void test_unopposed(void **state)
 {
     fg_learn_result r = {.scored = true, .prob = 0.95, .used = 40, .n_ad = 60, .n_legit = 60};
     fg_scores s = {0};
+    fg_ident id = {.n_numbers = 1, .n_numbers_seen = 1};   /* a callback number: a way to answer */
 
     (void)state;
-    fg_learn_add_score(&r, &s);
+    snprintf(id.numbers[0].e164, sizeof id.numbers[0].e164, "+18005550142");
+    id.numbers[0].kind = FG_NUM_VOICE | FG_NUM_CALLBACK;
+    fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_90") == 1.0);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 4.5);
     assert_true(s.total >= 5.0);   /* confident, and nothing on the page says business: held */
 
     memset(&s, 0, sizeof s);
     fg_scores_add(&s, "BIZ_COVER_SHEET", -2.5, "to:, from:, re:");
-    fg_learn_add_score(&r, &s);
+    fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* a business mark opposes it */
 
     memset(&s, 0, sizeof s);
     r.prob = 0.65;
-    fg_learn_add_score(&r, &s);
+    fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 4.5);
     assert_true(s.total < 5.0);   /* leaning only: one more sign of an ad must agree */
     memset(&s, 0, sizeof s);
     r.prob = 0.55;
-    fg_learn_add_score(&r, &s);
+    fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* not confident enough */
     memset(&s, 0, sizeof s);
     r.prob = 0.86;
     r.used = 8;                                               /* an ITU chart's title */
-    fg_learn_add_score(&r, &s);
+    fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_70") == 0.5);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* too few tokens to lean on */
     memset(&s, 0, sizeof s);
@@ -423,13 +426,36 @@ static void test_unopposed(void **state)
     r.used = 40;
     r.known = 22;
     r.total = 238;                                            /* a mirrored page read as gibberish */
-    fg_learn_add_score(&r, &s);
+    fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_99") == 2.0);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* a page unlike any learned */
     memset(&s, 0, sizeof s);
     r.known = 119;                                            /* half of it known: like a fax */
-    fg_learn_add_score(&r, &s);
+    fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 4.5);
+
+    /* a page that gives no way to answer (a form, a report page) wants nothing from its reader */
+    memset(&s, 0, sizeof s);
+    id.numbers[0].kind = FG_NUM_HEADER;                       /* only the sending machine's number */
+    r.prob = 0.65;
+    fg_learn_add_score(&r, &id, &s);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* leaning is not enough there */
+    assert_false(fg_learn_answerable(&id));
+    memset(&s, 0, sizeof s);
+    r.prob = 0.75;
+    fg_learn_add_score(&r, &id, &s);
+    assert_true(fg_scores_get(&s, "BAYES_70") == 0.5);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 4.5); /* the statistics say ad on their own */
+    r.prob = 0.65;
+    assert_false(fg_learn_answerable(NULL));
+    snprintf(id.ticker, sizeof id.ticker, "QLTX");            /* a stock promotion: buy the symbol */
+    assert_true(fg_learn_answerable(&id));
+    memset(&s, 0, sizeof s);
+    fg_learn_add_score(&r, &id, &s);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 4.5);
+    id.ticker[0] = '\0';
+    id.n_numbers_seen = 70;                                   /* more numbers than kept */
+    assert_true(fg_learn_answerable(&id));
 }
 
 /* A long word also gives its first seven letters, so that inflections share evidence. */
