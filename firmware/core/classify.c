@@ -17,6 +17,8 @@
  *  AD_DISCOUNT            +1.0 / +2.0   "% off", "-30 %", "30 % Rabatt"            discounts are sales talk
  *  AD_URGENCY             ≤ +2.0        1.0 per "limited time", "nur noch" …       pressure to act
  *  AD_REDEMPTION_CODE     +1.5          "mention code", "bring this fax"           the fax is a coupon
+ *  AD_MEAL_OR_STAY_OFFER  +2.0          "plat du jour", "Mittagstisch", "weekend    a restaurant's or hotel's
+ *                                       rate" with a price and a callback          offer to offices
  *  AD_CALL_TO_ACTION      ≤ +1.5        0.75 per "call now", "commandez" …         asks to buy
  *  AD_GENERIC_GREETING    +1.5          "Dear Business Owner", "To: Office Manager" a list, not a person
  *  AD_SHOUTING            ≤ +1.5        ≥ 40 % capitals, ≥ 2 '!'                    typography of ads

@@ -26,6 +26,7 @@ extern const char *const fg_w_yearly_fee[];
 extern const char *const fg_w_prize[];
 extern const char *const fg_w_return_form[];
 extern const char *const fg_w_free_offer[];
+extern const char *const fg_w_meal_stay[];
 extern const char *const fg_w_pitch[];
 extern const char *const fg_w_offer_marks[];
 extern const char *const fg_w_deadline_marks[];

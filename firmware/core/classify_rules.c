@@ -86,6 +86,16 @@ const char *const fg_w_free_offer[] = {
     "kostenlose muster", "gratis probe", "kostenloser check", "kostenlose erstberatung",
     "unverbindliches angebot", "unverbindliche beratung", "kostenlos und unverbindlich", NULL};
 
+/* AD_MEAL_OR_STAY_OFFER: the week's lunch menu, a happy hour, a weekend room rate, faxed to offices
+   with a price and a number to order or book. */
+const char *const fg_w_meal_stay[] = {
+    "menu du jour", "plat du jour", "plats du jour", "formule midi", "formule dejeuner", "menu de la semaine",
+    "menus de la semaine", "livraison au bureau", "livres au bureau", "mittagstisch", "tagesgericht*",
+    "tageskarte", "wochenkarte", "mittagsmenu*", "mittagsangebot*", "lieferung ins buro", "lunch special*",
+    "daily special*", "lunch menu", "happy hour", "dish of the day", "office lunch*", "delivered to your office",
+    "weekend rate", "weekend package", "winter rate", "forfait week-end", "tarif week-end", "offre week-end",
+    "wochenendangebot", "wochenendpauschale", "wochenend-arrangement", NULL};
+
 /* AD_OFFER_DEADLINE: a discount or gift on the same line as the date it ends. */
 const char *const fg_w_offer_marks[] = {
     "%", "free", "gratuit*", "offert*", "kostenlos*", "gratis", "remise", "rabatt", "discount", "reduction",

@@ -567,6 +567,13 @@ void fg_classify_vocab(const fg_doc *d, const fg_ident *id, fg_scores *s)
     rule_list(&c, s, "AD_FREE_OFFER", fg_w_free_offer, 1.5, 1.5);
     rule_list(&c, s, "AD_REDEMPTION_CODE", fg_w_redeem, 1.5, 1.5);
     rule_offer_deadline(&c, s);
+    {
+        char det[128] = "";
+
+        /* with its price and its number to order or book: an offer, not a booking confirmation */
+        if (count_list(&c, fg_w_meal_stay, det, sizeof det) && fg_scores_get(s, "AD_PRICE") > 0 && id->callback[0])
+            fg_scores_add(s, "AD_MEAL_OR_STAY_OFFER", 2.0, "%s", det);
+    }
     /* An organisation writing to its own members: "An alle Mitgliedsbetriebe" is its salutation,
        not a mailing list's. */
     char member_det[128] = "";

@@ -296,6 +296,18 @@ static void test_paperwork_scams(void **state)
     assert_true(fg_scores_get(&j.s, "AD_REDEMPTION_CODE") == 0);
     fg_ident_clear(&j.id);
 
+    /* the week's lunch menu or a weekend rate, priced, with a number to order or book */
+    judge_str("Gaststatte Zum Anker - Mittagstisch Mo-Fr, je 8,90 EUR\nBestellung bis 10:30 Uhr: 030 23125 518\n",
+              "DE", &j);
+    assert_true(fg_scores_get(&j.s, "AD_MEAL_OR_STAY_OFFER") == 2.0);
+    fg_ident_clear(&j.id);
+    judge_str("Menu du jour 14,50 EUR, livraison au bureau.\n", "FR", &j);   /* no number to order from */
+    assert_true(fg_scores_get(&j.s, "AD_MEAL_OR_STAY_OFFER") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("Happy hour in the break room on Friday, 4 pm. Call Jane at 207-555-0125.\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "AD_MEAL_OR_STAY_OFFER") == 0);   /* no price: an office note */
+    fg_ident_clear(&j.id);
+
     /* a seller introducing itself to a stranger; a supplier's note to its customer does not */
     judge_str("Dear Sir or Madam,\nOur family-owned company has served Baltimore for 22 years and we would "
               "welcome the opportunity to quote your building, without obligation.\nCall 410-555-0137.\n",
