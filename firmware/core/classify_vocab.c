@@ -221,8 +221,18 @@ static void rule_doctype(const ctx *c, fg_scores *s)
         for (int tries = 0; tries < OCC_MAX && (at = find_in(c, t->p, from, &end)) != (size_t)-1; tries++) {
             size_t li = fg_doc_line_at(d, at);
             const fg_line *L = &d->lines[li];
-            bool idn = id_after(d->flat, d->len, end);
-            size_t before = 0;
+            size_t before = 0, b = at;
+
+            /* a weak type word after a small number on its line is a quantity ("à 10 minutes de
+               l'A31"), and what follows it is no document's id */
+            while (b > L->off && d->flat[b - 1] == ' ')
+                b--;
+            size_t digits = 0;
+            while (b > L->off + digits && fg_isdigit((unsigned char)d->flat[b - 1 - digits]))
+                digits++;
+            bool counted = t->w == 0 && b < at && digits >= 1 && digits <= 3 &&
+                           (b - digits == L->off || d->flat[b - digits - 1] == ' ');
+            bool idn = !counted && id_after(d->flat, d->len, end);
 
             /* a title names the page at the head of its line ("INVOICE", "Betreff: Rechnung"), not
                in passing ("– Finanzbuchhaltung und Lohnabrechnung") */
@@ -388,8 +398,11 @@ static void rule_patient(const ctx *c, fg_scores *s)
 
             while (q < c->d->len && (c->d->flat[q] == ' ' || c->d->flat[q] == ':'))
                 q++;
-            /* a value, not a blank to fill in ("DOB: ______") */
-            if (q < c->d->len && fg_isalnum((unsigned char)c->d->flat[q])) {
+            /* a value, not a blank to fill in ("DOB: ______"), nor prose running on ("we scan
+               by patient name and date of service") */
+            if (q < c->d->len && fg_isalnum((unsigned char)c->d->flat[q]) &&
+                !fg_text_any(c->d->flat + q, c->d->len - q > 4 ? 4 : c->d->len - q,
+                             (const char *const[]){"and", "or", "et", "ou", "und", "oder", "of", NULL})) {
                 note(det, sizeof det, *p);
                 fg_scores_add(s, "BIZ_PATIENT_DATA", -2.5, "%s", det);
                 return;

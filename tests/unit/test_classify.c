@@ -176,6 +176,16 @@ static void test_business_rules(void **state)
     judge_str("Patient name: __________  DOB: __________\n", "US", &j);   /* blanks of an order form */
     assert_true(fg_scores_get(&j.s, "BIZ_PATIENT_DATA") == 0);
     fg_ident_clear(&j.id);
+    judge_str("Records are indexed by patient name and date of service.\n", "US", &j);   /* prose, no field */
+    assert_true(fg_scores_get(&j.s, "BIZ_PATIENT_DATA") == 0);
+    fg_ident_clear(&j.id);
+    /* a duration is no document: "minutes" after a number, whatever follows */
+    judge_str("Hotel du Parc, 28 chambres, a 10 minutes de l'A31.\n", "FR", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("Board meeting minutes no. 2026-11\n", "US", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") < 0);
+    fg_ident_clear(&j.id);
 
     judge_str("# FACTURE N° 2026-1184\nSuite à votre demande, veuillez trouver ci-joint notre facture.\n"
               "Madame, Monsieur,\nVeuillez agréer nos salutations distinguées.\n",
