@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "eval.h"
+#include "faxgate/extract.h"
 
 #define LABEL_COLS_MIN 7
 #define LABEL_COLS_MAX 8
@@ -308,7 +309,8 @@ void fg_eval_render_opts(const char *file, int lang, fg_render_opts *o)
     o->paper = lang == 0 ? FG_PAPER_LETTER : FG_PAPER_A4;
 }
 
-/* Letters and digits only, ASCII and Latin-1 capitals folded; Latin-1 symbols (U+0080-U+00BF)
+/* Letters and digits only, case and Latin accents folded ("Müller" = "MULLER", as the registries
+   match names: fg_text_fold_latin); Latin-1 symbols (U+0080-U+00BF)
    and general punctuation (U+2000-U+206F: dashes, curly quotes) count as punctuation. */
 static size_t name_key(const char *s, char *out, size_t cap)
 {
@@ -334,9 +336,12 @@ static size_t name_key(const char *s, char *out, size_t cap)
             p += len;
             continue;
         }
-        if (len == 2 && p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97) {
-            out[n++] = (char)p[0];
-            out[n++] = (char)(p[1] + 0x20);
+        char base[2];
+        size_t used, k = fg_text_fold_latin((const char *)p, len, base, &used);
+
+        if (k && used == len) {   /* "È" and "è" are "e": OCR of capitals drops accents, the registries fold them */
+            for (size_t i = 0; i < k; i++)
+                out[n++] = base[i];
         } else {
             for (size_t i = 0; i < len; i++)
                 out[n++] = (char)p[i];
