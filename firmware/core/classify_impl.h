@@ -39,6 +39,7 @@ extern const fg_term fg_w_doctype[];
 extern const char *const fg_w_cover_fields[];
 extern const char *const fg_w_cover_strong[];
 extern const char *const fg_w_confidential[];
+extern const char *const fg_w_confidential_promise[];
 extern const char *const fg_w_signature[];
 extern const char *const fg_w_titles[];
 extern const char *const fg_w_roles[];

@@ -270,6 +270,12 @@ const char *const fg_w_confidential[] = {
     "est confidentiel", "strictement confidentiel", "si vous avez recu ce", "par erreur", "vertraulich",
     "vertrauliche*", "vertraulichkeitshinweis", "irrtumlich*", "nur fur den adressaten", "nicht der adressat",
     NULL};
+/* A seller's promise of discretion, not a notice about the page itself. */
+const char *const fg_w_confidential_promise[] = {
+    "de maniere confidentielle", "de maniere strictement confidentielle", "de facon confidentielle",
+    "en toute confidentialite", "traites confidentiellement", "free, confidential", "free confidential",
+    "confidential consultation", "confidential evaluation", "confidential review", "handled confidentially",
+    "kept confidential", "streng vertraulich behandelt", "vertraulich behandelt", "diskret und vertraulich", NULL};
 const char *const fg_w_signature[] = {
     "sincerely", "regards", "yours truly", "respectfully", "cordially", "cordialement", "bien a vous",
     "veuillez agreer", "je vous prie d'agreer", "salutations distinguees", "mit freundlichen grussen",

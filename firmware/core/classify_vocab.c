@@ -555,6 +555,39 @@ static void rule_offer_deadline(const ctx *c, fg_scores *s)
     }
 }
 
+/* BIZ_CONFIDENTIALITY: the page is written for one reader. A seller's promise about the documents
+   it would handle ("traités de manière strictement confidentielle", "a FREE, confidential
+   consultation") is not: words of the list inside such a promise do not count. */
+#define PROMISES_MAX 8
+static void rule_confidential(const ctx *c, fg_scores *s)
+{
+    size_t pa[PROMISES_MAX], pb[PROMISES_MAX], np = 0;
+    char det[128] = "";
+    int k = 0;
+
+    for (const char *const *p = fg_w_confidential_promise; *p && np < PROMISES_MAX; p++)
+        for (size_t from = 0, at, end; np < PROMISES_MAX && (at = find_in(c, *p, from, &end)) != (size_t)-1;
+             from = at + 1) {
+            pa[np] = at;
+            pb[np++] = end;
+        }
+    for (const char *const *t = fg_w_confidential; *t; t++)
+        for (size_t from = 0, at, end, tries = 0; tries < OCC_MAX && (at = find_in(c, *t, from, &end)) != (size_t)-1;
+             from = at + 1, tries++) {
+            bool promise = false;
+
+            for (size_t i = 0; i < np && !promise; i++)
+                promise = at < pb[i] && end > pa[i];
+            if (!promise) {
+                k++;
+                note(det, sizeof det, *t);
+                break;
+            }
+        }
+    if (k)
+        fg_scores_add(s, "BIZ_CONFIDENTIALITY", k >= 2 ? -2.0 : -1.0, "%s", det);
+}
+
 void fg_classify_vocab(const fg_doc *d, const fg_ident *id, fg_scores *s)
 {
     ctx c = {d, id, (size_t)-1, 1, 0, false};
@@ -611,13 +644,7 @@ void fg_classify_vocab(const fg_doc *d, const fg_ident *id, fg_scores *s)
     if (!c.bait)
         rule_doctype(&c, s);
     rule_cover(&c, s);
-    {
-        char det[128] = "";
-        int k = count_list(&c, fg_w_confidential, det, sizeof det);
-
-        if (k)
-            fg_scores_add(s, "BIZ_CONFIDENTIALITY", k >= 2 ? -2.0 : -1.0, "%s", det);
-    }
+    rule_confidential(&c, s);
     rule_personal(&c, s);
     if (!c.bait)
         rule_refs(&c, s);

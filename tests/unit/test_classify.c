@@ -164,6 +164,14 @@ static void test_business_rules(void **state)
     judge_str("Vertrauliche medizinische Daten - nur fur den Adressaten bestimmt.\n", "DE", &j);
     assert_true(fg_scores_get(&j.s, "BIZ_CONFIDENTIALITY") == -2.0);
     fg_ident_clear(&j.id);
+    /* how a seller says it would treat your documents, in a sentence */
+    judge_str("Les documents qui nous sont confies sont traites de maniere strictement confidentielle.\n"
+              "Call for a FREE, confidential consultation.\n", "FR", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_CONFIDENTIALITY") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("Ce fax est strictement confidentiel.\nVos donnees sont traitees de maniere confidentielle.\n", "FR", &j);
+    assert_true(fg_scores_get(&j.s, "BIZ_CONFIDENTIALITY") < 0);   /* the page's own notice still counts */
+    fg_ident_clear(&j.id);
 
     /* a cover sheet to nobody in particular is how ads disguise themselves: no credit for it */
     judge_str("FAX\nTO: Office Manager\nFROM: Marketing Dept.\nRE: Savings\nPAGES: 1\n", "US", &j);
