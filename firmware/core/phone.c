@@ -395,9 +395,21 @@ static void run_counts(const char *s, size_t a, size_t b, size_t *digits, size_t
     }
 }
 
+/* An apostrophe between two groups of two digits or more is a gap OCR read as a mark
+   ("0221'4710 877"). A Swiss thousands mark ("12'500") becomes "12 500", which is no number. */
+static void mend_gaps(char *s, size_t n)
+{
+    for (size_t i = 2; i + 2 < n; i++)
+        if (s[i] == '\'' && fg_isdigit((unsigned char)s[i - 1]) && fg_isdigit((unsigned char)s[i - 2]) &&
+            fg_isdigit((unsigned char)s[i + 1]) && fg_isdigit((unsigned char)s[i + 2]))
+            s[i] = ' ';
+}
+
 void fg_phone_ocr_digits(char *s, size_t n)
 {
     size_t i = 0, prev_b = 0;   /* where the run before ended */
+
+    mend_gaps(s, n);
     bool prev_digits = false, pending = false;
     size_t pend_a = 0, pend_b = 0;          /* a letters-only run ("oi") between two digit runs */
 

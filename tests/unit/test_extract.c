@@ -138,6 +138,9 @@ static void test_e164_ocr_noise(void **state)
     /* a whole group misread ("01" as "Oi") between digit groups is mended */
     expect_e164("03 53 Oi 62 75", "FR", "+33353016275", 0);
     expect_e164("0221 4710 8l7", "DE", "+492214710817", 0);
+    /* a gap read as an apostrophe; a Swiss thousands mark stays no number */
+    expect_e164("0221'4710 877", "DE", "+492214710877", 0);
+    expect_not_phone("CHF 12'500", "DE");
 }
 
 /* In running text: a misread group is mended between digit groups only, never a word. */
