@@ -160,7 +160,9 @@ const char *const fg_w_prize[] = {
     "you've won", "you are a winner", "claim your", "award package", "your award", "prize", "sweepstakes",
     "drawn in our", "felicitations", "vous avez gagne", "vous avez ete selectionne*", "gagnant*",
     "tirage au sort", "votre gain", "gewonnen", "gewinner", "gewinnbenachrichtigung",
-    "herzlichen gluckwunsch", "verlosung", "ihr gewinn", "ausgelost", NULL};
+    "herzlichen gluckwunsch", "verlosung", "ihr gewinn", "ausgelost", "selection notice", "avis de selection",
+    "ete retenue pour beneficier", "ete retenu pour beneficier", "lors du tirage", "wurde ausgewahlt",
+    "wurden ausgewahlt", "auswahlbenachrichtigung", NULL};
 
 /* BIZ_MEMBER_NOTICE: an organisation writing to its own members (membership is the permission). */
 const char *const fg_w_member[] = {

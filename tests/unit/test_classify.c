@@ -274,6 +274,16 @@ static void test_paperwork_scams(void **state)
     assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") == 0);
     assert_true(j.d.verdict != FG_VERDICT_DELIVER);
     fg_ident_clear(&j.id);
+    /* the French "selection notice": its file number is bait too */
+    judge_str("AVIS DE SELECTION\nDossier n\xc2\xb0 HB-26-44817\nFelicitations ! Lors du tirage trimestriel, "
+              "votre societe a ete retenue pour beneficier d'une croisiere.\n", "FR", &j);
+    assert_true(fg_scores_get(&j.s, "AD_PRIZE") == 2.0);
+    assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") == 0);
+    assert_true(fg_scores_get(&j.s, "BIZ_REFERENCE_NUMBERS") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("Votre offre a ete retenue pour le lot 3 du marche 2026-14.\n", "FR", &j);   /* a tender won */
+    assert_true(fg_scores_get(&j.s, "AD_PRIZE") == 0);
+    fg_ident_clear(&j.id);
     /* a form to return is weaker evidence than an order form */
     judge_str("Please complete, sign and fax back this form.\n[ ] yes  [ ] no\n", "US", &j);
     assert_true(fg_scores_get(&j.s, "AD_ORDER_BY_FAX") == 1.0);
