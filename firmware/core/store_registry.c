@@ -153,6 +153,18 @@ static fg_err normalise(const char *kind, const char *value, bool empty_ok, entr
             return e;
         digits_of(k->value, k->key);
         memcpy(k->digits, k->key, sizeof k->digits);
+    } else if (strcmp(kind, "ticker") == 0) {
+        size_t n = 0, letters = 0;
+
+        for (; value[n] && n < 13 && isalnum((unsigned char)value[n]); n++)
+            letters += isalpha((unsigned char)value[n]) != 0;
+        if (value[n] || !letters || (n > 6 && n != 12))
+            return fg_err_set(FG_ERR_INVAL, "'%s' is not a traded symbol: 1 to 6 letters and digits (a WKN: 6, "
+                              "an ISIN: 12), for example ZNXB", value);
+        for (size_t i = 0; i < n; i++) {
+            k->value[i] = (char)toupper((unsigned char)value[i]);
+            k->key[i] = (char)tolower((unsigned char)value[i]);
+        }
     } else if (strcmp(kind, "domain") == 0) {
         host_of(value, k->key);
         if (!valid_host(k->key))
@@ -280,7 +292,7 @@ out:
 static const char *const consent_kinds[] = {"number", "domain", "name", NULL};
 static const char *const bases[] = {"consent", "ebr", NULL};
 static const char *const block_roles[] = {"broadcaster", "advertiser", NULL};
-static const char *const block_kinds[] = {"number", "tsi", "domain", "name", NULL};
+static const char *const block_kinds[] = {"number", "tsi", "domain", "name", "ticker", NULL};
 
 fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, const char *basis,
                             const char *note)
@@ -320,9 +332,12 @@ static fg_err check_block(const char *role, const char *kind)
     if (!one_of(role, block_roles))
         return fg_err_set(FG_ERR_INVAL, "block role must be broadcaster or advertiser, not '%s'", role ? role : "");
     if (!one_of(kind, block_kinds))
-        return fg_err_set(FG_ERR_INVAL, "block kind must be number, tsi, domain or name, not '%s'", kind ? kind : "");
+        return fg_err_set(FG_ERR_INVAL, "block kind must be number, tsi, domain, name or ticker, not '%s'",
+                          kind ? kind : "");
     if (strcmp(kind, "tsi") == 0 && strcmp(role, "broadcaster") != 0)
         return fg_err_set(FG_ERR_INVAL, "a TSI identifies the broadcaster: use role broadcaster");
+    if (strcmp(kind, "ticker") == 0 && strcmp(role, "advertiser") != 0)
+        return fg_err_set(FG_ERR_INVAL, "a traded symbol identifies the advertiser: use role advertiser");
     return FG_OK;
 }
 
@@ -532,7 +547,10 @@ static fg_err lookup_blocks(fg_store *st, const fg_call *c, match *m, const char
     if ((e = probe_page_hosts(st, *role, id, m)) || m->found)
         return e;
     *kind = "name";
-    return probe_name(st, *role, "name", id->adv_name, m);
+    if ((e = probe_name(st, *role, "name", id->adv_name, m)) || m->found)
+        return e;
+    *kind = "ticker";   /* a stock promotion's symbol: the same pump whatever sends it */
+    return probe_name(st, *role, "ticker", id->ticker, m);
 }
 
 fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f)

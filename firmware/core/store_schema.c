@@ -173,8 +173,8 @@ static const char schema_v4[] =
     "UPDATE consent SET key = fg_fold(value) WHERE kind = 'name';"
     "UPDATE blocks SET key = fg_fold(value) WHERE kind IN ('name', 'tsi');";
 
-/* v5: the traded symbol a stock promotion touts is an advertiser identity (ticker.c); the table
-   is rebuilt for its CHECK constraint as in v3. */
+/* v5: the traded symbol a stock promotion touts is an advertiser identity (ticker.c) and can be
+   blocked; identities and blocks are rebuilt for their CHECK constraints as in v3. */
 static const char schema_v5[] =
     "CREATE TABLE identities_v5 ("
     " id INTEGER PRIMARY KEY,"
@@ -189,7 +189,18 @@ static const char schema_v5[] =
     "DROP TABLE identities;"
     "ALTER TABLE identities_v5 RENAME TO identities;"
     "CREATE INDEX identities_call ON identities(call_id);"
-    "CREATE INDEX identities_value ON identities(kind, value);";
+    "CREATE INDEX identities_value ON identities(kind, value);"
+    "CREATE TABLE blocks_v5 ("
+    " id INTEGER PRIMARY KEY,"
+    " role TEXT NOT NULL CHECK (role IN ('broadcaster','advertiser')),"
+    " kind TEXT NOT NULL CHECK (kind IN ('number','tsi','domain','name','ticker')),"
+    " value TEXT NOT NULL COLLATE NOCASE, key TEXT NOT NULL, digits TEXT,"
+    " note TEXT, created TEXT NOT NULL DEFAULT (" FG_SQL_NOW "),"
+    " UNIQUE (role, kind, value));"
+    "INSERT INTO blocks_v5 SELECT id, role, kind, value, key, digits, note, created FROM blocks;"
+    "DROP TABLE blocks;"
+    "ALTER TABLE blocks_v5 RENAME TO blocks;"
+    "CREATE INDEX blocks_key ON blocks(role, kind, key);";
 
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {

@@ -583,6 +583,19 @@ static void test_lookup(void **state)
     assert_true(pf.blocked);
     assert_string_equal(pf.block_match, "advertiser domain acme-vacations.example");
     assert_int_equal(fg_store_block_remove(st, "advertiser", "domain", "acme-vacations.example"), FG_OK);
+    /* a stock promotion by its traded symbol, whatever number sends it */
+    assert_int_equal(fg_store_block_add(st, "advertiser", "ticker", "acmv", "pump and dump"), FG_OK);
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_true(pf.blocked);
+    assert_string_equal(pf.block_match, "advertiser ticker ACMV");
+    assert_int_equal(fg_store_block_remove(st, "advertiser", "ticker", "ACMV"), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "ticker", "ACMV", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "ticker", "AC.MV", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "ticker", "ACMEVAC", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "ticker", "1234", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "ticker", "DE000A3N7Q21", NULL), FG_OK);   /* an ISIN */
+    assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
+    assert_false(pf.blocked);
     assert_int_equal(fg_store_block_add(st, "broadcaster", "tsi", "office", NULL), FG_OK);
     assert_int_equal(fg_store_lookup(st, c, &pf), FG_OK);
     assert_true(pf.blocked);
