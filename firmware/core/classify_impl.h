@@ -40,6 +40,7 @@ extern const char *const fg_w_cover_fields[];
 extern const char *const fg_w_cover_strong[];
 extern const char *const fg_w_confidential[];
 extern const char *const fg_w_confidential_promise[];
+extern const char *const fg_w_prose_joins[];
 extern const char *const fg_w_signature[];
 extern const char *const fg_w_titles[];
 extern const char *const fg_w_roles[];

@@ -314,6 +314,8 @@ const char *const fg_w_reply[] = {
     "wie telefonisch besprochen", "bezugnehmend auf", "ihre anfrage vom", "vielen dank fur ihre bestellung",
     "vielen dank fur ihre anfrage", "anbei erhalten sie", "wie vereinbart", "unser telefonat",
     "in der anlage", "your appointment", "votre rendez-vous", "ihr termin", NULL};
+/* Words that run prose on after a field name ("patient name and date of service"): no value. */
+const char *const fg_w_prose_joins[] = {"and", "or", "et", "ou", "und", "oder", "of", NULL};
 const char *const fg_w_patient[] = {"patient name", "patient:", "dob", "d.o.b", "date of birth",
                                       "date de naissance", "ne le", "nee le", "ne(e) le", "geburtsdatum",
                                       "geb. am", "geboren am", "geb.", "mrn", "medical record no", NULL};

@@ -401,8 +401,7 @@ static void rule_patient(const ctx *c, fg_scores *s)
             /* a value, not a blank to fill in ("DOB: ______"), nor prose running on ("we scan
                by patient name and date of service") */
             if (q < c->d->len && fg_isalnum((unsigned char)c->d->flat[q]) &&
-                !fg_text_any(c->d->flat + q, c->d->len - q > 4 ? 4 : c->d->len - q,
-                             (const char *const[]){"and", "or", "et", "ou", "und", "oder", "of", NULL})) {
+                !fg_text_any(c->d->flat + q, c->d->len - q > 4 ? 4 : c->d->len - q, fg_w_prose_joins)) {
                 note(det, sizeof det, *p);
                 fg_scores_add(s, "BIZ_PATIENT_DATA", -2.5, "%s", det);
                 return;

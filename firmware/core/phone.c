@@ -408,10 +408,10 @@ static void mend_gaps(char *s, size_t n)
 void fg_phone_ocr_digits(char *s, size_t n)
 {
     size_t i = 0, prev_b = 0;   /* where the run before ended */
-
-    mend_gaps(s, n);
     bool prev_digits = false, pending = false;
     size_t pend_a = 0, pend_b = 0;          /* a letters-only run ("oi") between two digit runs */
+
+    mend_gaps(s, n);
 
     while (i < n) {
         size_t a = i, digits, letters;

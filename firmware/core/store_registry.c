@@ -154,11 +154,9 @@ static fg_err normalise(const char *kind, const char *value, bool empty_ok, entr
         digits_of(k->value, k->key);
         memcpy(k->digits, k->key, sizeof k->digits);
     } else if (strcmp(kind, "ticker") == 0) {
-        size_t n = 0, letters = 0;
+        size_t n = strlen(value);
 
-        for (; value[n] && n < 13 && isalnum((unsigned char)value[n]); n++)
-            letters += isalpha((unsigned char)value[n]) != 0;
-        if (value[n] || !letters || (n > 6 && n != 12))
+        if (!n || fg_ticker_symbol_len(value, n) != n)
             return fg_err_set(FG_ERR_INVAL, "'%s' is not a traded symbol: 1 to 6 letters and digits (a WKN: 6, "
                               "an ISIN: 12), for example ZNXB", value);
         for (size_t i = 0; i < n; i++) {

@@ -16,9 +16,7 @@ static const char *const labels[] = {
     "tsx-v", "tsxv", "cse", "symbole", "code mnemonique", "mnemonique", "code isin", "isin", "wkn", "kurzel",
     "borsenkurzel", "handelskurzel", NULL};
 
-/* Length of a symbol at s: 1-6 letters or digits with at least one letter (a WKN: 6; an ISIN: 12,
-   two letters first); 0 if none. */
-static size_t symbol_len(const char *s, size_t n)
+size_t fg_ticker_symbol_len(const char *s, size_t n)
 {
     size_t i = 0;
     bool letter = false;
@@ -50,7 +48,7 @@ static bool after_label(fg_xctx *x, size_t li, const char *label)
             continue;   /* "otc", "pink", "symbol" are words too: a label has its colon */
         while (k < L->len && L->fold[k] == ' ')
             k++;
-        if (!(n = symbol_len(L->fold + k, L->len - k)) ||
+        if (!(n = fg_ticker_symbol_len(L->fold + k, L->len - k)) ||
             (k + n + 1 < L->len && strchr(".-@/", L->fold[k + n]) && fg_isalnum((unsigned char)L->fold[k + n + 1])))
             continue;   /* no symbol, or a word running on: a host name, a date, an address */
         for (size_t j = 0; j < n; j++) {

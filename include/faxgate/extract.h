@@ -99,6 +99,10 @@ typedef struct fg_ident {
     numbers written without an international prefix. out must be zeroed or cleared. */
 fg_err fg_extract(const fg_words *w, const char *country, fg_ident *out);
 
+/** Length of the traded symbol at s[0, n): 1-6 letters or digits with at least one letter (a WKN: 6)
+    or an ISIN (12, two letters first); 0 if none starts there. */
+size_t fg_ticker_symbol_len(const char *s, size_t n);
+
 /** Frees what an identity owns and zeroes it. */
 void fg_ident_clear(fg_ident *id);
 
