@@ -233,6 +233,10 @@ fg_err fg_extract(const fg_words *w, const char *country, fg_ident *out)
         memcpy(x->alt_country, "FR", 3);
     else if (!strcmp(out->lang, "de"))
         memcpy(x->alt_country, "DE", 3);
+    else if (!strcmp(x->country, "GB") || !strcmp(x->country, "UK"))
+        memcpy(x->alt_country, "US", 3);   /* "615-555-0142" on a British site */
+    else if (!strcmp(out->lang, "en") || (!out->lang[0] && fg_phone_cc(x->country) && !strcmp(fg_phone_cc(x->country), "1")))
+        memcpy(x->alt_country, "GB", 3);   /* "0113 496 0554" on a US site: no NANP number starts with 0 */
     for (size_t li = 0; li < x->doc.n; li++)
         if ((e = web_line(x, li)))
             goto fail;

@@ -266,6 +266,10 @@ static int plan_national(const plan *p, const view *v, char *nsn)
     case 'D':
         return plan_de(v, nsn);
     case 'G':
+        /* the shortest British code is three digits with its 0 ("020 7946 0018"): "01 2345 6784"
+           is a piece of some other code */
+        if (v->n && v->len[0] < 3)
+            return 0;
         return plan_trunk(v, nsn, 10, 11);
     case 'T':
         return plan_trunk(v, nsn, 9, 11);
@@ -350,9 +354,16 @@ int fg_phone_parse_at(const char *buf, const groups *g, int i, const plan *home,
                 k = t.orig[0] - i + k;   /* the "00" may be its own group */
         }
     } else if (!strncmp(v.d, "011", 3) && home && home->kind == 'N') {
-        view_tail(&v, 3, &t);
-        if (t.n && (k = plan_intl(&t, cc, nsn)))
-            k = t.orig[0] - i + k;
+        /* NANP's international prefix stands apart ("011 44 20 7946 0018"); fused with what
+           follows it ("0113 496 0554") it is more likely the start of the alternative plan's
+           national number (a Leeds number on an English page). */
+        if (alt && alt->kind != 'N' && g->b[i] - g->a[i] > 3 && (k = plan_national(alt, &v, nsn)))
+            strcpy(cc, alt->cc);
+        if (!k) {
+            view_tail(&v, 3, &t);
+            if (t.n && (k = plan_intl(&t, cc, nsn)))
+                k = t.orig[0] - i + k;
+        }
     } else {
         const plan *tries[2] = {home, alt};
 

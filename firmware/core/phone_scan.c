@@ -23,11 +23,12 @@ static const char *const not_phone[] = {
     "usd", "eur", "gbp", "rx", "script", "ndc", "pzn", "record", "file", "contract", "contrat", "vertrag",
     "quote", "devis", "angebot", "bl", "awb", NULL};
 
-/* Of those, the words that also ask the reader to order or book by phone: "Commande : 04 65 71 30 18",
-   "Buchung: 069 90009 415", "Order: 1-800-555-0141". After them, a number printed in three groups
+/* Of those, the words that also ask the reader to order, book or ask for a price by phone: "Commande :
+   04 65 71 30 18", "Buchung: 069 90009 415", "Order: 1-800-555-0141", "for a quote: 0113 496 0554". After them, a number printed in three groups
    or more (or with its '+') is the phone number to order on, not the order's number. */
 static const char *const order_words[] = {
-    "order", "orders", "commande", "bestellung", "bestell", "buchung", "booking", "reservation", NULL};
+    "order", "orders", "commande", "bestellung", "bestell", "buchung", "booking", "reservation",
+    "quote", "devis", "angebot", NULL};
 
 /* Labels, nearest one before the number wins. */
 static const char *const lab_order[] = {
