@@ -19,6 +19,8 @@ static const char *const strong[] = {
     "don't want to receive", "unsubscribe", "to be taken off", "taken off our", "to be excluded",
     "failure to comply", "within the shortest reasonable time", "request that the sender not send",
     "not to send any future", "removal request", "do not fax", "do-not-fax", "no more faxes",
+    "stop these faxes", "stop future faxes", "stop further faxes", "stop all faxes", "stop all future",
+    "prefer not to receive", "rather not receive", "no further faxes",
     /* OCR misreads a word's last letters more than its first: stems keep the notice found */
     "to be remov*", "to opt ou*", "to stop rece*", "wish to rece*", "want to rece*", "unsubscrib*",
     /* French */
@@ -33,7 +35,8 @@ static const char *const strong[] = {
     "keine weiteren informationen gewunscht", "nicht mehr per fax", "keine informationen mehr per fax", "keine werbefaxe", "keine weiteren telefaxe",
     "aus dem verteiler", "aus unserem verteiler", "faxsperre", "keine weiteren zusendungen",
     "nicht mehr erhalten", "nicht mehr empfangen", "keine weitere werbung", "keine werbung mehr",
-    "keine weiteren fax*", "keine fax* mehr", NULL};
+    "keine weiteren fax*", "keine fax* mehr", "per fax mehr erhalten", "per fax mehr empfangen",
+    "keine wochenkarte mehr", "keine speisekarte mehr", "keine angebote mehr", NULL};
 
 static const char *const weak[] = {"opposition", "opposer", "opposez", "widerspruch", "widersprechen",
                                    "abmeldung", "abmelden", "austragen", "austragung", "abbestellen", NULL};
