@@ -152,7 +152,8 @@ static size_t domain_key(const char *host, char *key, size_t cap)
 static bool skip_line(const fg_xctx *x, size_t li)
 {
     static const char *const cover[] = {"to:", "attn", "attention:", "a :", "a:", "an:", "cc:", "re:", "objet",
-                                        "betreff", "dear", "cher", "chere", "sehr geehrte*", NULL};
+                                        "betreff", "dear", "cher", "chere", "sehr geehrte*", "hallo", "hello", "bonjour",
+                                        "liebe", "lieber", "guten tag", NULL};
     const fg_line *L = &x->doc.lines[li];
 
     if (x->has_header && li == x->header_line)
@@ -312,7 +313,18 @@ static void by_heading(const fg_xctx *x, size_t li, cand *best)
 
         caps = all_caps(w) || !fg_isalpha((unsigned char)w[0]);
     }
-    big = big || caps;
+    /* or, as the page's very first line, a short name in title case ("Crystal View Window
+       Cleaning", "Sparkle Express Car Wash"): a plain text's letterhead */
+    bool title = li == (x->has_header && x->header_line == 0 ? 1u : 0u) && nw >= 2 && nw <= 5;
+
+    for (size_t j = 0; title && j < nw; j++) {
+        const char *w = x->doc.w->v[L->w0 + j].text;
+        size_t a, b;
+
+        word_span(L, j, &a, &b);
+        title = capital(w) || (j > 0 && in_list(L->fold + a, b - a, connector));
+    }
+    big = big || caps || title;
     /* the biggest type names the advertiser more often than a medium one, which is a tagline */
     int score = L->heading == 1 || (L->height >= 2.0f * x->doc.median_height && L->height > 0) ? 3 : 2;
     static const char *const pronoun[] = {"we", "you", "your", "our", "us", "my", "i", "vous", "votre", "vos",

@@ -117,6 +117,22 @@ static void test_e164_germany_uk(void **state)
     expect_e164("020 7946 0018", "GB", "+442079460018", 0);
     expect_e164("09098 790 123", "GB", "+449098790123", FG_NUM_PREMIUM);
     expect_e164("+44 (0)20 7946 0018", "US", "+442079460018", 0);
+    expect_e164("011 44 20 7946 0018", "US", "+442079460018", 0);   /* NANP's international prefix */
+
+    /* an English page on an American site may print a British number, and the other way round;
+       "0113" is Leeds' code, not "011" and a 3 */
+    fg_ident id;
+
+    ex("Commercial window cleaning, Leeds and Bradford. Ring Gary for a quote: 0113 496 0554\n", "US", &id);
+    assert_non_null(find_num(&id, "+441134960554"));
+    assert_string_equal(id.callback, "+441134960554");
+    fg_ident_clear(&id);
+    ex("Please call our office in Nashville on 615-555-0142 for the price list.\n", "GB", &id);
+    assert_non_null(find_num(&id, "+16155550142"));
+    fg_ident_clear(&id);
+    ex("Tracking number: 1Z 999 AA1 01 2345 6784\n", "US", &id);   /* no British code is two digits */
+    assert_int_equal(id.n_numbers, 0);
+    fg_ident_clear(&id);
 }
 
 static void test_e164_ocr_noise(void **state)
@@ -326,6 +342,18 @@ static void test_optout_english(void **state)
         ex("Bitte senden Sie mir keine weiteren Informationen per Fax.\n", "DE", &g);
         assert_true(g.optout.present);
         fg_ident_clear(&g);
+        ex("If you prefer not to receive these notices, fax REMOVE to 303-555-0198.\n", "US", &g);
+        assert_true(g.optout.present);
+        fg_ident_clear(&g);
+        ex("Reply REMOVE to 1-800-555-0186 to stop future faxes.\n", "US", &g);
+        assert_true(g.optout.present);
+        fg_ident_clear(&g);
+        ex("Sie m\xc3\xb6""chten keine Informationen per Fax mehr erhalten? Fax an 040 638 92499.\n", "DE", &g);
+        assert_true(g.optout.present);
+        fg_ident_clear(&g);
+        ex("Please send future faxes to our new number 303-555-0120.\n", "US", &g);   /* a change of number */
+        assert_false(g.optout.present);
+        fg_ident_clear(&g);
         ex("We stop. Faxing is slow.\n", "US", &g);   /* a sentence end is not a phrase */
         assert_false(g.optout.present);
         fg_ident_clear(&g);
@@ -485,6 +513,15 @@ static void test_advertiser(void **state)
 
     ex("# Kantine Koch – Ihr Mittagstisch im Büro\nBestellung bis 10 Uhr unter 030 23125 601.\n", "DE", &id);
     assert_string_equal(id.adv_name, "Kantine Koch");
+    fg_ident_clear(&id);
+
+    /* a plain text's letterhead: its first line, a short name in title case; not a greeting */
+    ex("Sparkle Express Car Wash\nFLEET ACCOUNT PRICING FOR BUSINESSES\nSet up your fleet account: 816-555-0131\n",
+       "US", &id);
+    assert_string_equal(id.adv_name, "Sparkle Express Car Wash");
+    fg_ident_clear(&id);
+    ex("Hallo Jens\nhier die Zahlen von gestern, bitte zur\xc3\xbc""ckrufen: 0171 2345678\n", "DE", &id);
+    assert_null(id.adv_name);
     fg_ident_clear(&id);
 
     ex("Free trial for your office! Call 1-844-555-0170.\nBrewPoint Office Coffee Co.\n", "US", &id);
