@@ -359,6 +359,8 @@ int fg_phone_parse_at(const char *buf, const groups *g, int i, const plan *home,
            national number (a Leeds number on an English page). */
         if (alt && alt->kind != 'N' && g->b[i] - g->a[i] > 3 && (k = plan_national(alt, &v, nsn)))
             strcpy(cc, alt->cc);
+        if (k && alt->kind == 'G' && strlen(nsn) != 10)
+            k = 0;
         if (!k) {
             view_tail(&v, 3, &t);
             if (t.n && (k = plan_intl(&t, cc, nsn)))
@@ -372,6 +374,10 @@ int fg_phone_parse_at(const char *buf, const groups *g, int i, const plan *home,
                 continue;
             if ((k = plan_national(tries[p], &v, nsn)))
                 strcpy(cc, tries[p]->cc);
+            /* a British number guessed on a foreign site has the usual 0 + 10 digits: "030 1234567"
+               is Berlin's, not 0301 */
+            if (k && p == 1 && tries[p]->kind == 'G' && strlen(nsn) != 10)
+                k = 0;
         }
         *bare = k == 1;
     }
@@ -408,12 +414,31 @@ static void run_counts(const char *s, size_t a, size_t b, size_t *digits, size_t
 
 /* An apostrophe between two groups of two digits or more is a gap OCR read as a mark
    ("0221'4710 877"). A Swiss thousands mark ("12'500") becomes "12 500", which is no number. */
+static bool pair_at(const char *s, size_t n, size_t i)
+{
+    return i + 2 <= n && fg_isdigit((unsigned char)s[i]) && fg_isdigit((unsigned char)s[i + 1]) &&
+           (i + 2 == n || !fg_isdigit((unsigned char)s[i + 2]));
+}
+
 static void mend_gaps(char *s, size_t n)
 {
-    for (size_t i = 2; i + 2 < n; i++)
+    for (size_t i = 2; i + 2 < n; i++) {
         if (s[i] == '\'' && fg_isdigit((unsigned char)s[i - 1]) && fg_isdigit((unsigned char)s[i - 2]) &&
             fg_isdigit((unsigned char)s[i + 1]) && fg_isdigit((unsigned char)s[i + 2]))
             s[i] = ' ';
+        /* "01 99,00 54 90", "01 99:00 54 91": a French number's gap read as a comma or colon, inside
+           a run of digit pairs (a pair and a space on either side; "12,50 €" is a price) */
+        if ((s[i] == ',' || s[i] == ':') && i >= 5 && s[i - 3] == ' ' && pair_at(s, n, i - 5) && pair_at(s, n, i - 2) &&
+            pair_at(s, n, i + 1) && i + 3 < n && s[i + 3] == ' ' && pair_at(s, n, i + 4))
+            s[i] = ' ';
+    }
+}
+
+/* "OÏ 99 00 61 10": a French number's leading 01 read as letters, before two pairs of digits */
+static bool misread_01(const char *s, size_t n, size_t a, size_t b)
+{
+    return b - a == 2 && s[a] == 'o' && (s[a + 1] == 'i' || s[a + 1] == 'l') && b + 6 <= n && s[b] == ' ' &&
+           pair_at(s, n, b + 1) && s[b + 3] == ' ' && pair_at(s, n, b + 4);
 }
 
 void fg_phone_ocr_digits(char *s, size_t n)
@@ -444,7 +469,7 @@ void fg_phone_ocr_digits(char *s, size_t n)
         if (pending && adjacent && digits)
             mend(s, pend_a, pend_b);   /* "03 53 oi 62 75": a digit group on either side */
         pending = false;
-        if (letters && digits >= 1 && letters <= digits)
+        if ((letters && digits >= 1 && letters <= digits) || (!digits && misread_01(s, n, a, i)))
             mend(s, a, i);
         else if (!digits && letters <= 2 && prev_digits && adjacent) {
             pending = true;

@@ -245,17 +245,48 @@ static void emit(fg_xctx *x, size_t li, size_t a, size_t b, const char *e164, un
     id->n_numbers++;
 }
 
-static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, const fg_plan *alt)
+/* The digits that open line li + 1 ("71 52 18" after "… au 04 65"), appended to buf[0, n) after
+   a space when line li ends with a digit: a number the page, or OCR, broke across two lines.
+   Returns the length of buf with them. */
+static size_t join_next(const fg_xctx *x, size_t li, char *buf, size_t n)
+{
+    const fg_line *N;
+    size_t m = 0, e = n;
+
+    while (e > 0 && buf[e - 1] == ' ')
+        e--;
+    if (li + 1 >= x->doc.n || e == 0 || !fg_isdigit((unsigned char)buf[e - 1]))
+        return n;
+    N = &x->doc.lines[li + 1];
+    memcpy(buf + n + 1, N->fold, N->len);
+    fg_phone_ocr_digits(buf + n + 1, N->len);
+    while (m < N->len && buf[n + 1 + m] == ' ')
+        m++;
+    if (m == N->len || !fg_isdigit((unsigned char)buf[n + 1 + m]))
+        return n;
+    while (m < N->len && (fg_isdigit((unsigned char)buf[n + 1 + m]) || strchr(" -./()", buf[n + 1 + m])))
+        m++;
+    buf[n] = ' ';
+    buf[n + 1 + m] = '\0';
+    return n + 1 + m;
+}
+
+/* Numbers of line li, from offset skip (what the line before took of it); *carry is set to what
+   a number of this line took of the next one. */
+static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, const fg_plan *alt, size_t skip,
+                      size_t *carry)
 {
     const fg_line *L = &x->doc.lines[li];
     const char *s = L->fold;
-    size_t n = L->len, p = 0, prev_end = 0;
+    size_t n = L->len, p = skip, prev_end = skip, all;
     /* a transmit header prints the sender's number as bare digits (the TSI): no label needed */
     bool header = (li < 2 || li + 2 >= x->doc.n) && fg_faxheader_like(&x->doc, li);
 
+    *carry = 0;
     memcpy(buf, s, n);
     buf[n] = '\0';
     fg_phone_ocr_digits(buf, n);
+    all = header ? n : join_next(x, li, buf, n);
     while (p < n) {
         unsigned char c = (unsigned char)buf[p];
         bool start = (c == '+' && p + 1 < n && (fg_isdigit((unsigned char)buf[p + 1]) ||
@@ -274,7 +305,7 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
                 p++;
             continue;
         }
-        q = fg_phone_groups(buf, n, p, &g);
+        q = fg_phone_groups(buf, all, p, &g);
         /* A number may start inside a run of groups only right after another number: digits that
            follow unread digits belong to a longer code (IBAN, SIRET, tracking number). */
         for (int i = 0, after = 0; i < g.n;) {
@@ -284,6 +315,8 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
             unsigned kind;
             int k;
 
+            if (g.a[i] >= n)
+                break;   /* the next line's own digits: scanned with it */
             if (i > 0 && (!g.spaced[i] || after != i)) {
                 i++;
                 continue;
@@ -291,6 +324,21 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
             if (!(k = fg_phone_parse_at(buf, &g, i, home, alt, e164, &bare))) {
                 i++;
                 continue;
+            }
+            if (g.b[i + k - 1] > n) {
+                /* taken from the next line: only when the groups of this line make no number */
+                fg_groups own = g;
+                char own_e164[FG_E164_LEN];
+                bool own_bare;
+                int own_k = 0;
+
+                while (own.n > i && own.b[own.n - 1] > n)
+                    own.n--;
+                if (own.n > i && (own_k = fg_phone_parse_at(buf, &own, i, home, alt, own_e164, &own_bare))) {
+                    k = own_k;
+                    bare = own_bare;
+                    memcpy(e164, own_e164, sizeof own_e164);
+                }
             }
             after = i + k;
             b = g.b[i + k - 1];
@@ -303,7 +351,23 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
                 continue;
             if ((hash && !kind) || (a > 0 && s[a - 1] == '$') || money_after(s, n, b) || (bare && !kind && !header))
                 continue;
-            emit(x, li, a, b, e164, kind, is_cta);
+            if (b > n) {
+                size_t full = b;
+
+                *carry = b - (n + 1);
+                b = n;
+                emit(x, li, a, b, e164, kind, is_cta);
+                if (x->id->n_numbers && x->spans[x->id->n_numbers - 1].line == li && x->spans[x->id->n_numbers - 1].a == a) {
+                    /* its raw text takes in the next line's digits ("04 65 71 52 18") */
+                    fg_number *num = &x->id->numbers[x->id->n_numbers - 1];
+                    size_t rl = full - a < sizeof num->raw - 1 ? full - a : sizeof num->raw - 1;
+
+                    memcpy(num->raw, buf + a, rl);
+                    num->raw[rl] = '\0';
+                }
+            } else {
+                emit(x, li, a, b, e164, kind, is_cta);
+            }
             prev_end = b;
         }
         p = q;
@@ -313,12 +377,13 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
 fg_err fg_phone_scan(fg_xctx *x)
 {
     const fg_plan *home = fg_phone_plan(x->country), *alt = fg_phone_plan(x->alt_country);
-    char *buf = malloc(FG_DOC_LINE_MAX + 1);
+    char *buf = malloc(2 * FG_DOC_LINE_MAX + 2);
+    size_t carry = 0;
 
     if (!buf)
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate the number scanner");
     for (size_t li = 0; li < x->doc.n; li++)
-        scan_line(x, li, buf, home, alt);
+        scan_line(x, li, buf, home, alt, carry, &carry);
     free(buf);
     return FG_OK;
 }

@@ -157,6 +157,35 @@ static void test_e164_ocr_noise(void **state)
     /* a gap read as an apostrophe; a Swiss thousands mark stays no number */
     expect_e164("0221'4710 877", "DE", "+492214710877", 0);
     expect_not_phone("CHF 12'500", "DE");
+    /* a French gap read as a comma or a colon inside a run of pairs; "01" read as "OÏ" */
+    expect_e164("01 99,00 54 90", "FR", "+33199005490", 0);
+    expect_e164("01 99:00 54 91", "FR", "+33199005491", 0);
+    expect_e164("O\xc3\x8f 99 00 61 10", "FR", "+33199006110", 0);
+    expect_not_phone("12,50", "FR");   /* a price */
+}
+
+/* A number the page (or OCR) broke across two lines is one number, read once. */
+static void test_scan_line_break(void **state)
+{
+    fg_ident id;
+
+    (void)state;
+    ex("Livraison sur vos bureaux d\xc3\xa8s 5 repas, commande avant 10 h 30 au 04 65\n71 52 18\n"
+       "Plat du jour 12,50 \xe2\x82\xac\n", "FR", &id);
+    assert_int_equal(id.n_numbers, 1);
+    assert_string_equal(id.numbers[0].e164, "+33465715218");
+    assert_string_equal(id.numbers[0].raw, "04 65 71 52 18");
+    assert_int_equal(id.numbers[0].at.line, 0);
+    assert_string_equal(id.callback, "+33465715218");
+    fg_ident_clear(&id);
+    /* a whole number at the end of a line takes nothing from the next one */
+    ex("Telefon 030 1234567\n2026 Jahresbericht der Stadtwerke, Seite 4\n", "DE", &id);
+    assert_int_equal(id.n_numbers, 1);
+    assert_string_equal(id.numbers[0].e164, "+49301234567");
+    fg_ident_clear(&id);
+    ex("Call 615-555-0142\n615-555-0143 is our fax line\n", "US", &id);
+    assert_int_equal(id.n_numbers, 2);
+    fg_ident_clear(&id);
 }
 
 /* In running text: a misread group is mended between digit groups only, never a word. */
@@ -715,7 +744,8 @@ int main(void)
         cmocka_unit_test(test_optout_french_german), cmocka_unit_test(test_fax_header),
         cmocka_unit_test(test_advertiser),      cmocka_unit_test(test_boxes),
         cmocka_unit_test(test_language),        cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_scan_ocr_groups), cmocka_unit_test(test_ticker),
+        cmocka_unit_test(test_scan_ocr_groups),
+        cmocka_unit_test(test_scan_line_break), cmocka_unit_test(test_ticker),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
