@@ -301,6 +301,14 @@ static void by_heading(const fg_xctx *x, size_t li, cand *best)
             len = a ? a - 1 : 0;
             break;
         }
+        /* OCR glued the dash to the name's last word ("LE BISTROT DE LA GARE.- 12, avenue …") */
+        if (b > a + 1 && L->fold[b - 1] == '-' && fg_isalpha((unsigned char)L->fold[a])) {
+            nw = j + 1;
+            len = b - 1;
+            while (len > a && (L->fold[len - 1] == '-' || L->fold[len - 1] == '.'))
+                len--;
+            break;
+        }
     }
     bool big = L->heading == 1 || L->heading == 2 ||
                (x->doc.median_height > 0 && L->height >= 1.5f * x->doc.median_height);
@@ -414,7 +422,7 @@ static fg_err name(fg_xctx *x)
         if (!(id->adv_name = fg_doc_words(&x->doc, L->w0 + best.j0, L->w0 + best.j1, 96)))
             return fg_err_set(FG_ERR_NOMEM, "cannot copy the advertiser name");
         n = strlen(id->adv_name);
-        while (n && strchr(",;:", id->adv_name[n - 1]))
+        while (n && strchr(",;:-", id->adv_name[n - 1]))
             id->adv_name[--n] = '\0';
         id->adv_name_at = fg_doc_where(&x->doc, best.line, L->woff[best.j0],
                                        best.j1 < L->w1 - L->w0 ? L->woff[best.j1] - 1 : L->len);
