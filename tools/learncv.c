@@ -62,13 +62,16 @@ static void weights_str(const weights *w, char *buf, size_t cap)
 
 static int unopposed_min = 10;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
 static double unopposed_known = 0.50;   /* ... and this share of the text's tokens known (learn.c) */
-static double unanswered_p = 0.70;      /* ... and, on a page with no way to answer, p >= this (learn.c;
+static double unanswered_p = 0.80;      /* ... and, on a page with no way to answer, p >= this (learn.c;
                                            2 = never, --any-page = no such gate) */
 
 /* BAYES_UNOPPOSED as learn.c adds it, at the threshold and weight tried. */
+static double opposed_p = 2, opposed_biz = 0;   /* trial: --opposed P,B */
 static double unopposed_weight(const weights *w, const item *it)
 {
-    return it->scored && !it->biz && (it->answer || it->prob >= unanswered_p) && it->used >= unopposed_min &&
+    bool unopp = !it->biz || (it->prob >= opposed_p && it->bizw >= opposed_biz);
+
+    return it->scored && unopp && (it->answer || it->prob >= unanswered_p) && it->used >= unopposed_min &&
            it->known >= unopposed_known * it->total &&
            it->prob >= w->up ? w->uw : 0;
 }
@@ -387,6 +390,8 @@ int main(int argc, char **argv)
             unopposed_known = atof(argv[++i]);
         else if (!strcmp(a, "--any-page"))
             unanswered_p = 0;
+        else if (!strcmp(a, "--opposed") && val && sscanf(argv[++i], "%lf,%lf", &opposed_p, &opposed_biz) == 2)
+            ;
         else if (!strcmp(a, "--unanswered-p") && val)
             unanswered_p = atof(argv[++i]);
         else if (!strcmp(a, "--stem") && val)
