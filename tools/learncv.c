@@ -62,7 +62,7 @@ static void weights_str(const weights *w, char *buf, size_t cap)
 
 static int unopposed_min = 10;   /* BAYES_UNOPPOSED needs this many tokens (learn.c) */
 static double unopposed_known = 0.50;   /* ... and this share of the text's tokens known (learn.c) */
-static double unanswered_p = 0.80;      /* ... and, on a page with no way to answer, p >= this (learn.c;
+static double unanswered_p = 0.70;      /* ... and, on a page with no way to answer, p >= this (learn.c;
                                            2 = never, --any-page = no such gate) */
 
 /* BAYES_UNOPPOSED as learn.c adds it, at the threshold and weight tried. */
