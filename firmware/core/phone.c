@@ -426,6 +426,20 @@ static void mend_gaps(char *s, size_t n)
         if (s[i] == '\'' && fg_isdigit((unsigned char)s[i - 1]) && fg_isdigit((unsigned char)s[i - 2]) &&
             fg_isdigit((unsigned char)s[i + 1]) && fg_isdigit((unsigned char)s[i + 2]))
             s[i] = ' ';
+        /* "035] / 8 02 37 61": a 1 read as a bracket that opens nothing, after two digits or more */
+        if ((s[i] == ']' || s[i] == '|') && fg_isdigit((unsigned char)s[i - 1]) && fg_isdigit((unsigned char)s[i - 2]) &&
+            (s[i + 1] == ' ' || s[i + 1] == '/' || fg_isdigit((unsigned char)s[i + 1]))) {
+            size_t j = i;
+
+            while (j > 0 && fg_isdigit((unsigned char)s[j - 1]))
+                j--;
+            if (j == 0 || (s[j - 1] != '[' && s[j - 1] != '|'))
+                s[i] = '1';
+        }
+        /* "06441 /:9 27 35-22": a speck beside the slash */
+        if (s[i] == ':' && ((s[i - 1] == '/' && fg_isdigit((unsigned char)s[i + 1])) ||
+                            (s[i + 1] == '/' && fg_isdigit((unsigned char)s[i - 1]))))
+            s[i] = ' ';
         /* "01 99,00 54 90", "01 99:00 54 91": a French number's gap read as a comma or colon, inside
            a run of digit pairs (a pair and a space on either side; "12,50 €" is a price) */
         if ((s[i] == ',' || s[i] == ':') && i >= 5 && s[i - 3] == ' ' && pair_at(s, n, i - 5) && pair_at(s, n, i - 2) &&

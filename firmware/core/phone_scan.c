@@ -349,7 +349,10 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
                 word_in(s + pw, wl, not_phone) &&
                 !(word_in(s + pw, wl, order_words) && !hash && !bare && (k >= 3 || (i == k && g.plus))))
                 continue;
-            if ((hash && !kind) || (a > 0 && s[a - 1] == '$') || money_after(s, n, b) || (bare && !kind && !header))
+            /* one bare block of digits is an id unless labelled, or unless its prefix says what it costs to
+               call (">>> 09005102033 <<<": no id starts with a premium-rate or free-call prefix) */
+            if ((hash && !kind) || (a > 0 && s[a - 1] == '$') || money_after(s, n, b) ||
+                (bare && !kind && !header && !(fg_phone_rate(e164) & (FG_NUM_TOLLFREE | FG_NUM_PREMIUM))))
                 continue;
             if (b > n) {
                 size_t full = b;

@@ -162,6 +162,9 @@ static void test_e164_ocr_noise(void **state)
     expect_e164("01 99:00 54 91", "FR", "+33199005491", 0);
     expect_e164("O\xc3\x8f 99 00 61 10", "FR", "+33199006110", 0);
     expect_not_phone("12,50", "FR");   /* a price */
+    expect_e164("035] / 8 02 37 61", "DE", "+493518023761", 0);    /* a 1 read as a bracket */
+    expect_e164("06441 /:9 27 35-22", "DE", "+4964419273522", 0);  /* a speck beside the slash */
+    expect_not_phone("see [12] and [13]", "DE");
 }
 
 /* A number the page (or OCR) broke across two lines is one number, read once. */
@@ -182,6 +185,11 @@ static void test_scan_line_break(void **state)
     ex("Telefon 030 1234567\n2026 Jahresbericht der Stadtwerke, Seite 4\n", "DE", &id);
     assert_int_equal(id.n_numbers, 1);
     assert_string_equal(id.numbers[0].e164, "+49301234567");
+    fg_ident_clear(&id);
+    /* a bare block is an id, unless its prefix says what the call costs */
+    ex("Rufen Sie jetzt an:\n>>> 09005102033 <<<\nGewinn-Nr. 20264481700\n", "DE", &id);
+    assert_int_equal(id.n_numbers, 1);
+    assert_string_equal(id.numbers[0].e164, "+499005102033");
     fg_ident_clear(&id);
     ex("Call 615-555-0142\n615-555-0143 is our fax line\n", "US", &id);
     assert_int_equal(id.n_numbers, 2);
