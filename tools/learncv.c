@@ -66,7 +66,7 @@ static double unanswered_p = 0.70;      /* ... and, on a page with no way to ans
                                            2 = never, --any-page = no such gate) */
 
 /* BAYES_UNOPPOSED as learn.c adds it, at the threshold and weight tried. */
-static double opposed_p = 2, opposed_biz = 0;   /* trial: --opposed P,B */
+static double opposed_p = 0.99, opposed_biz = -3.5;   /* BAYES_OUTWEIGHS (learn.c): --opposed P,B */
 static double unopposed_weight(const weights *w, const item *it)
 {
     bool unopp = !it->biz || (it->prob >= opposed_p && it->bizw >= opposed_biz);

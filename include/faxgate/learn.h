@@ -117,7 +117,7 @@ fg_err fg_learn_score(const fg_learn *l, fg_store *st, const fg_tokens *t, fg_le
 
 /** Adds the named score of a result (BAYES_99, _90, _70, _10, _01; none between 0.1 and 0.7) to s,
     and BAYES_UNOPPOSED when s holds no business evidence (and, below p 0.70, when the page id gives a
-    way to answer). */
+    way to answer), or BAYES_OUTWEIGHS at p 0.99 when its business evidence is slight (-3.5 or more). */
 void fg_learn_add_score(const fg_learn_result *r, const fg_ident *id, fg_scores *s);
 
 /** True if the page gives a way to answer: a number outside the transmit header, a web site, an
@@ -126,6 +126,9 @@ bool fg_learn_answerable(const fg_ident *id);
 
 /** True if a BIZ_* rule of s found business evidence (what keeps BAYES_UNOPPOSED off). */
 bool fg_learn_business_evidence(const fg_scores *s);
+
+/** The sum of the BIZ_* weights in s (0 or less). */
+double fg_learn_business_weight(const fg_scores *s);
 
 /* ---- learning (store_learn.c) ---- */
 

@@ -405,6 +405,23 @@ static void test_unopposed(void **state)
     fg_scores_add(&s, "BIZ_COVER_SHEET", -2.5, "to:, from:, re:");
     fg_learn_add_score(&r, &id, &s);
     assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);   /* a business mark opposes it */
+    assert_true(fg_scores_get(&s, "BAYES_OUTWEIGHS") == 0);   /* p 0.95 is not near certain */
+
+    /* near certain, against one mark an ad can put on (a memo's To/From/Re): outweighed */
+    memset(&s, 0, sizeof s);
+    r.prob = 0.995;
+    fg_scores_add(&s, "BIZ_COVER_SHEET", -3.5, "to:, from:, date:, re:");
+    fg_learn_add_score(&r, &id, &s);
+    assert_true(fg_scores_get(&s, "BAYES_99") == 2.0);
+    assert_true(fg_scores_get(&s, "BAYES_OUTWEIGHS") == 4.5);
+    assert_true(fg_scores_get(&s, "BAYES_UNOPPOSED") == 0);
+    memset(&s, 0, sizeof s);
+    fg_scores_add(&s, "BIZ_COVER_SHEET", -3.5, "to:, from:, date:, re:");
+    fg_scores_add(&s, "BIZ_REFERENCE_NUMBERS", -1.0, "Order No. 4471");
+    fg_learn_add_score(&r, &id, &s);
+    assert_true(fg_scores_get(&s, "BAYES_OUTWEIGHS") == 0);   /* a cover sheet and a reference oppose */
+    assert_true(fg_learn_business_weight(&s) == -4.5);
+    r.prob = 0.95;
 
     memset(&s, 0, sizeof s);
     r.prob = 0.65;
