@@ -172,7 +172,10 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
         out->verdict = FG_VERDICT_DROP;
         snprintf(out->reason, sizeof out->reason, "junk campaign: %s, marked junk by an operator; score %.1f",
                  f->campaign_match[0] ? f->campaign_match : "a campaign", out->score);
-    } else if (f->campaign_released && out->score - fg_scores_get(s, "CAMPAIGN_RELEASED") < p->drop) {
+    } else if (f->campaign_released && rules_only - fg_scores_get(s, "CAMPAIGN_RELEASED") < p->drop) {
+        /* "grown aggressive" is the rules' call: the learned statistics never drop a fax, so they
+           do not overrule an operator's release either (one release moves a starter model of
+           hundreds of faxes only a little) */
         out->verdict = FG_VERDICT_DELIVER;
         snprintf(out->reason, sizeof out->reason, "released campaign: %s, released by an operator; score %.1f",
                  f->campaign_match[0] ? f->campaign_match : "a campaign", out->score);

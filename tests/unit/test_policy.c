@@ -157,6 +157,11 @@ static void test_campaigns(void **state)
     assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
     assert_int_equal(d.verdict, FG_VERDICT_DELIVER);
     assert_non_null(strstr(d.reason, "released campaign: campaign 7"));
+    scores_of(&s, 9.1);                       /* the statistics still call it an ad: the release stands */
+    fg_scores_add(&s, "BAYES_UNOPPOSED", 4.5, "test");
+    fg_scores_add(&s, "CAMPAIGN_RELEASED", -4.0, "test");
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DELIVER);
     scores_of(&s, 12.0);                      /* grown aggressive since: held again, not dropped */
     fg_scores_add(&s, "CAMPAIGN_RELEASED", -4.0, "test");
     assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
