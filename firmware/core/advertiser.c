@@ -422,8 +422,15 @@ static fg_err name(fg_xctx *x)
         if (!(id->adv_name = fg_doc_words(&x->doc, L->w0 + best.j0, L->w0 + best.j1, 96)))
             return fg_err_set(FG_ERR_NOMEM, "cannot copy the advertiser name");
         n = strlen(id->adv_name);
-        while (n && strchr(",;:-", id->adv_name[n - 1]))
-            id->adv_name[--n] = '\0';
+        for (;;) {   /* trailing punctuation, and the dashes OCR glues to a name ("GUERIN-—") */
+            if (n && strchr(",;:-", id->adv_name[n - 1]))
+                id->adv_name[--n] = '\0';
+            else if (n >= 3 && !memcmp(id->adv_name + n - 3, "\xe2\x80", 2) &&
+                     (id->adv_name[n - 1] == '\x93' || id->adv_name[n - 1] == '\x94'))
+                id->adv_name[n -= 3] = '\0';   /* – or — */
+            else
+                break;
+        }
         id->adv_name_at = fg_doc_where(&x->doc, best.line, L->woff[best.j0],
                                        best.j1 < L->w1 - L->w0 ? L->woff[best.j1] - 1 : L->len);
         return FG_OK;

@@ -549,6 +549,9 @@ static void test_advertiser(void **state)
        "US", &id);
     assert_string_equal(id.adv_name, "Sparkle Express Car Wash");
     fg_ident_clear(&id);
+    ex("Ma\xc3\xaetre H\xc3\xa9l\xc3\xa8ne GUERIN-\xe2\x80\x94\nNotaire \xc3\xa0 Lyon, 04 72 10 55 80\n", "FR", &id);
+    assert_string_equal(id.adv_name, "Ma\xc3\xaetre H\xc3\xa9l\xc3\xa8ne GUERIN");   /* OCR's dashes trimmed */
+    fg_ident_clear(&id);
     ex("Hallo Jens\nhier die Zahlen von gestern, bitte zur\xc3\xbc""ckrufen: 0171 2345678\n", "DE", &id);
     assert_null(id.adv_name);
     fg_ident_clear(&id);
