@@ -412,14 +412,15 @@ static void run_counts(const char *s, size_t a, size_t b, size_t *digits, size_t
     }
 }
 
-/* An apostrophe between two groups of two digits or more is a gap OCR read as a mark
-   ("0221'4710 877"). A Swiss thousands mark ("12'500") becomes "12 500", which is no number. */
+/* Two digits at s[i] and no third after them. */
 static bool pair_at(const char *s, size_t n, size_t i)
 {
     return i + 2 <= n && fg_isdigit((unsigned char)s[i]) && fg_isdigit((unsigned char)s[i + 1]) &&
            (i + 2 == n || !fg_isdigit((unsigned char)s[i + 2]));
 }
 
+/* Marks OCR put into a number's gaps. An apostrophe between two groups of two digits or more is a
+   gap ("0221'4710 877"); a Swiss thousands mark ("12'500") becomes "12 500", which is no number. */
 static void mend_gaps(char *s, size_t n)
 {
     for (size_t i = 2; i + 2 < n; i++) {

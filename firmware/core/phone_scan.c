@@ -23,9 +23,10 @@ static const char *const not_phone[] = {
     "usd", "eur", "gbp", "rx", "script", "ndc", "pzn", "record", "file", "contract", "contrat", "vertrag",
     "quote", "devis", "angebot", "bl", "awb", NULL};
 
-/* Of those, the words that also ask the reader to order, book or ask for a price by phone: "Commande :
-   04 65 71 30 18", "Buchung: 069 90009 415", "Order: 1-800-555-0141", "for a quote: 0113 496 0554". After them, a number printed in three groups
-   or more (or with its '+') is the phone number to order on, not the order's number. */
+/* Of those, the words that also ask the reader to order, book or ask for a price by phone:
+   "Commande : 04 65 71 30 18", "Buchung: 069 90009 415", "Order: 1-800-555-0141", "for a quote:
+   0113 496 0554". After them, a number printed in three groups or more (or with its '+') is the
+   phone number to call, not the order's number. */
 static const char *const order_words[] = {
     "order", "orders", "commande", "bestellung", "bestell", "buchung", "booking", "reservation",
     "quote", "devis", "angebot", NULL};
@@ -255,8 +256,9 @@ static size_t join_next(const fg_xctx *x, size_t li, char *buf, size_t n)
 
     while (e > 0 && buf[e - 1] == ' ')
         e--;
-    if (li + 1 >= x->doc.n || e == 0 || !fg_isdigit((unsigned char)buf[e - 1]))
-        return n;
+    if (li + 1 >= x->doc.n || e == 0 || !fg_isdigit((unsigned char)buf[e - 1]) ||
+        fg_faxheader_like(&x->doc, li + 1))
+        return n;   /* a transmit header's date and number are its own */
     N = &x->doc.lines[li + 1];
     memcpy(buf + n + 1, N->fold, N->len);
     fg_phone_ocr_digits(buf + n + 1, N->len);
@@ -360,7 +362,9 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
                 *carry = b - (n + 1);
                 b = n;
                 emit(x, li, a, b, e164, kind, is_cta);
-                if (x->id->n_numbers && x->spans[x->id->n_numbers - 1].line == li && x->spans[x->id->n_numbers - 1].a == a) {
+                const fg_numspan *last = x->id->n_numbers ? &x->spans[x->id->n_numbers - 1] : NULL;
+
+                if (last && last->line == li && last->a == a) {
                     /* its raw text takes in the next line's digits ("04 65 71 52 18") */
                     fg_number *num = &x->id->numbers[x->id->n_numbers - 1];
                     size_t rl = full - a < sizeof num->raw - 1 ? full - a : sizeof num->raw - 1;
