@@ -212,8 +212,16 @@ static void render_groups(json_t *arr)
             printf("campaign %-5lld %-9s", num(g, "campaign"), str(g, "state"));
         else if (camp)
             printf("%-24s", "no campaign");
-        printf(" %-32.32s %3lld faxes, %3lld violations, %s .. %s\n  calls:", str(g, "advertiser"), num(g, "calls"),
-               num(g, "violations"), str(g, "first"), str(g, "last"));
+        if (json_is_string(json_object_get(g, "ticker"))) {   /* a stock promotion, by its symbol */
+            char who[64];
+
+            snprintf(who, sizeof who, "%s: %s", str(g, "ticker"), str(g, "advertiser"));
+            printf(" %-32.32s", who);
+        } else {
+            printf(" %-32.32s", str(g, "advertiser"));
+        }
+        printf(" %3lld faxes, %3lld violations, %s .. %s\n  calls:", num(g, "calls"), num(g, "violations"),
+               str(g, "first"), str(g, "last"));
         json_array_foreach(json_object_get(g, "call_ids"), j, v) printf(" %lld", (long long)json_integer_value(v));
         printf("\n  rules:");
         json_array_foreach(json_object_get(g, "rules"), j, v) printf("%s %s", j ? "," : "", json_string_value(v));

@@ -39,6 +39,19 @@ static const char other_ad[] =
     "HP, Brother, Canon, Lexmark and Xerox compatible cartridges with lifetime warranty.\n"
     "Order by fax today: 1-800-555-0170 or call our friendly staff toll free 1-800-555-0171.\n";
 
+/* a stock promotion, twice, under two newsletter names */
+static const char promo1[] =
+    "WALL STREET CATALYST ALERT - Monday Pre-Market Edition\n"
+    "ZENEXA BIOTHERAPEUTICS INC.   OTC: ZNXB\n"
+    "Recent Price: $0.38   Short-Term Target: $2.15\n"
+    "Phase II results due any day. Insiders are buying. Volume up 400% this week!\n"
+    "GET IN BEFORE THE NEWS HITS. Do not miss this one!\n";
+static const char promo2[] =
+    "MICROCAP MOMENTUM REPORT - Special Situation\n"
+    "Our pick of the month: OTC: ZNXB (Zenexa Biotherapeutics)\n"
+    "From $0.38 to a target of $2.15. FDA news expected before year end!\n"
+    "Smart money is accumulating NOW. Act before the crowd does!\n";
+
 static const char business[] =
     "12/01/2026 09:14 FROM: ACME SUPPLY 312-555-0142 P.1/2\n"
     "PURCHASE ORDER 4711\n"
@@ -313,6 +326,7 @@ static void test_junk_stops_the_campaign(void **state)
     free(json);
     assert_true(json_array_size(r) >= 1);
     assert_int_equal(json_integer_value(json_array_get(json_object_get(json_array_get(r, 0), "campaigns"), 0)), cid);
+    assert_true(json_is_null(json_object_get(json_array_get(r, 0), "ticker")));   /* no stock touted */
     json_decref(r);
     assert_int_equal(fg_store_violations_by_json(f->st, "tsi", &json), FG_ERR_INVAL);
     /* released: the next copy is not held for being in it */
@@ -325,6 +339,26 @@ static void test_junk_stops_the_campaign(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_array_get(cs, 0), "count")), 5);
     json_decref(cs);
     assert_int_equal(fg_store_campaign_mark(f->st, 9999, "junk", "operator", &cid), FG_ERR_NOTFOUND);
+    /* two stock promotions under two newsletter names, one symbol: one advertiser in the log */
+    json_decref(receive(f, promo1, "FAXBLAST", &id4));
+    json_decref(receive(f, promo2, "BLASTNET", &id4));
+    assert_int_equal(fg_store_violations_by_json(f->st, "advertiser", &json), FG_OK);
+    assert_non_null(r = json_loads(json, 0, NULL));
+    free(json);
+    {
+        size_t i, n = 0;
+        json_t *g;
+
+        json_array_foreach(r, i, g) {
+            if (json_is_string(json_object_get(g, "ticker")) &&
+                !strcmp(json_string_value(json_object_get(g, "ticker")), "ZNXB")) {
+                n++;
+                assert_int_equal(json_integer_value(json_object_get(g, "calls")), 2);
+            }
+        }
+        assert_int_equal(n, 1);
+    }
+    json_decref(r);
     free(noisy2);
 }
 
