@@ -117,12 +117,9 @@ static fg_err judge(const char *text, size_t len, const char *country, const fg_
     if (!e && rules)
         *rules = s.total;
     if (!e) {
-        *biz = fg_learn_business_evidence(&s);
+        *bizw = fg_learn_business_weight(&s);
+        *biz = *bizw < 0;
         *answer = fg_learn_answerable(&id);
-        *bizw = 0;
-        for (int i = 0; i < s.n; i++)
-            if (!strncmp(s.v[i].name, "BIZ_", 4) && s.v[i].weight < 0)
-                *bizw += s.v[i].weight;
     }
     fg_ident_clear(&id);
     fg_words_free(w);

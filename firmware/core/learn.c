@@ -313,11 +313,6 @@ bool fg_learn_answerable(const fg_ident *id)
     return false;
 }
 
-bool fg_learn_business_evidence(const fg_scores *s)
-{
-    return fg_learn_business_weight(s) < 0;
-}
-
 double fg_learn_business_weight(const fg_scores *s)
 {
     double w = 0;

@@ -124,10 +124,8 @@ void fg_learn_add_score(const fg_learn_result *r, const fg_ident *id, fg_scores 
     e-mail address or a traded symbol. An advertisement wants an answer; NULL gives false. */
 bool fg_learn_answerable(const fg_ident *id);
 
-/** True if a BIZ_* rule of s found business evidence (what keeps BAYES_UNOPPOSED off). */
-bool fg_learn_business_evidence(const fg_scores *s);
-
-/** The sum of the BIZ_* weights in s (0 or less). */
+/** The sum of the BIZ_* weights in s (0 or less): below 0, business evidence, which keeps
+    BAYES_UNOPPOSED off and, below -3.5, BAYES_OUTWEIGHS too. */
 double fg_learn_business_weight(const fg_scores *s);
 
 /* ---- learning (store_learn.c) ---- */
