@@ -286,6 +286,16 @@ static int plan_national(const plan *p, const view *v, char *nsn)
     }
 }
 
+/* A national number of the alternative plan, the one guessed from the page's language rather than
+   the site's own: a British one then has the usual 0 + 10 digits ("030 1234567" is Berlin's, not
+   a British 0301 number). */
+static int plan_guessed(const plan *p, const view *v, char *nsn)
+{
+    int k = plan_national(p, v, nsn);
+
+    return k && p->kind == 'G' && strlen(nsn) != 10 ? 0 : k;
+}
+
 /* International: country code, an optional "(0)", the national significant number. */
 static int plan_intl(const view *v, char *cc_out, char *nsn)
 {
@@ -357,10 +367,8 @@ int fg_phone_parse_at(const char *buf, const groups *g, int i, const plan *home,
         /* NANP's international prefix stands apart ("011 44 20 7946 0018"); fused with what
            follows it ("0113 496 0554") it is more likely the start of the alternative plan's
            national number (a Leeds number on an English page). */
-        if (alt && alt->kind != 'N' && g->b[i] - g->a[i] > 3 && (k = plan_national(alt, &v, nsn)))
+        if (alt && alt->kind != 'N' && g->b[i] - g->a[i] > 3 && (k = plan_guessed(alt, &v, nsn)))
             strcpy(cc, alt->cc);
-        if (k && alt->kind == 'G' && strlen(nsn) != 10)
-            k = 0;
         if (!k) {
             view_tail(&v, 3, &t);
             if (t.n && (k = plan_intl(&t, cc, nsn)))
@@ -372,12 +380,8 @@ int fg_phone_parse_at(const char *buf, const groups *g, int i, const plan *home,
         for (int p = 0; p < 2 && !k; p++) {
             if (!tries[p] || (p == 1 && home && !strcmp(tries[p]->cc, home->cc)))
                 continue;
-            if ((k = plan_national(tries[p], &v, nsn)))
+            if ((k = p == 0 ? plan_national(home, &v, nsn) : plan_guessed(alt, &v, nsn)))
                 strcpy(cc, tries[p]->cc);
-            /* a British number guessed on a foreign site has the usual 0 + 10 digits: "030 1234567"
-               is Berlin's, not 0301 */
-            if (k && p == 1 && tries[p]->kind == 'G' && strlen(nsn) != 10)
-                k = 0;
         }
         *bare = k == 1;
     }

@@ -224,11 +224,12 @@ static unsigned labels(const fg_xctx *x, size_t li, size_t a, size_t start, bool
     return k;
 }
 
-static void emit(fg_xctx *x, size_t li, size_t a, size_t b, const char *e164, unsigned kind, bool is_cta)
+/* A number found at [a, b) of line li, printed as raw[0, raw_n). */
+static void emit(fg_xctx *x, size_t li, size_t a, size_t b, const char *raw, size_t raw_n, const char *e164,
+                 unsigned kind, bool is_cta)
 {
     fg_ident *id = x->id;
     fg_number *num;
-    const char *s = x->doc.lines[li].fold;
     size_t n;
 
     id->n_numbers_seen++;
@@ -237,8 +238,8 @@ static void emit(fg_xctx *x, size_t li, size_t a, size_t b, const char *e164, un
     num = &id->numbers[id->n_numbers];
     memset(num, 0, sizeof *num);
     snprintf(num->e164, sizeof num->e164, "%s", e164);
-    n = b - a < sizeof num->raw - 1 ? b - a : sizeof num->raw - 1;
-    memcpy(num->raw, s + a, n);
+    n = raw_n < sizeof num->raw - 1 ? raw_n : sizeof num->raw - 1;
+    memcpy(num->raw, raw, n);
     num->raw[n] = '\0';
     num->kind = kind | fg_phone_rate(e164);
     num->at = fg_doc_where(&x->doc, li, a, b);
@@ -356,25 +357,17 @@ static void scan_line(fg_xctx *x, size_t li, char *buf, const fg_plan *home, con
             if ((hash && !kind) || (a > 0 && s[a - 1] == '$') || money_after(s, n, b) ||
                 (bare && !kind && !header && !(fg_phone_rate(e164) & (FG_NUM_TOLLFREE | FG_NUM_PREMIUM))))
                 continue;
+            const char *raw = s + a;
+            size_t raw_n = b - a;
+
             if (b > n) {
-                size_t full = b;
-
+                /* it runs on into the next line, which then starts after it; its raw text takes the
+                   next line's digits in ("04 65 71 52 18"), its place is on this line */
                 *carry = b - (n + 1);
+                raw = buf + a;
                 b = n;
-                emit(x, li, a, b, e164, kind, is_cta);
-                const fg_numspan *last = x->id->n_numbers ? &x->spans[x->id->n_numbers - 1] : NULL;
-
-                if (last && last->line == li && last->a == a) {
-                    /* its raw text takes in the next line's digits ("04 65 71 52 18") */
-                    fg_number *num = &x->id->numbers[x->id->n_numbers - 1];
-                    size_t rl = full - a < sizeof num->raw - 1 ? full - a : sizeof num->raw - 1;
-
-                    memcpy(num->raw, buf + a, rl);
-                    num->raw[rl] = '\0';
-                }
-            } else {
-                emit(x, li, a, b, e164, kind, is_cta);
             }
+            emit(x, li, a, b, raw, raw_n, e164, kind, is_cta);
             prev_end = b;
         }
         p = q;
