@@ -554,6 +554,16 @@ static void rule_offer_deadline(const ctx *c, fg_scores *s)
     }
 }
 
+/* AD_MEAL_OR_STAY_OFFER: the week's menu or a room rate with its price and a number to order or
+   book: an offer, not a booking confirmation. Runs after AD_PRICE. */
+static void rule_meal_stay(const ctx *c, fg_scores *s)
+{
+    char det[128] = "";
+
+    if (count_list(c, fg_w_meal_stay, det, sizeof det) && fg_scores_get(s, "AD_PRICE") > 0 && c->id->callback[0])
+        fg_scores_add(s, "AD_MEAL_OR_STAY_OFFER", 2.0, "%s", det);
+}
+
 /* BIZ_CONFIDENTIALITY: the page is written for one reader. A seller's promise about the documents
    it would handle ("traités de manière strictement confidentielle", "a FREE, confidential
    consultation") is not: words of the list inside such a promise do not count. */
@@ -612,13 +622,7 @@ void fg_classify_vocab(const fg_doc *d, const fg_ident *id, fg_scores *s)
     rule_list(&c, s, "AD_FREE_OFFER", fg_w_free_offer, 1.5, 1.5);
     rule_list(&c, s, "AD_REDEMPTION_CODE", fg_w_redeem, 1.5, 1.5);
     rule_offer_deadline(&c, s);
-    {
-        char det[128] = "";
-
-        /* with its price and its number to order or book: an offer, not a booking confirmation */
-        if (count_list(&c, fg_w_meal_stay, det, sizeof det) && fg_scores_get(s, "AD_PRICE") > 0 && id->callback[0])
-            fg_scores_add(s, "AD_MEAL_OR_STAY_OFFER", 2.0, "%s", det);
-    }
+    rule_meal_stay(&c, s);
     /* An organisation writing to its own members: "An alle Mitgliedsbetriebe" is its salutation,
        not a mailing list's. */
     char member_det[128] = "";
