@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench — figures, not assertions:
 #   1. OCR per page: Tesseract C API (as faxgate uses it) vs the tesseract CLI, same pages
+#   1b. durable receipt: page write, file sync, store commit per page (this disk; an ext4 loop device)
 #   2. the gateway under 20 concurrent calls: wall time, end of page 1 → verdict, OCR per call,
 #      and faxgated's peak resident memory (VmHWM)
 set -u
@@ -20,6 +21,9 @@ else
 fi
 
 tests/bench_prep.sh "$build" || echo "tests/bench_prep.sh failed"
+echo
+echo "== 1b. durable before confirmed: what syncing a page and committing it costs before its MCF =="
+tests/bench_durable.sh "$build" || echo "tests/bench_durable.sh failed"
 echo
 echo "== 2. faxgated under $calls concurrent calls (lockstep audio, as fast as the CPU allows) =="
 mkdir -p "$tmp/pages" "$tmp/out"

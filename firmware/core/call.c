@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "call_impl.h"
+#include "faxgate/durable.h"
 
 fg_err fg_call_new(fg_call **out)
 {
@@ -84,37 +85,6 @@ const char *fg_call_tiff(const fg_call *c)
     return c->tiff;
 }
 
-static fg_err copy_file(const char *from, const char *to)
-{
-    char buf[65536];
-    ssize_t r;
-    int in, o;
-    fg_err e = FG_OK;
-
-    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
-        return fg_err_set(fg_err_from_errno(errno), "cannot open %s: %s", from, strerror(errno));
-    if ((o = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0) {
-        close(in);
-        return fg_err_set(fg_err_from_errno(errno), "cannot create %s: %s", to, strerror(errno));
-    }
-    while ((r = read(in, buf, sizeof buf)) > 0) {
-        if (write(o, buf, (size_t)r) != r) {
-            e = fg_err_set(fg_err_from_errno(errno), "cannot write %s: %s", to, strerror(errno));
-            break;
-        }
-    }
-    if (r < 0)
-        e = fg_err_set(FG_ERR_IO, "cannot read %s: %s", from, strerror(errno));
-    if (!e && fsync(o) < 0)
-        e = fg_err_set(fg_err_from_errno(errno), "cannot sync %s: %s", to, strerror(errno));
-    close(in);
-    if (close(o) < 0 && !e)
-        e = fg_err_set(fg_err_from_errno(errno), "cannot close %s: %s", to, strerror(errno));
-    if (e)
-        unlink(to);   /* the original stays where it was: nothing lost */
-    return e;
-}
-
 fg_err fg_call_move_tiff(fg_call *c, const char *path)
 {
     char *dup;
@@ -124,17 +94,9 @@ fg_err fg_call_move_tiff(fg_call *c, const char *path)
         return fg_err_set(FG_ERR_STATE, "call has no pages to move");
     if (!(dup = strdup(path)))
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate a path");
-    if (rename(c->tiff, path) < 0) {
-        if (errno != EXDEV) {
-            free(dup);
-            return fg_err_set(fg_err_from_errno(errno), "cannot move %s to %s: %s", c->tiff, path,
-                              strerror(errno));
-        }
-        if ((e = copy_file(c->tiff, path))) {
-            free(dup);
-            return e;
-        }
-        unlink(c->tiff);
+    if ((e = fg_move_durable(c->tiff, path))) {
+        free(dup);
+        return e;
     }
     free(c->tiff);
     c->tiff = dup;
@@ -333,4 +295,64 @@ void fg_call_summary(const fg_call *c, char *buf, size_t cap)
                c->decision.v[0].profile, c->decision.v[0].rule);
     if (c->judge_error[0])
         append(buf, cap, &len, "; %s", c->judge_error);
+}
+
+int fg_call_confirmed(const fg_call *c)
+{
+    return c->confirmed;
+}
+
+bool fg_call_complete(const fg_call *c)
+{
+    return c->complete;
+}
+
+int fg_call_acked(const fg_call *c)
+{
+    return c->acked;
+}
+
+time_t fg_call_interrupted(const fg_call *c)
+{
+    return c->interrupted;
+}
+
+void fg_call_set_recovered(fg_call *c, time_t when)
+{
+    c->recovered = when;
+}
+
+fg_err fg_call_read_tiff(fg_call *c, const char *path, fg_page **first)
+{
+    char *dup = strdup(path);
+    fg_err e = FG_OK;
+    int count = 0;
+
+    if (first)
+        *first = NULL;
+    if (!dup)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate a path");
+    free(c->tiff);
+    c->tiff = dup;
+    c->npages = 0;
+    c->tiff_sha256[0] = '\0';
+    /* a file cut short may count pages it cannot give: read until one fails */
+    if ((e = fg_page_tiff_count(path, &count)))
+        return e;
+    for (int i = 0; i < count; i++) {
+        fg_page *p;
+
+        if ((e = fg_page_read_tiff(path, i, &p)))
+            return e;
+        if ((e = fg_call_add_page(c, p->width, p->height, p->partial, NULL))) {
+            fg_page_free(p);
+            return e;
+        }
+        fg_page_sha256(p, c->pages[i].sha256);
+        if (i == 0 && first)
+            *first = p;
+        else
+            fg_page_free(p);
+    }
+    return fg_sha256_file(path, c->tiff_sha256);
 }

@@ -83,6 +83,13 @@ struct fg_call {
     double bayes_prob;
     fg_fingerprint fp;         /* campaign fingerprint of page 1; shingles 0 = none (campaign.h) */
 
+    /* durable receipt: pages committed (file synced, store row) before MCF told the sender */
+    int confirmed;
+    bool complete;             /* the last confirmed page ended the fax (EOP) */
+    int acked;                 /* confirmed pages whose MCF the sender answered: it knows */
+    time_t interrupted;        /* recovered at start-up: when the call last recorded progress */
+    time_t recovered;          /* ... and when the recovery finished it (0 = a live call) */
+
     /* delivery */
     bool printed;
     char deliver_state[16];    /* "pending", "printed", "held", "dropped", "spooled" */

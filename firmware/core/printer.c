@@ -45,6 +45,21 @@ fg_err fg_printer_print(fg_printer *p, const char *tiff_path, const char *job_na
     return p->print(p, tiff_path, job_name && *job_name ? job_name : "fax", job_id);
 }
 
+fg_err fg_printer_find_job(fg_printer *p, const char *job_name, bool *found, int *job_id)
+{
+    int ignored;
+
+    *found = false;
+    if (!job_id)
+        job_id = &ignored;
+    *job_id = 0;
+    if (!p || !job_name || !*job_name)
+        return fg_err_set(FG_ERR_INVAL, "no printer or no job name to look for");
+    if (!p->find)
+        return fg_err_set(FG_ERR_UNSUPPORTED, "printer %s cannot tell which jobs it has", p->uri);
+    return p->find(p, job_name, found, job_id);
+}
+
 const char *fg_printer_uri(const fg_printer *p)
 {
     return p ? p->uri : NULL;

@@ -9,6 +9,8 @@ struct fg_printer {
     const fg_printer_driver *driver;
     char *uri;
     fg_err (*print)(fg_printer *p, const char *tiff_path, const char *job_name, int *job_id);
+    /* NULL if the sink cannot tell which jobs it has */
+    fg_err (*find)(fg_printer *p, const char *job_name, bool *found, int *job_id);
     void (*close)(fg_printer *p);   /* frees the sink's own part, not uri or the struct */
 };
 

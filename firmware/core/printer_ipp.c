@@ -310,15 +310,13 @@ static fg_err send_job(http_t *http, const ipp_printer *ip, const char *job_name
     return e;
 }
 
-static fg_err ipp_job(ipp_printer *ip, const char *tiff_path, const char *job_name, int *job_id)
+/* A connection to the printer, or FG_ERR_PRINTER_DOWN saying why there is none. */
+static fg_err ipp_connect(const ipp_printer *ip, http_t **out)
 {
-    char *doc = NULL;
-    size_t len = 0;
-    ipp_caps caps;
     http_t *http;
-    FILE *mem;
     fg_err e;
 
+    *out = NULL;
     cupsSetPasswordCB2(no_password, NULL);
     /* msec 0: create without connecting, so that the connect error is still there to report */
     if (!(http = httpConnect2(ip->host, ip->port, NULL, AF_UNSPEC, ip->enc, 1, 0, NULL)))
@@ -335,6 +333,21 @@ static fg_err ipp_job(ipp_printer *ip, const char *tiff_path, const char *job_na
         return e;
     }
     httpSetTimeout(http, IO_TIMEOUT_S, give_up, NULL);
+    *out = http;
+    return FG_OK;
+}
+
+static fg_err ipp_job(ipp_printer *ip, const char *tiff_path, const char *job_name, int *job_id)
+{
+    char *doc = NULL;
+    size_t len = 0;
+    ipp_caps caps;
+    http_t *http;
+    FILE *mem;
+    fg_err e;
+
+    if ((e = ipp_connect(ip, &http)))
+        return e;
     if ((e = get_caps(http, ip, &caps)))
         goto out;
     if (!(mem = open_memstream(&doc, &len))) {
@@ -376,6 +389,63 @@ static fg_err ipp_print(fg_printer *p, const char *tiff_path, const char *job_na
     return e;
 }
 
+/* Get-Jobs for one which-jobs value; each job's attributes follow its group separator. A job
+   canceled or aborted by the printer was not printed: it does not count. */
+static fg_err find_in(http_t *http, const ipp_printer *ip, const char *which, const char *job_name, bool *found,
+                      int *job_id)
+{
+    static const char *const attrs[] = {"job-id", "job-name", "job-state"};
+    ipp_t *req = new_request(ip, IPP_OP_GET_JOBS), *resp;
+    int id = 0, state = 0;
+    bool named = false;
+
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, which);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 3, NULL, attrs);
+    resp = cupsDoRequest(http, req, ip->resource);
+    if (!resp || cupsLastError() >= IPP_STATUS_ERROR_BAD_REQUEST) {
+        ippDelete(resp);
+        return request_err(ip, "the list of jobs");
+    }
+    for (ipp_attribute_t *a = ippFirstAttribute(resp); a && !*found; a = ippNextAttribute(resp)) {
+        const char *n = ippGetName(a);
+
+        if (!n) {   /* the end of one job's attributes */
+            id = state = 0;
+            named = false;
+            continue;
+        }
+        if (ippGetGroupTag(a) != IPP_TAG_JOB)
+            continue;
+        if (!strcmp(n, "job-id"))
+            id = ippGetInteger(a, 0);
+        else if (!strcmp(n, "job-state"))
+            state = ippGetInteger(a, 0);
+        else if (!strcmp(n, "job-name") && ippGetString(a, 0, NULL) && !strcmp(ippGetString(a, 0, NULL), job_name))
+            named = true;
+        if (named && id > 0 && state > 0 && state != IPP_JSTATE_CANCELED && state != IPP_JSTATE_ABORTED) {
+            *found = true;
+            *job_id = id;
+        }
+    }
+    ippDelete(resp);
+    return FG_OK;
+}
+
+static fg_err ipp_find(fg_printer *p, const char *job_name, bool *found, int *job_id)
+{
+    ipp_printer *ip = (ipp_printer *)p;
+    http_t *http;
+    fg_err e;
+
+    if ((e = ipp_connect(ip, &http)))
+        return e;
+    /* "not-completed" and "completed" are in every IPP version; "all" is not */
+    if (!(e = find_in(http, ip, "not-completed", job_name, found, job_id)) && !*found)
+        e = find_in(http, ip, "completed", job_name, found, job_id);
+    httpClose(http);
+    return e;
+}
+
 static fg_err ipp_open_any(const char *uri, fg_printer **out, const char *want, http_encryption_t enc)
 {
     char scheme[16], user[64], host[256], resource[1024];
@@ -398,6 +468,7 @@ static fg_err ipp_open_any(const char *uri, fg_printer **out, const char *want, 
     ip->enc = enc;
     ip->base.driver = enc == HTTP_ENCRYPTION_ALWAYS ? &fg_printer_ipps : &fg_printer_ipp;
     ip->base.print = ipp_print;
+    ip->base.find = ipp_find;
     ip->base.close = NULL;
     *out = &ip->base;
     return FG_OK;

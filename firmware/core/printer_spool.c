@@ -119,6 +119,27 @@ static fg_err spool_print(fg_printer *p, const char *tiff_path, const char *job_
     return e;
 }
 
+/* The first copy of a job is DIR/NAME.pdf (later ones NAME-2.pdf…, written only if an
+   earlier fax had the same name): its presence says the job was delivered. */
+static fg_err spool_find(fg_printer *p, const char *job_name, bool *found, int *job_id)
+{
+    spool_printer *sp = (spool_printer *)p;
+    char final[4096], name[128];
+
+    *job_id = 0;
+    safe_name(job_name, name, sizeof name);
+    if ((size_t)snprintf(final, sizeof final, "%s/%s.pdf", sp->dir, name) >= sizeof final)
+        return fg_err_set(FG_ERR_CONFIG, "spool folder path %s is too long", sp->dir);
+    if (access(final, F_OK) == 0) {
+        *found = true;
+        return FG_OK;
+    }
+    if (errno != ENOENT)
+        return spool_err(sp, errno, "looking for an earlier copy");
+    *found = false;
+    return FG_OK;
+}
+
 static void spool_close(fg_printer *p)
 {
     free(((spool_printer *)p)->dir);
@@ -142,6 +163,7 @@ static fg_err spool_open(const char *uri, fg_printer **out)
         sp->dir[n - 1] = '\0';
     sp->base.driver = &fg_printer_spool;
     sp->base.print = spool_print;
+    sp->base.find = spool_find;
     sp->base.close = spool_close;
     *out = &sp->base;
     return FG_OK;

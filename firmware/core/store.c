@@ -340,6 +340,9 @@ static fg_err save(fg_store *st, fg_call *c, bool must_be_new)
         goto fail;
     if ((e = fg_st_write_call(st, c)) || (e = fg_st_chain_from(st, c->id)))
         goto fail;
+    /* the verdict and its print job in one commit: a crash between them would lose the fax */
+    if (!strcmp(c->deliver_state, "queued") && (e = fg_st_delivery_add(st, c->id)))
+        goto fail;
     if ((e = fg_st_commit(st, "commit the call")))
         goto undo;
     goto out;

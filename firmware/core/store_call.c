@@ -32,6 +32,8 @@ static const char update_sql[] =
     " text = :text, judge_error = :judge_error,"
     " fingerprint = coalesce(:fingerprint, fingerprint), bayes = coalesce(:bayes, bayes),"
     " ms_ocr = :ms_ocr, ms_judge = :ms_judge, ms_total = :ms_total,"
+    " confirmed = max(confirmed, :confirmed), complete = max(complete, :complete), acked = max(acked, :acked),"
+    " interrupted = coalesce(:interrupted, interrupted), recovered = coalesce(:recovered, recovered),"
     /* the queue marks a call printed; a later save from memory must not undo that */
     " printed = max(printed, :printed),"
     " deliver_state = CASE WHEN printed = 1 THEN 'printed' ELSE coalesce(:deliver_state, deliver_state) END"
@@ -57,7 +59,7 @@ static fg_err update_row(fg_store *st, fg_call *c)
 {
     const bool j = c->judged;
     const fg_ident *id = &c->ident;
-    char started[32], ended[32];
+    char started[32], ended[32], interrupted[32], recovered[32];
     unsigned char fp[4 * FG_MINHASH_K];
     fg_strbuf oc = {0};
     sqlite3_stmt *s;
@@ -122,6 +124,13 @@ static fg_err update_row(fg_store *st, fg_call *c)
     fg_st_bind_named(s, ":optout_text", id->optout.text, true);
     fg_st_bind_named(s, ":text", c->words && c->words->text ? c->words->text : c->text, true);
     fg_st_bind_named(s, ":judge_error", c->judge_error, true);
+    fg_st_bind_named_int(s, ":confirmed", c->confirmed);
+    fg_st_bind_named_int(s, ":complete", c->complete);
+    fg_st_bind_named_int(s, ":acked", c->acked);
+    fg_st_iso(c->interrupted, interrupted);
+    fg_st_bind_named(s, ":interrupted", interrupted, true);
+    fg_st_iso(c->recovered, recovered);
+    fg_st_bind_named(s, ":recovered", recovered, true);
     fg_st_bind_named_int(s, ":printed", c->printed);
     fg_st_bind_named(s, ":deliver_state", c->deliver_state, true);
     fg_st_bind_named_int(s, ":id", c->id);

@@ -94,6 +94,9 @@ void fg_st_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /** Recomputes the chain links of call from_id and every later call (inside a transaction). */
 fg_err fg_st_chain_from(fg_store *st, int64_t from_id);
 
+/** Queues a call for printing, once (inside a transaction; store_queue.c). */
+fg_err fg_st_delivery_add(fg_store *st, int64_t call_id);
+
 /** Writes the call's rows (the call must have an id); inside a transaction. */
 fg_err fg_st_write_call(fg_store *st, fg_call *c);
 

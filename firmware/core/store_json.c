@@ -65,6 +65,7 @@ static const char calls_sql[] =
     " 'verdict_by', c.verdict_by, 'is_ad', " JBOOL("c.is_ad") ", 'score', c.score,"
     " 'printed', " JBOOL("c.printed") ", 'deliver_state', c.deliver_state,"
     " 'advertiser', c.advertiser, 'callback', c.callback,"
+    " 'confirmed', c.confirmed, 'interrupted', c.interrupted, 'recovered', c.recovered,"
     " 'violations', json((SELECT json_group_array(json_object('profile', v.profile, 'rule', v.rule))"
     "  FROM violations v WHERE v.call_id = c.id)))"
     " FROM calls c ORDER BY c.id DESC LIMIT ?1";
@@ -82,7 +83,8 @@ static const char call_sql[] =
     " 'nsf_vendor', nsf_vendor, 'nsf_model', nsf_model, 'nsf_country', nsf_country, 'dcs', dcs,"
     " 'bit_rate', bit_rate, 'ecm', " JBOOL("ecm") ", 'x_res', x_res, 'y_res', y_res,"
     " 't30_code', t30_code, 't30_result', t30_result, 'page_count', pages, 'tiff', tiff,"
-    " 'tiff_sha256', tiff_sha256, 'chain', chain),"
+    " 'tiff_sha256', tiff_sha256, 'chain', chain, 'confirmed', confirmed, 'complete', " JBOOL("complete") ","
+    " 'acked', acked, 'progress_at', progress_at, 'interrupted', interrupted, 'recovered', recovered),"
     " json_object('lang', lang, 'is_ad', " JBOOL("is_ad") ", 'score', score, 'verdict', verdict,"
     " 'verdict_reason', verdict_reason, 'verdict_by', verdict_by, 'advertiser', advertiser,"
     " 'callback', callback, 'optout_present', " JBOOL("optout_present") ", 'optout_text', optout_text,"

@@ -30,7 +30,7 @@
         pthread_mutex_unlock(&(st)->mu);                                                               \
     } while (0)
 
-static fg_err add(fg_store *st, int64_t call_id)
+fg_err fg_st_delivery_add(fg_store *st, int64_t call_id)
 {
     sqlite3_stmt *s;
     fg_err e;
@@ -64,7 +64,7 @@ fg_err fg_store_delivery_add(fg_store *st, int64_t call_id)
 {
     fg_err e;
 
-    IN_TRANSACTION(st, "queue a call for printing", e = add(st, call_id));
+    IN_TRANSACTION(st, "queue a call for printing", e = fg_st_delivery_add(st, call_id));
     return e;
 }
 
@@ -316,24 +316,41 @@ fg_err fg_store_delivery_cancel(fg_store *st, int64_t call_id)
     return e;
 }
 
-static fg_err unstick(fg_store *st, int older_than_s)
+/* Returns the claims matching where (?2: a number, ?3: a text) to the queue, logged first: the
+   update forgets who held the claim. */
+static fg_err return_claims(fg_store *st, const char *where, int64_t n, const char *text)
 {
-#define STALE "state = 'printing' AND claimed_at <= " SQL_LATER("-?2")
+    char log_sql[512], upd_sql[512];
     fg_err e;
 
-    /* log first: the update forgets who held the claim */
-    if ((e = update(st,
-                    "INSERT INTO events(call_id, at, who, what) SELECT call_id, " FG_SQL_NOW ", 'faxgate',"
-                    " 'print claim by ' || coalesce(claimed_by, '?') || ' since ' || claimed_at ||"
-                    " ' abandoned; queued again' FROM deliveries WHERE " STALE,
-                    0, older_than_s, NULL, "log abandoned print jobs")))
+    snprintf(log_sql, sizeof log_sql,
+             "INSERT INTO events(call_id, at, who, what) SELECT call_id, %s, 'faxgate',"
+             " 'print claim by ' || coalesce(claimed_by, '?') || ' since ' || claimed_at ||"
+             " ' abandoned; queued again' FROM deliveries WHERE %s", FG_SQL_NOW, where);
+    snprintf(upd_sql, sizeof upd_sql,
+             "UPDATE deliveries SET state = 'pending', next_try = %s, claimed_by = NULL,"
+             " claimed_at = NULL, last_error = coalesce(last_error || '; ', '') || 'claim abandoned'"
+             " WHERE %s", FG_SQL_NOW, where);
+    if ((e = update(st, log_sql, 0, n, text, "log abandoned print jobs")))
         return e;
-    return update(st,
-                  "UPDATE deliveries SET state = 'pending', next_try = " FG_SQL_NOW ", claimed_by = NULL,"
-                  " claimed_at = NULL, last_error = coalesce(last_error || '; ', '') || 'claim abandoned'"
-                  " WHERE " STALE,
-                  0, older_than_s, NULL, "return abandoned print jobs to the queue");
-#undef STALE
+    return update(st, upd_sql, 0, n, text, "return abandoned print jobs to the queue");
+}
+
+static fg_err unstick(fg_store *st, int older_than_s)
+{
+    return return_claims(st, "state = 'printing' AND claimed_at <= " SQL_LATER("-?2"), older_than_s, NULL);
+}
+
+fg_err fg_store_delivery_release(fg_store *st, const char *owner_prefix)
+{
+    char like[96];
+    fg_err e;
+
+    /* the prefix is ours ("faxgated:"), never user text: no LIKE wildcard to escape */
+    snprintf(like, sizeof like, "%s%%", owner_prefix);
+    IN_TRANSACTION(st, "return a stopped daemon's print jobs to the queue",
+                   e = return_claims(st, "state = 'printing' AND claimed_by LIKE ?3", 0, like));
+    return e;
 }
 
 fg_err fg_store_delivery_unstick(fg_store *st, int older_than_s)

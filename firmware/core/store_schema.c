@@ -202,6 +202,21 @@ static const char schema_v5[] =
     "ALTER TABLE blocks_v5 RENAME TO blocks;"
     "CREATE INDEX blocks_key ON blocks(role, kind, key);";
 
+/* v6: durable receipt (docs/architecture.md, "Durable before confirmed"). While a call is received,
+   each page is committed before the sender is told it arrived: `confirmed` counts those pages,
+   `complete` says the last of them ended the fax (EOP), `acked` counts the pages whose MCF the
+   sender answered (so it knows they arrived), `progress_at` is when the call last
+   recorded progress. A call found unfinished at start-up is finished from these and its spool
+   file; `interrupted` (the last progress) and `recovered` (when it was finished) say so. */
+static const char schema_v6[] =
+    "ALTER TABLE calls ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE calls ADD COLUMN complete INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE calls ADD COLUMN acked INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE calls ADD COLUMN progress_at TEXT;"
+    "ALTER TABLE calls ADD COLUMN interrupted TEXT;"
+    "ALTER TABLE calls ADD COLUMN recovered TEXT;"
+    "CREATE INDEX calls_state ON calls(state);";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
@@ -209,6 +224,7 @@ static const char *const steps[] = {
     schema_v3,
     schema_v4,
     schema_v5,
+    schema_v6,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,
@@ -304,7 +320,10 @@ static fg_err set_pragmas(fg_store *st)
     /* A file system without shared memory keeps the old mode: slower, still correct. */
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return fg_st_err(st, rc, "switch to WAL journaling");
-    return fg_st_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", "set the store's options");
+    /* FULL: in WAL mode every commit syncs the WAL, so a call's progress committed before a
+       page is confirmed to its sender survives a power cut (NORMAL could lose the last commits;
+       docs/architecture.md, "Durable before confirmed"). */
+    return fg_st_exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", "set the store's options");
 }
 
 static fg_err migrate(fg_store *st, int from)

@@ -13,6 +13,7 @@
 #include <spandsp.h>
 
 #include "call_impl.h"
+#include "faxgate/durable.h"
 #include "faxgate/t30.h"
 #include "t30_impl.h"
 
@@ -28,6 +29,9 @@ struct fg_rx {
     uint8_t dcs[DCS_CAP];      /* last DCS frame received, for the readable text */
     int dcs_len;
     bool screened, rejected;
+    bool dir_synced;           /* the spool folder naming the file is on disk */
+    bool mcf_sent;             /* for the after_mcf fault point */
+    char withheld[200];        /* a page could not be made durable: why; the call is cut before MCF */
     bool done;                 /* phase E has run */
     bool lost;                 /* the line went before T.30 finished */
     bool finished;             /* fg_rx_finish has run */
@@ -165,6 +169,26 @@ static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_
     }
 }
 
+/* The sender answers our MCF with its next frame (DCN after the last page): from then on it
+   knows its pages arrived. After the last page that is recorded at once, so that a crash before
+   the call is filed still tells a fax the sender knows arrived from one it may send again. */
+static void on_frame_seen(t30_state_t *t, void *user_data, int incoming, const uint8_t *msg, int len)
+{
+    fg_rx *rx = user_data;
+    fg_call *c = rx->call;
+
+    if (len >= 3 && !incoming && ((msg[2] & 0xfe) == T30_MCF || (msg[2] & 0xfe) == T30_RTP)) {
+        rx->mcf_sent = true;
+    } else if (len >= 3 && incoming && rx->mcf_sent) {
+        rx->mcf_sent = false;
+        fg_fault("after_mcf");
+        c->acked = c->confirmed;
+        if (c->complete && rx->o.on_kept)
+            rx->o.on_kept(rx->o.user_data, c);
+    }
+    on_frame(t, user_data, incoming, msg, len);
+}
+
 /* ---- phase D: a page ended --------------------------------------------------------------- */
 
 static int dpi(int ppm)
@@ -185,13 +209,44 @@ static void record_stats(fg_rx *rx, const t30_stats_t *st)
     }
 }
 
+/* SpanDSP has written the pages it accepted into the file (TIFFWriteDirectory: the file is a
+   valid TIFF of them) and will confirm them (MCF) when we return: sync the file (and, the first
+   time, the folder that names it), then have the caller commit them to the store. If either
+   fails, the page is not confirmed: fg_rx_audio cuts the call before MCF goes out. */
+static void keep_pages(fg_rx *rx, int fcf)
+{
+    fg_call *c = rx->call;
+    fg_err e = FG_OK;
+
+    fg_fault("after_page_write");
+    if (!rx->dir_synced && !(e = fg_sync_dir_of(rx->tiff_path)))
+        rx->dir_synced = true;
+    if (!e)
+        e = fg_sync_file(rx->tiff_path);
+    if (!e && !c->tiff && !(c->tiff = strdup(rx->tiff_path)))
+        e = fg_err_set(FG_ERR_NOMEM, "cannot keep the TIFF path");
+    if (e) {
+        snprintf(rx->withheld, sizeof rx->withheld, "page %d could not be made durable: %s", rx->pages,
+                 fg_err_msg(e));
+        return;
+    }
+    c->confirmed = rx->pages;
+    fcf &= 0xfe;
+    c->complete = fcf == T30_EOP || fcf == T30_PRI_EOP;
+    if (rx->o.on_kept && !rx->o.on_kept(rx->o.user_data, c)) {
+        snprintf(rx->withheld, sizeof rx->withheld, "page %d could not be recorded in the store", rx->pages);
+        return;
+    }
+    fg_fault("after_page_commit");
+}
+
 static int on_phase_d(t30_state_t *t, void *user_data, int result)
 {
     fg_rx *rx = user_data;
     fg_call *c = rx->call;
+    int before = rx->pages;
     t30_stats_t st;
 
-    (void)result;
     t30_get_transfer_statistics(t, &st);
     record_stats(rx, &st);
     /* Phase D also runs for a page judged too damaged to keep (RTN): the count tells. */
@@ -213,6 +268,8 @@ static int on_phase_d(t30_state_t *t, void *user_data, int result)
                 rx->o.on_page(rx->o.user_data, c, 1, p);
         }
     }
+    if (rx->pages > before)
+        keep_pages(rx, result);
     return T30_ERR_OK;
 }
 
@@ -305,7 +362,7 @@ fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out)
     t30_set_phase_b_handler(rx->t30, on_phase_b, rx);
     t30_set_phase_d_handler(rx->t30, on_phase_d, rx);
     t30_set_phase_e_handler(rx->t30, on_phase_e, rx);
-    t30_set_real_time_frame_handler(rx->t30, on_frame, rx);
+    t30_set_real_time_frame_handler(rx->t30, on_frame_seen, rx);
     /* the line needs a sample out for every sample in, silence included */
     fax_set_transmit_on_idle(rx->fax, TRUE);
     snprintf(call->t30.csi, sizeof call->t30.csi, "%s", rx->csi);
@@ -374,6 +431,18 @@ fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done
 
         memcpy(chunk, in + i, (size_t)k * sizeof *chunk);
         fax_rx(rx->fax, chunk, k);
+        if (rx->withheld[0])
+            break;
+    }
+    if (rx->withheld[0]) {
+        /* before fax_tx: not one sample of the MCF SpanDSP has queued goes out */
+        char why[sizeof rx->withheld];
+
+        snprintf(why, sizeof why, "%s", rx->withheld);
+        cut_call(rx, why);
+        memset(out, 0, (size_t)n * sizeof *out);
+        *done = true;
+        return fg_err_set(FG_ERR_IO, "call cut before confirming a page: %s", why);
     }
     got = fax_tx(rx->fax, out, n);
     if (got < n)
@@ -433,6 +502,9 @@ fg_err fg_rx_finish(fg_rx *rx)
         fg_page_free(p);
     }
     if ((e = fg_sha256_file(rx->tiff_path, c->tiff_sha256)))
+        return e;
+    /* a partial page appended at a break was not synced yet; the call is saved next */
+    if (c->npages > c->confirmed && (e = fg_sync_file(rx->tiff_path)))
         return e;
     free(c->tiff);
     if (!(c->tiff = strdup(rx->tiff_path)))

@@ -32,6 +32,10 @@ static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
     char why[160];
     fg_err e;
 
+    /* the facts of phase B are committed as soon as they are known, whatever happens next */
+    if (fg_call_id(call) && (e = fg_store_call_progress(cc->gw->st, call)))
+        log_warn("call %lld: cannot record its phase B yet: %s", (long long)fg_call_id(call), fg_err_msg(e));
+    fg_fault("after_phase_b");
     if (cc->gw->reject_empty_tsi && (!tsi || !*tsi)) {
         snprintf(reason, reason_len, "empty TSI ([screen] reject_empty_tsi = yes)");
         return false;
@@ -44,6 +48,27 @@ static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
     }
     if (blocked) {
         snprintf(reason, reason_len, "blocked: %s", why);
+        return false;
+    }
+    return true;
+}
+
+/* Pages are on disk, and are confirmed to the sender once the store has them too. */
+static bool on_kept(void *user, fg_call *call)
+{
+    call_ctx *cc = user;
+    fg_err e;
+
+    /* the call's first record was refused (store busy or full): one more try, else the sender
+       keeps its fax and retries */
+    if (!fg_call_id(call) && (e = fg_store_call_begin(cc->gw->st, call))) {
+        log_error("cannot record a call from %s, not confirming its pages: %s", fg_call_caller_id(call),
+                  fg_err_msg(e));
+        return false;
+    }
+    if ((e = fg_store_call_progress(cc->gw->st, call))) {
+        log_error("call %lld: cannot record page %d, not confirming it to the sender: %s",
+                  (long long)fg_call_id(call), fg_call_confirmed(call), fg_err_msg(e));
         return false;
     }
     return true;
@@ -128,10 +153,8 @@ out:
 }
 
 /* Puts the pages where their verdict says; true if they are to be printed. */
-static bool file_pages(call_ctx *cc)
+static bool file_pages(gateway *gw, fg_call *c)
 {
-    fg_call *c = cc->call;
-    gateway *gw = cc->gw;
     fg_call_state state = fg_call_get_state(c);
     char path[1200];
     fg_verdict v;
@@ -153,7 +176,7 @@ static bool file_pages(call_ctx *cc)
         v = FG_VERDICT_HOLD;
     }
     spool_path(gw->spool, spool_folder_for(v), fg_call_id(c), path, sizeof path);
-    if ((e = fg_call_move_tiff(c, path)))
+    if (strcmp(path, fg_call_tiff(c)) && (e = fg_call_move_tiff(c, path)))
         log_error("call %lld: pages stay in %s: %s", (long long)fg_call_id(c), fg_call_tiff(c), fg_err_msg(e));
     switch (v) {
     case FG_VERDICT_DELIVER:
@@ -169,32 +192,29 @@ static bool file_pages(call_ctx *cc)
     return false;
 }
 
-static void finish(call_ctx *cc)
+void call_conclude(gateway *gw, fg_call *c, bool judging)
 {
-    fg_call *c = cc->call;
     char summary[512];
     fg_err e;
 
-    if (cc->page1_queued) {
+    if (judging) {
         /* The worker always finishes (OCR has its own deadline); log if it is slow. */
         while (!fg_call_wait_until_judged(c, 60000))
             log_warn("call %lld: still waiting for page 1 to be read", (long long)fg_call_id(c));
     }
+    fg_fault("after_verdict");
     /* The store may have refused the call's first record (busy, full): try again now, before the
        pages are filed under the call's id. */
-    if (!fg_call_id(c) && (e = fg_store_call_begin(cc->gw->st, c)))
+    if (!fg_call_id(c) && (e = fg_store_call_begin(gw->st, c)))
         log_error("cannot record the call from %s: %s", fg_call_caller_id(c), fg_err_msg(e));
-    bool to_print = fg_call_id(c) ? file_pages(cc) : false;
-    if ((e = fg_store_call_save(cc->gw->st, c)))
+    bool to_print = fg_call_id(c) ? file_pages(gw, c) : false;
+    fg_fault("after_filing");
+    /* one transaction: the verdict, the pages' place and, to print, the print job */
+    if ((e = fg_store_call_save(gw->st, c)))
         log_error("call %lld: cannot record the call: %s (pages are in %s)", (long long)fg_call_id(c), fg_err_msg(e),
                   fg_call_tiff(c) ? fg_call_tiff(c) : "-");
-    else if (to_print) {
-        if ((e = fg_store_delivery_add(cc->gw->st, fg_call_id(c))))
-            log_error("call %lld: cannot queue printing: %s (pages are in %s)", (long long)fg_call_id(c),
-                      fg_err_msg(e), fg_call_tiff(c));
-        else
-            delivery_kick(cc->gw->dlv);
-    }
+    else if (to_print)
+        delivery_kick(gw->dlv);
     fg_call_summary(c, summary, sizeof summary);
     log_info("call %lld from %s TSI '%s': %s, %d page%s; %s", (long long)fg_call_id(c),
              *fg_call_caller_id(c) ? fg_call_caller_id(c) : "unknown", fg_call_tsi(c) ? fg_call_tsi(c) : "",
@@ -234,6 +254,7 @@ static void run_call(call_ctx *cc)
         .max_seconds = gw->max_seconds,
         .screen = screen,
         .on_page = on_page,
+        .on_kept = on_kept,
         .user_data = cc,
     };
     if ((e = fg_rx_new(&opts, cc->call, &rx))) {
@@ -246,7 +267,7 @@ static void run_call(call_ctx *cc)
         log_error("call %lld: closing the received pages: %s", (long long)fg_call_id(cc->call), fg_err_msg(e));
     fg_line_hangup(cc->ln);
     fg_rx_free(rx);
-    finish(cc);
+    call_conclude(gw, cc->call, cc->page1_queued);
 }
 
 static void *call_thread(void *arg)
@@ -266,7 +287,7 @@ static void *call_thread(void *arg)
 }
 
 /* Refuses a call before answering it, and records why: nothing is silently lost. */
-static void refuse(gateway *gw, fg_line *ln, const char *why)
+void call_refuse(gateway *gw, fg_line *ln, const char *why)
 {
     fg_call *c = NULL;
 
@@ -294,18 +315,18 @@ void call_start(gateway *gw, fg_line *ln)
 
     if (atomic_load(&gw->active_calls) >= gw->max_calls) {
         snprintf(why, sizeof why, "%d calls in progress ([line] max_calls); the sender will retry", gw->max_calls);
-        refuse(gw, ln, why);
+        call_refuse(gw, ln, why);
         return;
     }
     if (spool_free_mb(gw->spool, &free_mb) == FG_OK && free_mb < gw->min_free_mb) {
         snprintf(why, sizeof why, "spool has %ld MiB free, below [spool] min_free_mb = %ld; the sender will retry",
                  free_mb, gw->min_free_mb);
-        refuse(gw, ln, why);
+        call_refuse(gw, ln, why);
         return;
     }
     if (!(cc = calloc(1, sizeof *cc)) || fg_call_new(&cc->call)) {
         free(cc);
-        refuse(gw, ln, "out of memory");
+        call_refuse(gw, ln, "out of memory");
         return;
     }
     cc->gw = gw;
@@ -317,7 +338,7 @@ void call_start(gateway *gw, fg_line *ln)
         atomic_fetch_sub(&gw->active_calls, 1);
         fg_call_free(cc->call);
         free(cc);
-        refuse(gw, ln, "cannot start a thread for the call");
+        call_refuse(gw, ln, "cannot start a thread for the call");
     }
     pthread_attr_destroy(&attr);
 }

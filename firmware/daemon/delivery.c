@@ -27,6 +27,31 @@ struct delivery {
     int retry_s;
 };
 
+/* A job claimed before may have reached the printer just before a crash, a restart or a lost
+   answer: ask the printer for a job of that name first. FG_ERR_EXISTS (recorded printed) if it
+   has one; FG_OK to print; FG_ERR_PRINTER_DOWN to try later. A sink that cannot tell is printed
+   to (a copy too many rather than a fax lost). */
+static fg_err already_printed(delivery *d, fg_printer *pr, const fg_delivery *job, const char *name)
+{
+    bool found = false;
+    int job_id = 0;
+    fg_err e = fg_printer_find_job(pr, name, &found, &job_id);
+
+    if (e == FG_ERR_UNSUPPORTED)
+        return FG_OK;
+    if (e)
+        return e;
+    if (!found)
+        return FG_OK;
+    if ((e = fg_store_delivery_done(d->gw->st, job->id, job_id)))
+        log_error("call %lld is already on the printer (job %d) but the store could not record it: %s",
+                  (long long)job->call_id, job_id, fg_err_msg(e));
+    else
+        log_info("call %lld was already printed (job %d on %s) by an attempt interrupted before it could be "
+                 "recorded: not printed again", (long long)job->call_id, job_id, fg_printer_uri(pr));
+    return FG_ERR_EXISTS;
+}
+
 /* Prints one claimed job; returns true if the queue should be tried again at once. */
 static bool print_one(delivery *d, const fg_delivery *job)
 {
@@ -38,8 +63,15 @@ static bool print_one(delivery *d, const fg_delivery *job)
 
     snprintf(name, sizeof name, "faxgate call %lld", (long long)job->call_id);
     e = fg_printer_open(uri, &pr);
-    if (!e)
+    if (!e && job->attempts > 1 && (e = already_printed(d, pr, job, name)) == FG_ERR_EXISTS) {
+        fg_printer_close(pr);
+        return true;
+    }
+    if (!e) {
         e = fg_printer_print(pr, job->tiff, name, &job_id);
+        if (!e)
+            fg_fault("during_delivery");
+    }
     fg_printer_close(pr);
     if (!e) {
         if ((e = fg_store_delivery_done(d->gw->st, job->id, job_id)))
@@ -114,12 +146,18 @@ static void *delivery_main(void *arg)
 fg_err delivery_start(gateway *gw, delivery **out)
 {
     delivery *d = calloc(1, sizeof *d);
+    fg_err e;
 
     if (!d)
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate the delivery worker");
     d->gw = gw;
     d->retry_s = (int)fg_config_int(gw->cfg, "printer", "retry_seconds");
     snprintf(d->owner, sizeof d->owner, "faxgated:%d", (int)getpid());
+    /* one daemon per store: a claim of another faxgated is one a crash left (it asks the printer
+       before printing again) */
+    if ((e = fg_store_delivery_release(gw->st, "faxgated:")))
+        log_warn("print queue: cannot requeue the jobs of the last run now (%s); they come back in %d s", fg_err_msg(e),
+                 STALE_CLAIM_S);
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->cv, NULL);
     if (pthread_create(&d->thread, NULL, delivery_main, d)) {

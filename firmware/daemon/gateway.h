@@ -22,6 +22,7 @@ typedef struct gateway {
     unsigned modems, resolutions;
     int max_calls;
     int max_seconds;
+    int stop_grace_s;           /* [line] stop_grace_seconds */
     long min_free_mb;
     bool reject_empty_tsi;
 
@@ -70,9 +71,23 @@ void delivery_kick(delivery *d);
 /** Stops the delivery thread (queued jobs stay queued in the store); NULL is accepted. */
 void delivery_stop(delivery *d);
 
+/* recover.c — finishing at start-up the calls a crash or a power cut left unfinished */
+
+/** Finishes every call the store has with no final state (judged, filed, printed or held,
+    marked recovered); returns how many. Never fails the start: what cannot be done is logged. */
+int recover_calls(gateway *gw);
+
 /* callthread.c — one thread per call */
 
 /** Takes an accepted line and handles the call on its own thread (the line is owned by it). */
 void call_start(gateway *gw, fg_line *ln);
+
+/** Refuses a call before answering it, records why, and frees the line. */
+void call_refuse(gateway *gw, fg_line *ln, const char *why);
+
+/** Ends a received call as every call ends: waits for page 1's verdict (if judging), files the
+    pages in the spool folder the verdict names, saves the call and queues its printing in one
+    transaction, logs it. Used by call threads and by recovery at start-up. */
+void call_conclude(gateway *gw, fg_call *c, bool judging);
 
 #endif

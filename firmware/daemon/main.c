@@ -19,14 +19,13 @@
 #include "gateway.h"
 #include "log.h"
 
-/* How long a stopping gateway waits for calls in progress before hanging them up. */
-#define STOP_GRACE_S 60
+static volatile sig_atomic_t stop_signal, stop_count;
 
-static volatile sig_atomic_t stop_signal;
-
+/* The first SIGTERM/SIGINT stops answering and lets calls finish; the second cuts them now. */
 static void on_signal(int sig)
 {
     stop_signal = sig;
+    stop_count++;
 }
 
 static void usage(FILE *f)
@@ -50,6 +49,7 @@ static fg_err read_settings(gateway *gw)
     gw->listen_uri = fg_config_get(gw->cfg, "line", "listen");
     gw->max_calls = (int)fg_config_int(gw->cfg, "line", "max_calls");
     gw->max_seconds = (int)fg_config_int(gw->cfg, "line", "max_seconds");
+    gw->stop_grace_s = (int)fg_config_int(gw->cfg, "line", "stop_grace_seconds");
     gw->min_free_mb = fg_config_int(gw->cfg, "spool", "min_free_mb");
     gw->reject_empty_tsi = fg_config_bool(gw->cfg, "screen", "reject_empty_tsi");
     if ((e = fg_modems_parse(fg_config_get(gw->cfg, "line", "modems"), &gw->modems)))
@@ -57,13 +57,18 @@ static fg_err read_settings(gateway *gw)
     return fg_resolutions_parse(fg_config_get(gw->cfg, "line", "resolutions"), &gw->resolutions);
 }
 
-/* Waits up to seconds for the calls in progress to end; true if none is left. */
-static bool calls_ended(gateway *gw, int seconds)
+/* Waits up to ms for the calls in progress to end; true if none is left. */
+static bool calls_ended(gateway *gw, int ms)
 {
     struct timespec until;
 
     clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += seconds;
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&gw->calls_lock);
     while (atomic_load(&gw->active_calls) > 0)
         if (pthread_cond_timedwait(&gw->calls_cv, &gw->calls_lock, &until) == ETIMEDOUT)
@@ -72,22 +77,57 @@ static bool calls_ended(gateway *gw, int seconds)
     return atomic_load(&gw->active_calls) == 0;
 }
 
-/* Lets calls finish; after the grace period they are cut (their pages so far are kept). */
-static bool wait_for_calls(gateway *gw)
+/* Accepts and refuses (recorded) the calls that come in while stopping: a caller gets a clear
+   "busy" and retries, instead of a connection refused that looks like a broken gateway. */
+static void refuse_waiting(gateway *gw, fg_listener *ls)
 {
-    if (calls_ended(gw, STOP_GRACE_S))
-        return true;
-    log_warn("%d call(s) still in progress after %d s: hanging up (pages received so far are kept)",
-             atomic_load(&gw->active_calls), STOP_GRACE_S);
+    struct pollfd pfd = {.fd = fg_listener_fd(ls), .events = POLLIN};
+    fg_line *ln;
+
+    if (poll(&pfd, 1, 0) <= 0)
+        return;
+    while (fg_line_accept(ls, &ln) == FG_OK)
+        call_refuse(gw, ln, "the gateway is stopping; the sender will retry");
+}
+
+/* Lets calls finish for [line] stop_grace_seconds, refusing new ones; after that, or at a second
+   signal, cuts them (their pages so far are kept and recorded, as on a broken line). */
+static bool wait_for_calls(gateway *gw, fg_listener *ls)
+{
+    struct timespec start, now;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        if (calls_ended(gw, 200))
+            return true;
+        refuse_waiting(gw, ls);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (stop_count > 1) {
+            log_warn("second stop signal: hanging up %d call(s) now (pages received so far are kept)",
+                     atomic_load(&gw->active_calls));
+            break;
+        }
+        if (now.tv_sec - start.tv_sec >= gw->stop_grace_s) {
+            log_warn("%d call(s) still in progress after %d s ([line] stop_grace_seconds): hanging up (pages "
+                     "received so far are kept)", atomic_load(&gw->active_calls), gw->stop_grace_s);
+            break;
+        }
+    }
     atomic_store(&gw->stopping, true);
     /* a call thread notices within one audio block, or the line's silence timeout */
-    return calls_ended(gw, 45);
+    for (int i = 0; i < 45 * 5; i++) {
+        if (calls_ended(gw, 200))
+            return true;
+        refuse_waiting(gw, ls);
+    }
+    return false;
 }
 
 static int serve(gateway *gw)
 {
     fg_listener *ls = NULL;
     fg_err e;
+    bool ok;
 
     if ((e = fg_line_listen(gw->listen_uri, &ls)))
         return startup_error("cannot listen for calls", e);
@@ -105,10 +145,11 @@ static int serve(gateway *gw)
         if (e != FG_ERR_TIMEOUT)
             log_warn("accepting a call: %s", fg_err_msg(e));
     }
-    log_info("stopping on signal %d: no new calls; waiting for %d call(s) in progress", (int)stop_signal,
-             atomic_load(&gw->active_calls));
+    log_info("stopping on signal %d: refusing new calls; waiting up to %d s for %d call(s) in progress",
+             (int)stop_signal, gw->stop_grace_s, atomic_load(&gw->active_calls));
+    ok = wait_for_calls(gw, ls);
     fg_listener_free(ls);
-    return wait_for_calls(gw) ? 0 : -1;
+    return ok ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -178,6 +219,7 @@ int main(int argc, char **argv)
         rc = startup_error("delivery", e);
         goto out;
     }
+    recover_calls(&gw);
     rc = serve(&gw);
     if (rc < 0) {
         /* A call thread is stuck: freeing what it uses would be worse than exiting now. */

@@ -63,11 +63,16 @@ static void render_calls(json_t *arr)
                 break;
             len += (size_t)n;
         }
-        printf("%-5lld %-20.20s %-16.16s %-20.20s %5lld %-8s %-8s %-24.24s %s\n", num(call, "id"),
+        printf("%-5lld %-20.20s %-16.16s %-20.20s %5lld %-8s %-8s %-24.24s %s", num(call, "id"),
                str(call, "started"), str(call, "caller_id"), str(call, "tsi"), num(call, "pages"),
                str(call, "verdict"), json_is_true(json_object_get(call, "printed")) ? "printed"
                                                                                     : str(call, "deliver_state"),
                str(call, "advertiser"), viol);
+        /* a call a crash cut short and the next start finished: say so, and what it was */
+        if (json_is_string(json_object_get(call, "recovered")))
+            printf("%srecovered %s (interrupted %s): %s", viol[0] ? "  " : "", str(call, "recovered"),
+                   str(call, "interrupted"), str(call, "result"));
+        printf("\n");
     }
     if (!json_array_size(arr))
         printf("(no calls recorded yet)\n");
@@ -254,4 +259,30 @@ int ctl_violations(ctl *c, int argc, char **argv)
     if ((e = fg_store_violations_json(st, &json)))
         return ctl_fail(e, "violations");
     return emit(c, json, render_violations);
+}
+
+/* `evidence verify`: recomputes every call's chain link; exit 1 at the first that does not match. */
+int ctl_evidence(ctl *c, int argc, char **argv)
+{
+    int64_t bad = 0;
+    bool ok = false;
+    fg_store *st;
+    fg_err e;
+
+    if (argc != 2 || strcmp(argv[1], "verify")) {
+        fprintf(stderr, "usage: faxgatectl evidence verify [--json]\n");
+        return 2;
+    }
+    if (!(st = ctl_store(c)))
+        return 1;
+    if ((e = fg_store_verify_chain(st, &ok, &bad)))
+        return ctl_fail(e, "evidence verify");
+    if (c->json)
+        printf("{\"ok\":%s,\"first_bad_call\":%lld}\n", ok ? "true" : "false", (long long)(ok ? 0 : bad));
+    else if (ok)
+        printf("evidence chain verified: every call's record matches its link\n");
+    else
+        printf("evidence chain BROKEN at call %lld: its record or an earlier one was changed after it was written\n",
+               (long long)bad);
+    return ok ? 0 : 1;
 }

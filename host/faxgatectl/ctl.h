@@ -38,6 +38,7 @@ int ctl_classify(ctl *c, int argc, char **argv);
 int ctl_calls(ctl *c, int argc, char **argv);
 int ctl_show(ctl *c, int argc, char **argv);
 int ctl_violations(ctl *c, int argc, char **argv);
+int ctl_evidence(ctl *c, int argc, char **argv);
 int ctl_release(ctl *c, int argc, char **argv);
 int ctl_junk(ctl *c, int argc, char **argv);
 int ctl_consent(ctl *c, int argc, char **argv);

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"classify", ctl_classify, "classify --text FILE [--tsi ID] [--caller-id NUM]"},
     {"calls", ctl_calls, "calls [--limit N]"},
     {"show", ctl_show, "show ID"},
+    {"evidence", ctl_evidence, "evidence verify        re-walk the hash chain over every call's record"},
     {"violations", ctl_violations, "violations [--by campaign|advertiser]"},
     {"release", ctl_release, "release ID             print a held fax"},
     {"junk", ctl_junk, "junk ID                mark a fax as junk (not printed, kept as evidence)"},

@@ -7,6 +7,7 @@
 #define FAXGATE_CALL_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <stdint.h>
 #include "faxgate/error.h"
 #include "faxgate/page.h"
@@ -46,7 +47,8 @@ const char *fg_call_state_name(fg_call_state s);
 /** Path of the TIFF holding the received pages, or NULL if none was written. */
 const char *fg_call_tiff(const fg_call *c);
 
-/** Moves the call's TIFF to path (rename, or copy then unlink across file systems). */
+/** Moves the call's TIFF to path (rename, or copy then unlink across file systems); both folders
+    are synced before it returns. */
 fg_err fg_call_move_tiff(fg_call *c, const char *path);
 
 /** Number of pages kept, a partial last page included. */
@@ -90,6 +92,26 @@ void fg_call_summary(const fg_call *c, char *buf, size_t cap);
 
 /** Sets the state and the one-line result (printf format), e.g. for a call refused before answer. */
 void fg_call_set_result(fg_call *c, fg_call_state s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/** Pages made durable and confirmed to the sender (MCF follows the commit). */
+int fg_call_confirmed(const fg_call *c);
+
+/** True if the last confirmed page ended the fax (the sender said EOP). */
+bool fg_call_complete(const fg_call *c);
+
+/** Confirmed pages whose MCF the sender answered with its next frame: it knows they arrived. */
+int fg_call_acked(const fg_call *c);
+
+/** For a call loaded back after a crash: when it last recorded progress (0 for a live call). */
+time_t fg_call_interrupted(const fg_call *c);
+
+/** Marks a call finished by recovery at start-up, at time when. */
+void fg_call_set_recovered(fg_call *c, time_t when);
+
+/** Rebuilds the call's pages from its spool file path (recovery): reads them in order, hashing
+    each, until the file ends or a page cannot be read; *first (if not NULL) gets page 1. The
+    error says what stopped the reading; the pages read before it stay. */
+fg_err fg_call_read_tiff(fg_call *c, const char *path, fg_page **first);
 
 /** Short human summary of how the call ended ("received 2 pages", "broken in page 2: …"). */
 const char *fg_call_result(const fg_call *c);

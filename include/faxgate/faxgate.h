@@ -19,6 +19,7 @@
 #include "faxgate/deliver.h"
 #include "faxgate/pipeline.h"
 #include "faxgate/decode.h"
+#include "faxgate/durable.h"
 
 #define FAXGATE_VERSION "0.1.0"
 

@@ -21,7 +21,7 @@
 #include "faxgate/error.h"
 #include "faxgate/policy.h"
 
-#define FG_STORE_SCHEMA_VERSION 5
+#define FG_STORE_SCHEMA_VERSION 6
 
 typedef struct fg_store fg_store;
 
@@ -41,8 +41,22 @@ int fg_store_version(fg_store *st);
 fg_err fg_store_call_begin(fg_store *st, fg_call *c);
 
 /** Writes everything the call holds (T.30 facts, pages, identities, scores, verdict,
-    violations) in one transaction; may be called again as the call progresses. */
+    violations) in one transaction; may be called again as the call progresses. A call whose
+    delivery state is "queued" gets its print job in the same transaction. */
 fg_err fg_store_call_save(fg_store *st, fg_call *c);
+
+/** Commits what a call being received knows so far: its T.30 facts (phase B), the pages written
+    to its spool file, how many were confirmed to the sender and whether the last one ended the
+    fax; never its judgement. One transaction, synced: call it before a page is confirmed. */
+fg_err fg_store_call_progress(fg_store *st, const fg_call *c);
+
+/** Ids of the calls with no final state (receiving when the daemon stopped), oldest first;
+    caller frees *ids. */
+fg_err fg_store_unfinished(fg_store *st, int64_t **ids, int *n);
+
+/** Loads an unfinished call back (line, caller, T.30 facts, spool file, pages confirmed, the time
+    of its last progress as fg_call_interrupted) to finish it after a restart. */
+fg_err fg_store_call_load(fg_store *st, int64_t id, fg_call **out);
 
 /* The parts of a stored call that commands act on. */
 typedef struct fg_stored_call {
@@ -137,6 +151,11 @@ fg_err fg_store_delivery_retry(fg_store *st, int64_t id, int delay_s, const char
 
 /** Returns jobs claimed more than older_than_s ago (a crashed owner) to the queue. */
 fg_err fg_store_delivery_unstick(fg_store *st, int older_than_s);
+
+/** Returns every job claimed by an owner whose name starts with owner_prefix to the queue: at
+    start-up, the claims of the daemon that stopped before it could say whether it printed them.
+    (The delivery then asks the printer before printing such a job again.) */
+fg_err fg_store_delivery_release(fg_store *st, const char *owner_prefix);
 
 /** Number of jobs not yet printed. */
 fg_err fg_store_delivery_pending(fg_store *st, int *n);

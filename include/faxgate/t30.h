@@ -37,6 +37,12 @@ typedef bool (*fg_screen_fn)(void *user_data, fg_call *call, char *reason, size_
    thread: queue work, do not OCR here. page_no is 1-based. */
 typedef void (*fg_page_fn)(void *user_data, fg_call *call, int page_no, fg_page *page);
 
+/* Pages were written to the spool file and synced (durable before confirmed): record them (the
+   call's pages, fg_call_confirmed, fg_call_complete) and return true; false if they could not be
+   recorded, and the page is not confirmed: the call is cut before MCF, so that the sender keeps
+   its fax and retries. Called on the line thread, in phase D, before MCF is sent. */
+typedef bool (*fg_kept_fn)(void *user_data, fg_call *call);
+
 typedef struct fg_rx_opts {
     const char *csi;             /* our station identity, up to 20 characters */
     bool ecm;                    /* offer error correction mode */
@@ -46,6 +52,7 @@ typedef struct fg_rx_opts {
     int max_seconds;             /* give up on a call that lasts longer (0 = no limit) */
     fg_screen_fn screen;         /* may be NULL: accept all */
     fg_page_fn on_page;          /* may be NULL; only page 1 is handed over in memory */
+    fg_kept_fn on_kept;          /* may be NULL: pages are still synced before MCF */
     void *user_data;
 } fg_rx_opts;
 
