@@ -182,6 +182,36 @@ fg_check "fault points: the store is sound (integrity_check, evidence chain)" so
 fg_check "fault points: faxgatectl calls says which calls were recovered" \
     bash -c "'$ctl' --config '$fp/faxgate.conf' calls | grep -q 'recovered .*(interrupted '"
 
+# --- the same crash during delivery to a real IPP Everywhere printer (ippeveprinter): the
+#     restarted daemon asks the printer (Get-Jobs) and does not print the fax again
+if fg_start_dnssd; then
+    ipp=$tmp/ipp
+    mkdir -p "$ipp"
+    pport=$(fg_free_port)
+    if fg_start_printer "$pport" "$ipp/printer"; then
+        conf "$ipp" 0 "ipp://localhost:$pport/ipp/print"
+        if start "$ipp" "$ipp/gw-1.log" during_delivery; then
+            pid=$FG_GATEWAY_PID
+            "$faxsim" send --line "$FG_LINE" --tsi "IPP 1" "${legit[0]}" >"$ipp/send.log" 2>&1
+            fg_check "IPP: faxgated killed itself after the printer took the job" died_killed "$pid" 60
+            start "$ipp" "$ipp/gw-2.log"
+            settle "$ipp/faxgate.db"
+            id=$(fg_sql "$ipp/faxgate.db" "SELECT id FROM calls WHERE tsi = 'IPP 1'")
+            jobs=$(ls "$ipp/printer" | grep -v '\.prn$' | grep -c -- "-faxgate_call_$id\.[a-z]*$")
+            fg_check "IPP: after the restart the fax is recorded printed, and the printer has it once ($jobs job)" \
+                [ "$(fg_sql "$ipp/faxgate.db" "SELECT printed FROM calls WHERE id = $id")|$jobs" = "1|1" ]
+            fg_check "…because the restarted daemon found it on the printer" grep -q "already printed (job" "$ipp/gw-2.log"
+            fg_stop_pid "$FG_GATEWAY_PID"
+        else
+            fg_not_ok "IPP: faxgated starts"
+        fi
+    else
+        fg_not_ok "IPP: ippeveprinter answers on localhost:$pport"
+    fi
+else
+    fg_skip "a crash during delivery to an IPP printer does not print twice" "DNS-SD (D-Bus + avahi) unavailable: run as root"
+fi
+
 # --- a start-up never fails on what a crash leaves: an empty file, a cut TIFF, a row without pages
 bad=$tmp/bad
 mkdir -p "$bad/out"
