@@ -145,17 +145,20 @@ fg_check "the text form of violations --by campaign names it" bash -c "$ctl viol
 printf '[store]\ndb = %s/train.db\n[classify]\nstarter_model = no\n' "$tmp" >"$tmp/train.conf"
 tctl="$build/faxgatectl --config $tmp/train.conf"
 $tctl train --ad "$camp1" >"$tmp/train1.out" 2>&1
-fg_check "train --ad TEXT exits 0: $(head -1 "$tmp/train1.out")" [ $? -eq 0 ]
+rc=$?   # kept before anything else runs: $(…) in a check's text would overwrite $?
+fg_check "train --ad TEXT exits 0 (exit $rc): $(head -1 "$tmp/train1.out")" [ "$rc" -eq 0 ]
 $tctl train --ad "$camp1" >"$tmp/train2.out" 2>&1
 fg_check "training it again counts once: $(head -1 "$tmp/train2.out")" grep -q "already learned" "$tmp/train2.out"
 $tctl train --legit "$tmp/price.tif" >"$tmp/train3.out" 2>&1
-fg_check "train --legit PAGE.tif (OCR) exits 0: $(head -1 "$tmp/train3.out")" [ $? -eq 0 ]
+rc=$?
+fg_check "train --legit PAGE.tif (OCR) exits 0 (exit $rc): $(head -1 "$tmp/train3.out")" [ "$rc" -eq 0 ]
 fg_check "…the store counts 1 ad and 1 business fax" [ "$(fg_sql "$tmp/train.db" "SELECT ad || ',' || legit FROM bayes_totals")" = "1,1" ]
 $tctl train --ad "$tmp/no-such-file.txt" >"$tmp/train4.out" 2>&1
 rc=$?
 fg_check "a missing file fails (exit $rc) with a message: $(head -1 "$tmp/train4.out")" \
     bash -c "[ $rc -ne 0 ] && grep -q no-such-file '$tmp/train4.out'"
 $tctl train "$camp1" >/dev/null 2>&1
-fg_check "train without --ad or --legit is a usage error" [ $? -eq 2 ]
+rc=$?
+fg_check "train without --ad or --legit is a usage error (exit $rc)" [ "$rc" -eq 2 ]
 
 fg_tap_end

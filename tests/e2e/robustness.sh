@@ -65,15 +65,33 @@ if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
     exit 1
 fi
 port=${FG_LINE##*:}
-# random bytes, a header announcing more than is sent, an audio frame of odd length, an error frame
-head -c 5000 /dev/urandom >"$tmp/garbage.bin"
-for payload in "$tmp/garbage.bin" <(printf '\x10\xff\xff\x01\x02') <(printf '\x01\x00\x10AAAAAAAAAAAAAAAA\x10\x00\x03abc') \
-    <(printf '\x01\x00\x03abc') <(printf '\xff\x00\x01\x05'); do
-    timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port; cat '$payload' >&3; sleep 0.3" 2>/dev/null
+# Garbage on the line, each payload a file (a child shell cannot open the parent's process
+# substitutions), each with the reason faxgated must give for dropping it:
+#   an audio header announcing 65535 bytes (odd: not slin), a UUID then an audio message of 3 bytes,
+#   a UUID message of 3 bytes, an error message from the far end, and random bytes.
+printf '\x10\xff\xff\x01\x02' >"$tmp/p1.bin"
+printf '\x01\x00\x10AAAAAAAAAAAAAAAA\x10\x00\x03abc' >"$tmp/p2.bin"
+printf '\x01\x00\x03abc' >"$tmp/p3.bin"
+printf '\xff\x00\x01\x05' >"$tmp/p4.bin"
+head -c 5000 /dev/urandom >"$tmp/p5.bin"
+reasons=("audio message of 65535 bytes: slin samples are 2 bytes" "audio message of 3 bytes: slin samples are 2 bytes"
+    "UUID message of 3 bytes" "the far end reported an error (code 0x05)" "")
+sent=0
+for k in 1 2 3 4 5; do
+    before=$(grep -c "closed before any audio\|AudioSocket" "$tmp/faxgated.log")
+    if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port; cat '$tmp/p$k.bin' >&3; sleep 0.3" 2>"$tmp/p$k.err"; then
+        sent=$((sent + 1))
+    else
+        echo "# payload $k not sent: $(cat "$tmp/p$k.err")"
+    fi
+    want=${reasons[k - 1]}
+    [ -n "$want" ] || continue
+    for _ in $(seq 20); do grep -qF "$want" "$tmp/faxgated.log" && break; sleep 0.1; done
+    fg_check "garbage payload $k is dropped with its reason: $want" grep -qF "$want" "$tmp/faxgated.log"
 done
+fg_check "all 5 garbage payloads reached faxgated ($sent sent)" [ "$sent" -eq 5 ]
 sleep 0.5
 fg_check "faxgated survives garbage AudioSocket frames" kill -0 "$FG_GATEWAY_PID"
-fg_check "…and says why it dropped them" grep -qiE "protocol|malformed|closed before any audio" "$tmp/faxgated.log"
 "$faxsim" send --quiet --line "$FG_LINE" --tsi "AFTER GARBAGE" "$tmp/good.tif" >"$tmp/send.log" 2>&1
 fg_check "…and a real call afterwards is received" [ $? -eq 0 ]
 for _ in $(seq 200); do [ "$(fg_sql "$db" "SELECT printed FROM calls WHERE tsi = 'AFTER GARBAGE'")" = 1 ] && break; sleep 0.2; done
@@ -86,10 +104,28 @@ for _ in $(seq 100); do [ -n "$(fg_sql "$db" "SELECT id FROM calls WHERE state =
 fg_check "…recorded as rejected, no page, with the reason" \
     [ "$(fg_sql "$db" "SELECT pages || ',' || (result LIKE '%empty TSI%') FROM calls WHERE state = 'rejected'")" = "0,1" ]
 
+# Over capacity: with max_calls = 1 and one call in progress, a second call is refused before
+# it is answered, and the refusal is recorded; the first call goes on.
+fg_stop_pid "$FG_GATEWAY_PID"
+sed -i 's/^max_calls = 4$/max_calls = 1/' "$tmp/faxgate.conf"
+fg_check "faxgated restarts with max_calls = 1" fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated-cap.log"
+"$faxsim" send --realtime --line "$FG_LINE" --tsi "FIRST CALL" "$tmp/good.tif" >"$tmp/send-first.log" 2>&1 &
+first=$!
+for _ in $(seq 100); do [ "$(fg_sql "$db" "SELECT count(*) FROM calls WHERE state = 'receiving'")" = 1 ] && break; sleep 0.1; done
+"$faxsim" send --line "$FG_LINE" --tsi "OVER CAPACITY" "$tmp/good.tif" >"$tmp/send-over.log" 2>&1
+rc=$?
+fg_check "a call over max_calls is refused (faxsim exit $rc: $(tail -1 "$tmp/send-over.log"))" [ "$rc" -ne 0 ]
+over() { [ "$(fg_sql "$db" "SELECT count(*) FROM calls WHERE state = 'rejected' AND deliver_state = 'refused' AND pages = 0 AND result LIKE '%[line] max_calls%'")" = 1 ]; }
+for _ in $(seq 50); do over && break; sleep 0.1; done
+fg_check "…before answering, recorded with the reason: $(fg_sql "$db" "SELECT result FROM calls WHERE result LIKE '%max_calls%'")" over
+wait "$first"
+rc=$?
+fg_check "…while the call in progress goes on and is received (exit $rc: $(tail -1 "$tmp/send-first.log"))" [ "$rc" -eq 0 ]
+
 # A full spool: calls are refused (the sender retries later) and the refusal is recorded.
 fg_stop_pid "$FG_GATEWAY_PID"
 sed -i 's/^min_free_mb = 1$/min_free_mb = 1048576/' "$tmp/faxgate.conf"
-fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated2.log"
+fg_check "faxgated restarts with min_free_mb above the free space" fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated2.log"
 "$faxsim" send --quiet --line "$FG_LINE" --tsi "DISK FULL" "$tmp/good.tif" >"$tmp/send-full.log" 2>&1
 fg_check "with the spool below min_free_mb the call is refused (sender sees a failure)" [ $? -ne 0 ]
 # the gateway records a refusal just after hanging up: the sender may see the hang-up first
