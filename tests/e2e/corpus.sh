@@ -3,7 +3,10 @@
 #   - the recorded call between two real fax machines decodes into its T.30 frames and its page
 #   - no FUNSD business document and no ITU test chart is dropped (binarised and scaled to fax
 #     resolution, as received), and the Asterisk test-suite pages too
-#   - the Tobacco3482 texts: ads caught and business documents flagged are reported
+#   - the Tobacco3482 texts: every text judged (an error or an empty verdict is a failure, never
+#     "caught"), no business document dropped, at most 2 of 35 flagged, and at least
+#     TOBACCO_ADS_FLOOR of the 35 print adverts kept off the printer as shipped (untrained: a
+#     regression floor; how faxgate compares with bogofilter trained on them is make eval's)
 # Skips, saying so, when the corpus is absent.
 set -u
 build=${1:-build/host}
@@ -65,16 +68,27 @@ scan_all "ITU T.24 charts" "$corpus"/itu/*.tif
 scan_all "Asterisk test pages" "$corpus"/asterisk/*.tif "$corpus"/asterisk/*.tiff
 
 # --- Tobacco3482 texts (text level: the OCR was done by the dataset) ---
-ads=0 ads_caught=0 docs=0 docs_flagged=0 docs_dropped=0
+TOBACCO_ADS_FLOOR=2   # as shipped at 9574f55: 2 of 35; raise it when the classifier does better
+ads=0 ads_caught=0 docs=0 docs_flagged=0 docs_dropped=0 errors=0
 for f in "$corpus"/tobacco3482/*.txt; do
-    v=$("${ctl[@]}" --json classify --text "$f" 2>/dev/null | sed -n 's/^ *"verdict": "\([a-z]*\)".*/\1/p' | head -1)
+    if ! "${ctl[@]}" --json classify --text "$f" >"$tmp/tobacco.json" 2>"$tmp/tobacco.err"; then
+        errors=$((errors + 1)); echo "# Tobacco $(basename "$f"): classify failed: $(head -1 "$tmp/tobacco.err")"; continue
+    fi
+    v=$(sed -n 's/^ *"verdict": "\([a-z]*\)".*/\1/p' "$tmp/tobacco.json" | head -1)
+    case $v in
+    deliver | hold | drop) ;;
+    *) errors=$((errors + 1)); echo "# Tobacco $(basename "$f"): no verdict in classify's record"; continue ;;
+    esac
     case $(basename "$f") in
     ADVE_*) ads=$((ads + 1)); [ "$v" != deliver ] && ads_caught=$((ads_caught + 1)) ;;
     *) docs=$((docs + 1)); [ "$v" != deliver ] && { docs_flagged=$((docs_flagged + 1)); echo "# Tobacco $(basename "$f"): $v"; }
        [ "$v" = drop ] && docs_dropped=$((docs_dropped + 1)) ;;
     esac
 done
-echo "# Tobacco3482: ads caught $ads_caught/$ads, documents flagged $docs_flagged/$docs ($docs_dropped dropped)"
-fg_check "Tobacco3482: no business document dropped (ads caught $ads_caught/$ads, documents flagged $docs_flagged/$docs)" \
-    [ "$docs_dropped" -eq 0 ]
+echo "# Tobacco3482: ads caught $ads_caught/$ads, documents flagged $docs_flagged/$docs ($docs_dropped dropped), $errors errors"
+fg_check "Tobacco3482: all 70 texts judged ($((ads + docs)) judged, $errors errors)" [ "$((ads + docs))" -eq 70 -a "$errors" -eq 0 ]
+fg_check "Tobacco3482: no business document dropped, at most 2 of $docs flagged ($docs_flagged flagged, $docs_dropped dropped)" \
+    [ "$docs_dropped" -eq 0 -a "$docs_flagged" -le 2 ]
+fg_check "Tobacco3482: at least $TOBACCO_ADS_FLOOR of $ads print adverts kept off the printer as shipped ($ads_caught)" \
+    [ "$ads_caught" -ge "$TOBACCO_ADS_FLOOR" ]
 fg_tap_end

@@ -566,7 +566,7 @@ static void test_tobacco(void **state)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (!(text = fg_test_read_file(path, &len)))
-            continue;
+            fail_msg("cannot read %s", path);   /* a text that is not judged must not pass unseen */
         judge(text, len, "US", NULL, &j);
         if (ad) {
             ads++;
@@ -584,7 +584,14 @@ static void test_tobacco(void **state)
     }
     closedir(d);
     printf("# tobacco3482: ads caught %d/%d, legit flagged %d/%d\n", caught, ads, flagged, legit);
+    /* The corpus has 35 of each. The rules alone catch none of these print adverts (no number, no
+       sender: they are not faxes), so the unit test holds the other side: what it reads is every
+       text, and business documents are neither dropped nor flagged beyond 2 of 35. The shipped
+       product's ads floor is e2e/corpus's; the comparison with bogofilter is make eval's. */
+    assert_int_equal(ads, 35);
+    assert_int_equal(legit, 35);
     assert_int_equal(dropped, 0);
+    assert_true(flagged <= 2);
 }
 
 int main(void)
