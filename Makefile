@@ -3,6 +3,7 @@
 #   make test        unit tests (cmocka), end-to-end calls, corpus checks
 #   make demo        real gateway + IPP printer + concurrent fax calls, then a table
 #   make check-asan  the tests under AddressSanitizer and UBSan
+#   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
 #   make bench       OCR, verdict latency and memory figures
 #   make eval        classifier figures on the corpus
 #   make install     PREFIX=/usr/local DESTDIR=
@@ -56,7 +57,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test demo check-asan bench eval install clean fuzz tests-build
+.PHONY: all deps test demo check-asan bench eval install clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -119,8 +120,10 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# make test also runs each fuzz target over its seeds and a few seconds more (e2e/fuzz).
+test: DEB_PKGS += $(FUZZ_DEB)
 test: deps
-	$(MAKE) --no-print-directory tests-build
+	$(MAKE) --no-print-directory tests-build fuzz-build
 	tests/run.sh $(BUILD)
 
 demo: deps
@@ -140,15 +143,24 @@ eval: deps
 	$(MAKE) --no-print-directory all
 	tests/eval.sh $(BUILD)
 
-# libFuzzer needs clang and its runtime. Run one with its seeds, if it has any:
-#   build/fuzz/bin/fuzz_tiff -max_total_time=60 build/fuzz/corpus-tiff tests/fuzz/seeds/tiff
-fuzz: DEB_PKGS += clang libclang-rt-14-dev
+# libFuzzer needs clang and its runtime. `make fuzz` builds the targets (ASan + UBSan), makes their
+# seeds from a real fax call and the project's own files, runs each over its seeds and then
+# FUZZ_SECONDS more, and prints the coverage each reaches (tests/fuzz/run.sh).
+FUZZ_SECONDS ?= 60
+FUZZ_DEB := clang libclang-rt-14-dev
+fuzz: DEB_PKGS += $(FUZZ_DEB)
 fuzz: deps
+	$(MAKE) --no-print-directory fuzz-build
+	tests/fuzz/run.sh build/fuzz $(BUILD) $(FUZZ_SECONDS)
+
+fuzz-build: all $(BUILD)/tools/mkseeds
 	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a
 	@mkdir -p build/fuzz/bin
-	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+		if [ ! build/fuzz/bin/$$n -nt $$f ] || [ ! build/fuzz/bin/$$n -nt build/fuzz/libfaxgate.a ]; then \
+		echo "  FUZZ $$n"; \
 		clang -std=c11 -D_GNU_SOURCE -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(BOARD_FEATURES) -Iinclude -Ifirmware/core $(PKG_CFLAGS) \
-		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; done
+		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; fi; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/doc/faxgate \
