@@ -350,6 +350,45 @@ static void test_germany(void **state)
     fg_policy_free(p);
 }
 
+/* UWG §7(2) Nr. 3: the sender must not conceal who it is, and a stop request must be possible at
+   no more than basic rates. Each rule: a fax that breaks it, and (test_germany) one that meets it. */
+static void test_germany_identity_and_stop(void **state)
+{
+    fg_policy *p = make_policy("[policy]\nprofiles = de\n");
+    const fg_violation *v;
+    fg_ident id;
+    fg_scores s;
+    fg_decision d;
+
+    (void)state;
+    scores_of(&s, 8.0);
+    /* no name, no web site, no e-mail: identity concealed */
+    make_ad(&id);
+    free(id.adv_name);
+    id.adv_name = NULL;
+    assert_int_equal(fg_policy_decide(p, &s, &id, NULL, &d), FG_OK);
+    assert_non_null(v = find_v(&d, "de", "UWG §7(2) Nr. 3"));
+    assert_non_null(strstr(v->detail, "identity is concealed"));
+    fg_ident_clear(&id);
+    /* a name, but no way to object */
+    make_ad(&id);
+    id.optout.present = false;
+    assert_int_equal(fg_policy_decide(p, &s, &id, NULL, &d), FG_OK);
+    assert_non_null(v = find_v(&d, "de", "UWG §7(2) Nr. 3"));
+    assert_non_null(strstr(v->detail, "no address for stop requests"));
+    fg_ident_clear(&id);
+    /* a stop request only through a premium-rate number */
+    make_ad(&id);
+    id.optout.premium = true;
+    add_number(&id, "+499001234567", FG_NUM_VOICE | FG_NUM_PREMIUM | FG_NUM_OPTOUT);
+    assert_int_equal(fg_policy_decide(p, &s, &id, NULL, &d), FG_OK);
+    assert_non_null(v = find_v(&d, "de", "UWG §7(2) Nr. 3"));
+    assert_non_null(strstr(v->detail, "costs more than the basic rate"));
+    assert_non_null(strstr(v->detail, "+499001234567"));
+    fg_ident_clear(&id);
+    fg_policy_free(p);
+}
+
 static void test_names_and_config(void **state)
 {
     fg_verdict v;
@@ -440,7 +479,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_thresholds), cmocka_unit_test(test_campaigns), cmocka_unit_test(test_us_optout_and_header),
         cmocka_unit_test(test_registries), cmocka_unit_test(test_france),
-        cmocka_unit_test(test_germany), cmocka_unit_test(test_names_and_config),
+        cmocka_unit_test(test_germany),
+        cmocka_unit_test(test_germany_identity_and_stop), cmocka_unit_test(test_names_and_config),
         cmocka_unit_test(test_end_to_end),
     };
 
