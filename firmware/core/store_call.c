@@ -55,26 +55,10 @@ static void optout_compliant_json(const fg_decision *d, fg_strbuf *b)
     fg_sb_puts(b, "}");
 }
 
-static fg_err update_row(fg_store *st, fg_call *c)
+void fg_st_bind_line_t30(sqlite3_stmt *s, const fg_call *c)
 {
-    const bool j = c->judged;
-    const fg_ident *id = &c->ident;
-    char started[32], ended[32], interrupted[32], recovered[32];
-    unsigned char fp[4 * FG_MINHASH_K];
-    fg_strbuf oc = {0};
-    sqlite3_stmt *s;
-    fg_err e;
-
-    if ((e = fg_st_prep(st, update_sql, &s, "save a call")))
-        return e;
-    fg_st_iso(c->started, started);
-    fg_st_iso(c->ended, ended);
     fg_st_bind_named(s, ":uuid", c->uuid, true);
     fg_st_bind_named(s, ":line", c->line, true);
-    fg_st_bind_named(s, ":started", started[0] ? started : NULL, false);
-    fg_st_bind_named(s, ":ended", ended, true);
-    fg_st_bind_named(s, ":state", c->state == FG_CALL_NEW ? "receiving" : fg_call_state_name(c->state), false);
-    fg_st_bind_named(s, ":result", c->result, true);
     fg_st_bind_named(s, ":caller_id", c->caller_id, true);
     fg_st_bind_named(s, ":caller_e164", c->caller_e164, true);
     /* NULL: no TSI frame; "": the far end sent an empty TSI (a fact screening rules use). */
@@ -90,6 +74,27 @@ static fg_err update_row(fg_store *st, fg_call *c)
     fg_st_bind_named_int(s, ":ecm", c->t30.ecm);
     fg_st_bind_named_int(s, ":x_res", c->t30.x_res);
     fg_st_bind_named_int(s, ":y_res", c->t30.y_res);
+}
+
+static fg_err update_row(fg_store *st, fg_call *c)
+{
+    const bool j = c->judged;
+    const fg_ident *id = &c->ident;
+    char started[32], ended[32], interrupted[32], recovered[32];
+    unsigned char fp[4 * FG_MINHASH_K];
+    fg_strbuf oc = {0};
+    sqlite3_stmt *s;
+    fg_err e;
+
+    if ((e = fg_st_prep(st, update_sql, &s, "save a call")))
+        return e;
+    fg_st_iso(c->started, started);
+    fg_st_iso(c->ended, ended);
+    fg_st_bind_line_t30(s, c);
+    fg_st_bind_named(s, ":started", started[0] ? started : NULL, false);
+    fg_st_bind_named(s, ":ended", ended, true);
+    fg_st_bind_named(s, ":state", c->state == FG_CALL_NEW ? "receiving" : fg_call_state_name(c->state), false);
+    fg_st_bind_named(s, ":result", c->result, true);
     fg_st_bind_named_int(s, ":t30_code", c->t30.t30_code);
     fg_st_bind_named(s, ":t30_result", c->t30.t30_result, true);
     fg_st_bind_named_int(s, ":pages", c->npages);
@@ -164,7 +169,9 @@ static fg_err clear_children(fg_store *st, int64_t id)
     return e;
 }
 
-static fg_err write_pages(fg_store *st, const fg_call *c)
+/* Upserts: a call in progress records its pages before their hashes (store_progress.c), the
+   final save after clearing them; a hash once known is never unset. */
+fg_err fg_st_write_pages(fg_store *st, const fg_call *c)
 {
     sqlite3_stmt *s;
     fg_err e = FG_OK;
@@ -173,7 +180,9 @@ static fg_err write_pages(fg_store *st, const fg_call *c)
         return FG_OK;
     if ((e = fg_st_prep(st,
                         "INSERT INTO pages(call_id, page_no, width, height, partial, sha256)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_id, page_no) DO UPDATE SET"
+                        " width = excluded.width, height = excluded.height, partial = excluded.partial,"
+                        " sha256 = coalesce(excluded.sha256, sha256)",
                         &s, "save the page records")))
         return e;
     for (int i = 0; i < c->npages && !e; i++) {
@@ -357,7 +366,7 @@ fg_err fg_st_write_call(fg_store *st, fg_call *c)
 {
     fg_err e;
 
-    if ((e = update_row(st, c)) || (e = clear_children(st, c->id)) || (e = write_pages(st, c)) ||
+    if ((e = update_row(st, c)) || (e = clear_children(st, c->id)) || (e = fg_st_write_pages(st, c)) ||
         (e = write_identities(st, c)) || (e = write_scores(st, c)) || (e = write_violations(st, c)))
         return e;
     return fg_st_campaign_record(st, c);

@@ -97,6 +97,13 @@ fg_err fg_st_chain_from(fg_store *st, int64_t from_id);
 /** Queues a call for printing, once (inside a transaction; store_queue.c). */
 fg_err fg_st_delivery_add(fg_store *st, int64_t call_id);
 
+/** Binds the call's line and T.30 facts to the named parameters :uuid, :line, :caller_id,
+    :caller_e164, :tsi, :tsi_seen, :csi, :nsf_*, :dcs, :bit_rate, :ecm, :x_res, :y_res. */
+void fg_st_bind_line_t30(sqlite3_stmt *s, const fg_call *c);
+
+/** Writes (upserts) the call's page rows; inside a transaction. */
+fg_err fg_st_write_pages(fg_store *st, const fg_call *c);
+
 /** Writes the call's rows (the call must have an id); inside a transaction. */
 fg_err fg_st_write_call(fg_store *st, fg_call *c);
 

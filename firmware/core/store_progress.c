@@ -31,22 +31,7 @@ static fg_err progress_row(fg_store *st, const fg_call *c)
 
     if ((e = fg_st_prep(st, progress_sql, &s, "record a call's progress")))
         return e;
-    fg_st_bind_named(s, ":uuid", c->uuid, true);
-    fg_st_bind_named(s, ":line", c->line, true);
-    fg_st_bind_named(s, ":caller_id", c->caller_id, true);
-    fg_st_bind_named(s, ":caller_e164", c->caller_e164, true);
-    fg_st_bind_named(s, ":tsi", c->t30.tsi_seen ? c->t30.tsi : NULL, false);
-    fg_st_bind_named_int(s, ":tsi_seen", c->t30.tsi_seen);
-    fg_st_bind_named(s, ":csi", c->t30.csi, true);
-    fg_st_bind_named(s, ":nsf_hex", c->t30.nsf_hex, true);
-    fg_st_bind_named(s, ":nsf_vendor", c->t30.nsf_vendor, true);
-    fg_st_bind_named(s, ":nsf_model", c->t30.nsf_model, true);
-    fg_st_bind_named(s, ":nsf_country", c->t30.nsf_country, true);
-    fg_st_bind_named(s, ":dcs", c->t30.dcs, true);
-    fg_st_bind_named_int(s, ":bit_rate", c->t30.bit_rate);
-    fg_st_bind_named_int(s, ":ecm", c->t30.ecm);
-    fg_st_bind_named_int(s, ":x_res", c->t30.x_res);
-    fg_st_bind_named_int(s, ":y_res", c->t30.y_res);
+    fg_st_bind_line_t30(s, c);
     fg_st_bind_named_int(s, ":pages", c->npages);
     fg_st_bind_named(s, ":tiff", c->tiff, true);
     fg_st_bind_named_int(s, ":confirmed", c->confirmed);
@@ -54,33 +39,6 @@ static fg_err progress_row(fg_store *st, const fg_call *c)
     fg_st_bind_named_int(s, ":acked", c->acked);
     fg_st_bind_named_int(s, ":id", c->id);
     e = fg_st_run(st, s, "record a call's progress");
-    sqlite3_finalize(s);
-    return e;
-}
-
-/* Page rows as far as they are known now; the hashes come when the call ends. */
-static fg_err progress_pages(fg_store *st, const fg_call *c)
-{
-    sqlite3_stmt *s;
-    fg_err e = FG_OK;
-
-    if (c->npages <= 0)
-        return FG_OK;
-    if ((e = fg_st_prep(st,
-                        "INSERT INTO pages(call_id, page_no, width, height, partial) VALUES (?, ?, ?, ?, ?)"
-                        " ON CONFLICT (call_id, page_no) DO UPDATE SET width = excluded.width,"
-                        " height = excluded.height, partial = excluded.partial",
-                        &s, "record a received page")))
-        return e;
-    for (int i = 0; i < c->npages && !e; i++) {
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, c->id);
-        sqlite3_bind_int(s, 2, i + 1);
-        sqlite3_bind_int(s, 3, c->pages[i].width);
-        sqlite3_bind_int(s, 4, c->pages[i].height);
-        sqlite3_bind_int(s, 5, c->pages[i].partial);
-        e = fg_st_run(st, s, "record a received page");
-    }
     sqlite3_finalize(s);
     return e;
 }
@@ -93,7 +51,7 @@ fg_err fg_store_call_progress(fg_store *st, const fg_call *c)
         return fg_err_set(FG_ERR_STATE, "a call's progress cannot be recorded before the call is");
     pthread_mutex_lock(&st->mu);
     if (!(e = fg_st_begin(st, "start recording a call's progress"))) {
-        if ((e = progress_row(st, c)) || (e = progress_pages(st, c)))
+        if ((e = progress_row(st, c)) || (e = fg_st_write_pages(st, c)))
             fg_st_rollback(st);
         else
             e = fg_st_commit(st, "commit a call's progress");
