@@ -68,7 +68,7 @@ fg_err fg_store_delivery_add(fg_store *st, int64_t call_id)
     return e;
 }
 
-/* Steps a claiming UPDATE … RETURNING id, call_id, attempts (already bound); then reads the
+/* Steps a claiming UPDATE … RETURNING id, call_id, attempts, abandoned (already bound); then reads the
    call's spool file and logs the claim. FG_ERR_NOTFOUND if it claimed nothing. */
 static fg_err finish_claim(fg_store *st, sqlite3_stmt *s, const char *owner, fg_delivery *out)
 {
@@ -81,6 +81,7 @@ static fg_err finish_claim(fg_store *st, sqlite3_stmt *s, const char *owner, fg_
         out->id = sqlite3_column_int64(s, 0);
         out->call_id = sqlite3_column_int64(s, 1);
         out->attempts = sqlite3_column_int(s, 2);
+        out->abandoned = sqlite3_column_int(s, 3) != 0;
         rc = sqlite3_step(s);   /* RETURNING: the change is complete only at SQLITE_DONE */
         if (rc != SQLITE_DONE) {
             sqlite3_finalize(s);
@@ -120,7 +121,7 @@ static fg_err claim(fg_store *st, const char *owner, fg_delivery *out)
                         " attempts = attempts + 1"
                         " WHERE state = 'pending' AND id = (SELECT id FROM deliveries WHERE state = 'pending'"
                         "  AND next_try <= " FG_SQL_NOW " ORDER BY next_try, id LIMIT 1)"
-                        " RETURNING id, call_id, attempts",
+                        " RETURNING id, call_id, attempts, last_error LIKE '%claim abandoned'",
                         &s, "claim a print job")))
         return e;
     fg_st_bind_text(s, 1, owner, false);
@@ -149,7 +150,7 @@ static fg_err claim_call(fg_store *st, const char *owner, int64_t call_id, fg_de
     if ((e = fg_st_prep(st,
                         "UPDATE deliveries SET state = 'printing', claimed_by = ?1, claimed_at = " FG_SQL_NOW ","
                         " attempts = attempts + 1 WHERE call_id = ?2 AND state = 'pending'"
-                        " RETURNING id, call_id, attempts",
+                        " RETURNING id, call_id, attempts, last_error LIKE '%claim abandoned'",
                         &s, "claim a call's print job")))
         return e;
     fg_st_bind_text(s, 1, owner, false);

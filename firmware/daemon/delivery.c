@@ -27,10 +27,12 @@ struct delivery {
     int retry_s;
 };
 
-/* A job claimed before may have reached the printer just before a crash, a restart or a lost
-   answer: ask the printer for a job of that name first. FG_ERR_EXISTS (recorded printed) if it
+/* A job whose last claim was abandoned (its owner died while printing) may have reached the
+   printer: ask the printer for a job of that name first. FG_ERR_EXISTS (recorded printed) if it
    has one; FG_OK to print; FG_ERR_PRINTER_DOWN to try later. A sink that cannot tell is printed
-   to (a copy too many rather than a fax lost). */
+   to (a copy too many rather than a fax lost). Only then: after a known failure the job did not
+   print, and an old file or job of the same name (a store started afresh) must not stand in
+   for it. */
 static fg_err already_printed(delivery *d, fg_printer *pr, const fg_delivery *job, const char *name)
 {
     bool found = false;
@@ -63,7 +65,7 @@ static bool print_one(delivery *d, const fg_delivery *job)
 
     snprintf(name, sizeof name, "faxgate call %lld", (long long)job->call_id);
     e = fg_printer_open(uri, &pr);
-    if (!e && job->attempts > 1 && (e = already_printed(d, pr, job, name)) == FG_ERR_EXISTS) {
+    if (!e && job->abandoned && (e = already_printed(d, pr, job, name)) == FG_ERR_EXISTS) {
         fg_printer_close(pr);
         return true;
     }
@@ -86,7 +88,8 @@ static bool print_one(delivery *d, const fg_delivery *job)
     int delay = e == FG_ERR_PRINTER_DOWN ? d->retry_s : d->retry_s * 10;
     char why[300];
 
-    snprintf(why, sizeof why, "%s", fg_err_msg(e));
+    /* an abandoned claim may still have printed: the mark stays until an attempt settles it */
+    snprintf(why, sizeof why, "%.*s%s", (int)sizeof why - 24, fg_err_msg(e), job->abandoned ? "; claim abandoned" : "");
     if (e == FG_ERR_PRINTER_DOWN && job->attempts % 10 != 0)
         log_debug("call %lld not printed yet (attempt %d): %s; retrying in %d s", (long long)job->call_id,
                  job->attempts + 1, why, delay);

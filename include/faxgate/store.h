@@ -127,6 +127,7 @@ typedef struct fg_delivery {
     int64_t call_id;
     char tiff[512];
     int attempts;
+    bool abandoned;            /* its last claim was abandoned (the owner died): it may have printed */
 } fg_delivery;
 
 /** Queues a call for printing (once: a second request for the same call is a no-op). */

@@ -126,14 +126,25 @@ static void test_queue(void **state)
     assert_int_equal(fg_store_delivery_retry(st, d.id, 0, "busy"), FG_OK);
     assert_int_equal(fg_store_delivery_claim(st, "w2", &d), FG_OK);
     assert_int_equal(d.attempts, 2);
+    assert_false(d.abandoned);   /* a known failure: it did not print */
 
-    /* a crashed owner: the claim is returned only when old enough */
+    /* a crashed owner: the claim is returned only when old enough, marked abandoned (it may
+       have printed: the printer is asked before printing again) */
     assert_int_equal(fg_store_delivery_unstick(st, 3600), FG_OK);
     assert_int_equal(fg_store_delivery_claim(st, "w3", &d2), FG_ERR_NOTFOUND);
     assert_int_equal(fg_store_delivery_unstick(st, 0), FG_OK);
     assert_int_equal(fg_store_delivery_claim(st, "w3", &d), FG_OK);
     assert_int_equal(d.call_id, b);
     assert_int_equal(d.attempts, 3);
+    assert_true(d.abandoned);
+    /* at start-up, every claim of a faxgated that stopped is returned at once, whatever its age */
+    assert_int_equal(fg_store_delivery_release(st, "faxgated:"), FG_OK);
+    assert_int_equal(fg_store_delivery_claim(st, "w4", &d2), FG_ERR_NOTFOUND);   /* w3 is not faxgated */
+    raw_sql(f->db, "UPDATE deliveries SET claimed_by = 'faxgated:4242' WHERE id = 2");
+    assert_int_equal(fg_store_delivery_release(st, "faxgated:"), FG_OK);
+    assert_int_equal(fg_store_delivery_claim(st, "w3", &d), FG_OK);
+    assert_int_equal(d.attempts, 4);
+    assert_true(d.abandoned);
 
     /* done: the call is printed, and queuing it again changes nothing */
     assert_int_equal(fg_store_delivery_done(st, d.id, 42), FG_OK);
@@ -142,6 +153,8 @@ static void test_queue(void **state)
     assert_int_equal(fg_store_call_get(st, b, &sc), FG_OK);
     assert_true(sc.printed);
     assert_int_equal(raw_sql(f->db, "SELECT deliver_state = 'printed' FROM calls WHERE id = 2"), 1);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM events WHERE call_id = 2 AND what LIKE "
+                                    "'print claim by faxgated:4242 since % abandoned; queued again'"), 1);
     assert_int_equal(fg_store_delivery_add(st, b), FG_OK);
     assert_int_equal(fg_store_delivery_pending(st, &n), FG_OK);
     assert_int_equal(n, 1);   /* only a's delayed job */
