@@ -5,6 +5,8 @@
 # finish every call: judged and printed or held if the sender was told every page arrived,
 # failed with its pages kept otherwise; nothing printed twice; the store sound. Prints TAP.
 #   FAXGATE_KILL_RUNS=N repeats the randomized run N times (default 1).
+#   FAXGATE_KILL_PACED=1 sends every third fax at line pace (about 15 s a call) and spreads the
+#   kills over the run, so that some land inside a page (slower: about 3 minutes a run).
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -22,6 +24,8 @@ trap cleanup EXIT
 faxsim=$build/faxsim
 ctl=$build/faxgatectl
 kill_runs=${FAXGATE_KILL_RUNS:-1}
+paced=${FAXGATE_KILL_PACED:-0}
+gap=4; [ "$paced" = 1 ] && gap=30   # the longest pause between kills, in seconds
 
 # --- fixtures: business faxes and ads rendered from the project's labelled texts ---
 pick() { awk -F'\t' -v l="$1" -v g="$2" '$1 !~ /^#/ && $1 != "file" && $2 == l && $3 == g && $7 == "tune" { print $1 }' \
@@ -281,7 +285,7 @@ random_run() {   # random_run RUN
     echo "$FG_GATEWAY_PID" >"$d/pid"
     (   # the killer: 4 kills at random moments, each followed at once by a restart
         for k in 1 2 3 4; do
-            sleep "$((1 + RANDOM % 4)).$((RANDOM % 10))"
+            sleep "$((1 + RANDOM % gap)).$((RANDOM % 10))"
             pid=$(cat "$d/pid")
             kill -9 "$pid" 2>/dev/null && echo "kill $k at $(date +%T.%N)" >>"$d/kills"
             "$build/faxgated" --config "$d/faxgate.conf" >"$d/gw-$k.log" 2>&1 &
@@ -296,7 +300,9 @@ random_run() {   # random_run RUN
             local files=("${legit[j % 3]}")
             [ $((j % 2)) = 1 ] && files=("${ads[j % 3]}")
             [ $((j % 5)) = 0 ] && files+=("${legit[(j + 1) % 3]}")   # every fifth fax has 2 pages
-            "$faxsim" send --line "audiosocket://127.0.0.1:$port" --tsi "RK$r $j" \
+            local pace=()
+            [ "$paced" = 1 ] && [ $((j % 3)) = 2 ] && pace=(--realtime)
+            "$faxsim" send "${pace[@]}" --line "audiosocket://127.0.0.1:$port" --tsi "RK$r $j" \
                 --caller-id "+1555010$((j % 10))" "${files[@]}" >"$d/send/$j.log" 2>&1 &
             senders+=($!)
         done
