@@ -79,6 +79,10 @@ void fg_page_free(fg_page *p)
     free(p);
 }
 
+/* How a page cut short by a broken call is marked in its TIFF directory. Longer than the 20
+   characters of a TSI, which SpanDSP writes in the same tag: a sender cannot forge it. */
+#define PARTIAL_MARK "partial page: the call broke during this page"
+
 fg_err fg_page_tiff_count(const char *path, int *count)
 {
     TIFF *t;
@@ -119,6 +123,7 @@ fg_err fg_page_read_tiff(const char *path, int index, fg_page **out)
 {
     uint32_t w = 0, h = 0;
     uint16_t bps = 1, spp = 1, photometric = PHOTOMETRIC_MINISWHITE;
+    const char *desc = NULL;
     fg_page *p = NULL;
     fg_err e;
     TIFF *t;
@@ -155,6 +160,7 @@ fg_err fg_page_read_tiff(const char *path, int index, fg_page **out)
     if ((e = fg_page_new((int)w, (int)h, tiff_dpi(t, TIFFTAG_XRESOLUTION, 204),
                          tiff_dpi(t, TIFFTAG_YRESOLUTION, 196), &p)))
         goto out;
+    p->partial = TIFFGetField(t, TIFFTAG_IMAGEDESCRIPTION, &desc) && desc && !strcmp(desc, PARTIAL_MARK);
     if (TIFFScanlineSize(t) > p->stride) {
         e = fg_err_set(FG_ERR_FORMAT, "%s: page %d scanline size does not match its width", path, index + 1);
         goto out;
@@ -211,7 +217,7 @@ fg_err fg_page_write_tiff(const fg_page *p, const char *path, bool append)
     TIFFSetField(t, TIFFTAG_PAGENUMBER, (uint16_t)n, (uint16_t)0);
     TIFFSetField(t, TIFFTAG_SOFTWARE, "faxgate");
     if (p->partial)
-        TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, "partial page: the call broke during this page");
+        TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, PARTIAL_MARK);
     for (int y = 0; y < p->height && !e; y++) {
         errno = 0;
         if (TIFFWriteScanline(t, p->bits + (size_t)y * (size_t)p->stride, (uint32_t)y, 0) < 0)

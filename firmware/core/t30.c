@@ -148,14 +148,30 @@ static int on_phase_b(t30_state_t *t, void *user_data, int result)
 }
 
 /* Sees every frame before T.30 acts on it: the raw DCS (SpanDSP keeps only a hex string of
-   it) and whether a TSI came at all (an empty TSI and a missing one look alike otherwise). */
+   it), whether a TSI came at all (an empty TSI and a missing one look alike otherwise), and the
+   sender's answer to our MCF or RTP (DCN after the last page): from then on it knows its pages
+   arrived. After the last page that is recorded at once, so that a crash before the call is
+   filed still tells a fax the sender knows arrived from one it may send again. */
 static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_t *msg, int len)
 {
     fg_rx *rx = user_data;
+    fg_call *c = rx->call;
 
     (void)t;
-    if (!incoming || len < 3)
+    if (len < 3)
         return;
+    if (!incoming) {
+        if ((msg[2] & 0xfe) == T30_MCF || (msg[2] & 0xfe) == T30_RTP)
+            rx->mcf_sent = true;
+        return;
+    }
+    if (rx->mcf_sent) {
+        rx->mcf_sent = false;
+        fg_fault("after_mcf");
+        c->acked = c->confirmed;
+        if (c->complete && rx->o.on_kept)
+            rx->o.on_kept(rx->o.user_data, c);
+    }
     switch (msg[2] & 0xfe) {
     case T30_TSI:
         rx->call->t30.tsi_seen = true;
@@ -167,26 +183,6 @@ static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_
     default:
         break;
     }
-}
-
-/* The sender answers our MCF with its next frame (DCN after the last page): from then on it
-   knows its pages arrived. After the last page that is recorded at once, so that a crash before
-   the call is filed still tells a fax the sender knows arrived from one it may send again. */
-static void on_frame_seen(t30_state_t *t, void *user_data, int incoming, const uint8_t *msg, int len)
-{
-    fg_rx *rx = user_data;
-    fg_call *c = rx->call;
-
-    if (len >= 3 && !incoming && ((msg[2] & 0xfe) == T30_MCF || (msg[2] & 0xfe) == T30_RTP)) {
-        rx->mcf_sent = true;
-    } else if (len >= 3 && incoming && rx->mcf_sent) {
-        rx->mcf_sent = false;
-        fg_fault("after_mcf");
-        c->acked = c->confirmed;
-        if (c->complete && rx->o.on_kept)
-            rx->o.on_kept(rx->o.user_data, c);
-    }
-    on_frame(t, user_data, incoming, msg, len);
 }
 
 /* ---- phase D: a page ended --------------------------------------------------------------- */
@@ -362,7 +358,7 @@ fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out)
     t30_set_phase_b_handler(rx->t30, on_phase_b, rx);
     t30_set_phase_d_handler(rx->t30, on_phase_d, rx);
     t30_set_phase_e_handler(rx->t30, on_phase_e, rx);
-    t30_set_real_time_frame_handler(rx->t30, on_frame_seen, rx);
+    t30_set_real_time_frame_handler(rx->t30, on_frame, rx);
     /* the line needs a sample out for every sample in, silence included */
     fax_set_transmit_on_idle(rx->fax, TRUE);
     snprintf(call->t30.csi, sizeof call->t30.csi, "%s", rx->csi);
@@ -469,7 +465,6 @@ void fg_rx_line_lost(fg_rx *rx, const char *why)
 fg_err fg_rx_finish(fg_rx *rx)
 {
     fg_call *c = rx->call;
-    int count = 0;
     fg_err e;
 
     if (rx->finished)
@@ -484,31 +479,13 @@ fg_err fg_rx_finish(fg_rx *rx)
                               c->npages);
         return FG_OK;   /* no page: SpanDSP leaves no file */
     }
-    if ((e = fg_page_tiff_count(rx->tiff_path, &count)))
-        return e;
-    /* The hashes are of the bitmaps as read back from the file: what is kept is what is hashed. */
-    for (int i = 0; i < count; i++) {
-        fg_page *p;
-
-        if ((e = fg_page_read_tiff(rx->tiff_path, i, &p)))
-            return e;
-        if (i >= c->npages && (e = fg_call_add_page(c, p->width, p->height, p->partial, NULL))) {
-            fg_page_free(p);
-            return e;
-        }
-        fg_page_sha256(p, c->pages[i].sha256);
-        c->pages[i].width = p->width;
-        c->pages[i].height = p->height;
-        fg_page_free(p);
-    }
-    if ((e = fg_sha256_file(rx->tiff_path, c->tiff_sha256)))
+    /* The hashes are of the bitmaps as read back from the file: what is kept is what is hashed
+       (the same reading recovery does after a crash). */
+    if ((e = fg_call_read_tiff(c, rx->tiff_path, NULL)))
         return e;
     /* a partial page appended at a break was not synced yet; the call is saved next */
-    if (c->npages > c->confirmed && (e = fg_sync_file(rx->tiff_path)))
-        return e;
-    free(c->tiff);
-    if (!(c->tiff = strdup(rx->tiff_path)))
-        return fg_err_set(FG_ERR_NOMEM, "cannot keep the TIFF path");
+    if (c->npages > c->confirmed)
+        return fg_sync_file(rx->tiff_path);
     return FG_OK;
 }
 

@@ -35,7 +35,8 @@ void fg_page_free(fg_page *p);
 /** Number of pages (directories) in a TIFF file; FG_ERR_FORMAT if it is not a readable TIFF. */
 fg_err fg_page_tiff_count(const char *path, int *count);
 
-/** Reads page index (0-based) of a bilevel TIFF, any fax compression; enforces the caps. */
+/** Reads page index (0-based) of a bilevel TIFF, any fax compression; enforces the caps. A page
+    fg_page_write_tiff wrote as partial comes back partial. */
 fg_err fg_page_read_tiff(const char *path, int index, fg_page **out);
 
 /** Writes the page as TIFF G4 (T.6), creating the file or appending a page to it. */

@@ -11,25 +11,16 @@
 #include <unistd.h>
 
 #include "faxgate/decode.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int fd = -1;
-    static char path[64];
     fg_decode_result *r = NULL;
     size_t n = 0;
-    fg_err e;
+    fg_err e = fg_decode_pcap(fuzz_file(data, size), &r, &n);
 
-    if (fd < 0) {
-        if ((fd = memfd_create("fuzz_pcap", 0)) < 0)
-            abort();
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    }
-    if (ftruncate(fd, 0) != 0 || (size && pwrite(fd, data, size, 0) != (ssize_t)size))
-        abort();
-    e = fg_decode_pcap(path, &r, &n);
     if (e != FG_OK) {
         if (r || n)
             abort();   /* an error leaves nothing behind */
