@@ -81,11 +81,9 @@ static bool calls_ended(gateway *gw, int ms)
    "busy" and retries, instead of a connection refused that looks like a broken gateway. */
 static void refuse_waiting(gateway *gw, fg_listener *ls)
 {
-    struct pollfd pfd = {.fd = fg_listener_fd(ls), .events = POLLIN};
     fg_line *ln;
 
-    if (poll(&pfd, 1, 0) <= 0)
-        return;
+    /* the listener does not block: FG_ERR_TIMEOUT when nobody is waiting */
     while (fg_line_accept(ls, &ln) == FG_OK)
         call_refuse(gw, ln, "the gateway is stopping; the sender will retry");
 }
