@@ -681,6 +681,7 @@ static void test_progress_and_recovery_load(void **state)
     c->complete = true;
     assert_int_equal(fg_store_call_progress(st, c), FG_OK);
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM pages WHERE call_id = 1"), 2);
+    assert_int_equal(raw_sql(f->db, "SELECT pages || confirmed || complete FROM calls WHERE id = 1"), 221);
     assert_int_equal(fg_store_unfinished(st, &ids, &n), FG_OK);
     assert_int_equal(n, 1);
     assert_int_equal(ids[0], fg_call_id(c));
