@@ -3,6 +3,6 @@
 
 BOARD_CC       ?= cc
 BOARD_CFLAGS   := -O2 -g
-BOARD_FEATURES := -DFG_HAVE_AUDIOSOCKET -DFG_HAVE_IPP
+BOARD_FEATURES := -DFG_HAVE_AUDIOSOCKET -DFG_HAVE_SIP -DFG_HAVE_IPP
 BOARD_SRC      := boards/host/hal.c
 BOARD_CONF     := boards/host/faxgate.conf

@@ -1,4 +1,4 @@
-/* boards/host — the drivers this board offers: AudioSocket lines, IPP printers, spool folders. */
+/* boards/host — the drivers this board offers: AudioSocket and SIP lines, IPP printers, spool folders. */
 #include <stddef.h>
 
 #include "faxgate/hal.h"
@@ -6,6 +6,9 @@
 static const fg_line_driver *const host_lines[] = {
 #ifdef FG_HAVE_AUDIOSOCKET
     &fg_line_audiosocket,
+#endif
+#ifdef FG_HAVE_SIP
+    &fg_line_sip,
 #endif
     NULL,
 };

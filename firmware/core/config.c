@@ -34,6 +34,9 @@ static const key_def keys[] = {
     {"line", "ecm", K_BOOL, 0, 0, NULL},
     {"line", "modems", K_LIST, 0, 0, "v17|v29|v27ter"},
     {"line", "resolutions", K_LIST, 0, 0, "standard|fine|superfine"},
+    {"sip", "peers", K_STR, 0, 1024, NULL},
+    {"sip", "t38", K_ENUM, 0, 0, "accept|reinvite|no"},
+    {"sip", "ring_ms", K_INT, 0, 60000, NULL},
     {"screen", "reject_empty_tsi", K_BOOL, 0, 0, NULL},
     {"store", "db", K_PATH, 0, 0, NULL},
     {"spool", "dir", K_PATH, 0, 0, NULL},
@@ -137,6 +140,42 @@ static bool hostport_ok(const char *v, const char *scheme)
     return !errno && *end == '\0' && end != colon + 1 && port >= 0 && port <= 65535;
 }
 
+/* One line URI: audiosocket://HOST:PORT or sip:[USER@]HOST:PORT[;params] (sip:// too). */
+static bool line_uri_ok(const char *v)
+{
+    char hp[320], *semi, *at;
+    const char *rest;
+
+    if (hostport_ok(v, "audiosocket"))
+        return true;
+    if (strncmp(v, "sip:", 4))
+        return false;
+    rest = v + 4 + (strncmp(v + 4, "//", 2) ? 0 : 2);
+    if (strlen(rest) >= 300)
+        return false;
+    snprintf(hp, sizeof hp, "sip://%.300s", rest);
+    if ((semi = strchr(hp, ';')))
+        *semi = '\0';
+    if ((at = strchr(hp, '@')))
+        memmove(hp + 6, at + 1, strlen(at + 1) + 1);
+    return hostport_ok(hp, "sip");
+}
+
+/* [line] listen: one line URI or several separated by commas. */
+static bool line_list_ok(const char *v)
+{
+    char buf[1024], *save = NULL;
+    int n = 0;
+
+    if (strlen(v) >= sizeof buf)
+        return false;
+    snprintf(buf, sizeof buf, "%s", v);
+    for (char *u = strtok_r(buf, ", \t", &save); u; u = strtok_r(NULL, ", \t", &save), n++)
+        if (!line_uri_ok(u))
+            return false;
+    return n > 0;
+}
+
 /* Checks one value; writes what is expected into why. */
 static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
 {
@@ -227,8 +266,9 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
         return true;
     }
     case K_URI_LINE:
-        if (!hostport_ok(v, "audiosocket")) {
-            snprintf(why, why_len, "audiosocket://HOST:PORT, e.g. audiosocket://127.0.0.1:9092");
+        if (!line_list_ok(v)) {
+            snprintf(why, why_len, "audiosocket://HOST:PORT or sip:USER@HOST:PORT (several separated by commas), "
+                     "e.g. sip:fax@192.0.2.10:5060");
             return false;
         }
         return true;

@@ -15,16 +15,21 @@
 static fg_err find_driver(const char *uri, const fg_line_driver **drv, const char **rest)
 {
     const char *sep;
-    size_t n;
+    size_t n, skip;
 
-    if (!uri || !(sep = strstr(uri, "://")) || sep == uri)
-        return fg_err_set(FG_ERR_INVAL, "line URI '%s' is not SCHEME://ADDRESS (e.g. audiosocket://127.0.0.1:9092)",
-                          uri ? uri : "(null)");
+    if (!uri || !(sep = strchr(uri, ':')) || sep == uri)
+        return fg_err_set(FG_ERR_INVAL, "line URI '%s' is not SCHEME://ADDRESS (e.g. audiosocket://127.0.0.1:9092 "
+                          "or sip:fax@192.0.2.10:5060)", uri ? uri : "(null)");
     n = (size_t)(sep - uri);
+    /* "scheme://rest", or "sip:rest" as SIP URIs are written */
+    skip = strncmp(sep, "://", 3) == 0 ? 3 : 1;
+    if (skip == 1 && strncmp(uri, "sip:", 4) && strncmp(uri, "sips:", 5))
+        return fg_err_set(FG_ERR_INVAL, "line URI '%s' is not SCHEME://ADDRESS (e.g. audiosocket://127.0.0.1:9092 "
+                          "or sip:fax@192.0.2.10:5060)", uri);
     for (const fg_line_driver *const *d = fg_board_hal.lines; d && *d; d++) {
         if (strlen((*d)->scheme) == n && strncmp((*d)->scheme, uri, n) == 0) {
             *drv = *d;
-            *rest = sep + 3;
+            *rest = sep + skip;
             return FG_OK;
         }
     }
@@ -34,6 +39,11 @@ static fg_err find_driver(const char *uri, const fg_line_driver **drv, const cha
 
 fg_err fg_line_listen(const char *uri, fg_listener **out)
 {
+    return fg_line_listen_cfg(uri, NULL, out);
+}
+
+fg_err fg_line_listen_cfg(const char *uri, const struct fg_config *cfg, fg_listener **out)
+{
     const fg_line_driver *drv;
     const char *rest;
     fg_err e;
@@ -42,7 +52,7 @@ fg_err fg_line_listen(const char *uri, fg_listener **out)
         return e;
     if (!drv->listen)
         return fg_err_set(FG_ERR_UNSUPPORTED, "the %s line driver cannot listen", drv->scheme);
-    return drv->listen(rest, out);
+    return drv->listen(rest, cfg, out);
 }
 
 fg_err fg_line_connect(const char *uri, const char *uuid, const char *caller_id, fg_line **out)
@@ -116,6 +126,40 @@ const char *fg_line_caller_id(const fg_line *ln)
 const char *fg_line_uri(const fg_line *ln)
 {
     return ln->uri;
+}
+
+fg_line_mode fg_line_get_mode(const fg_line *ln)
+{
+    return ln->ops->mode ? ln->ops->mode(ln) : FG_LINE_AUDIO;
+}
+
+fg_err fg_line_t38_params(const fg_line *ln, fg_t38_params *p)
+{
+    if (fg_line_get_mode(ln) != FG_LINE_T38)
+        return fg_err_set(FG_ERR_STATE, "the line carries audio, not T.38");
+    return ln->ops->t38_params(ln, p);
+}
+
+fg_err fg_line_request_t38(fg_line *ln)
+{
+    if (!ln->ops->request_t38)
+        return fg_err_set(FG_ERR_UNSUPPORTED, "this line (%s) carries audio only", ln->uri);
+    return ln->ops->request_t38(ln);
+}
+
+fg_err fg_line_t38_recv(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, uint16_t *seq, int timeout_ms)
+{
+    *len = 0;
+    if (fg_line_get_mode(ln) != FG_LINE_T38)
+        return fg_err_set(FG_ERR_STATE, "the line carries audio, not T.38");
+    return ln->ops->t38_recv(ln, buf, cap, len, seq, timeout_ms);
+}
+
+fg_err fg_line_t38_send(fg_line *ln, const uint8_t *ifp, size_t len, int count)
+{
+    if (fg_line_get_mode(ln) != FG_LINE_T38)
+        return fg_err_set(FG_ERR_STATE, "the line carries audio, not T.38");
+    return ln->ops->t38_send(ln, ifp, len, count);
 }
 
 void fg_line_free(fg_line *ln)

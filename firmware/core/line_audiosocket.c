@@ -431,7 +431,7 @@ static const fg_listener_ops as_listener_ops = {
     .destroy = as_listener_destroy,
 };
 
-static fg_err as_listen(const char *hostport, fg_listener **out)
+static fg_err as_listen(const char *hostport, const struct fg_config *cfg, fg_listener **out)
 {
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *ai, *a;
     char host[256], port[8];
@@ -441,6 +441,7 @@ static fg_err as_listen(const char *hostport, fg_listener **out)
     int fd = -1, err = 0, one = 1, g;
     fg_err e;
 
+    (void)cfg;   /* AudioSocket has no settings of its own */
     if ((e = fg_line_split_hostport(hostport, host, sizeof host, port, sizeof port)))
         return e;
     if ((g = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai)))

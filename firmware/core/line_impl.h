@@ -22,6 +22,12 @@ typedef struct fg_line_ops {
     fg_err (*send)(fg_line *ln, const int16_t *buf, int n);
     void (*hangup)(fg_line *ln);
     void (*destroy)(fg_line *ln);   /* closes without hanging up politely; frees */
+    /* T.38: NULL on drivers that carry audio only */
+    fg_line_mode (*mode)(const fg_line *ln);
+    fg_err (*t38_params)(const fg_line *ln, fg_t38_params *p);
+    fg_err (*request_t38)(fg_line *ln);
+    fg_err (*t38_recv)(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, uint16_t *seq, int timeout_ms);
+    fg_err (*t38_send)(fg_line *ln, const uint8_t *ifp, size_t len, int count);
 } fg_line_ops;
 
 struct fg_line {

@@ -23,6 +23,12 @@ typedef struct call_ctx {
     bool page1_queued;
 } call_ctx;
 
+/* The line a call came in on (with several listeners, [line] listen is a list). */
+static const char *line_uri(const gateway *gw, const fg_line *ln)
+{
+    return fg_line_uri(ln)[0] ? fg_line_uri(ln) : gw->listen_uri;
+}
+
 /* Phase B: refuse blocked senders (and empty TSIs if configured) before any page is sent. */
 static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
 {
@@ -233,7 +239,7 @@ static void run_call(call_ctx *cc)
     /* The peer's first messages carry the call id (and faxgate's call info): read them before
        recording the call, so the record names the call as the PBX knows it. */
     e = fg_line_recv(cc->ln, first, MAX_BLOCK, &n, LINE_SILENCE_MS);
-    fg_call_set_line(cc->call, gw->listen_uri, fg_line_uuid(cc->ln), fg_line_caller_id(cc->ln));
+    fg_call_set_line(cc->call, line_uri(gw, cc->ln), fg_line_uuid(cc->ln), fg_line_caller_id(cc->ln));
     if (e) {
         log_info("connection from %s closed before any audio: %s", fg_line_uri(cc->ln), fg_err_msg(e));
         return;
@@ -294,7 +300,7 @@ void call_refuse(gateway *gw, fg_line *ln, const char *why)
     log_warn("refusing a call from %s: %s", fg_line_uri(ln), why);
     fg_line_hangup(ln);
     if (fg_call_new(&c) == FG_OK) {
-        fg_call_set_line(c, gw->listen_uri, fg_line_uuid(ln), fg_line_caller_id(ln));
+        fg_call_set_line(c, line_uri(gw, ln), fg_line_uuid(ln), fg_line_caller_id(ln));
         if (fg_store_call_begin(gw->st, c) == FG_OK) {
             fg_call_set_result(c, FG_CALL_REJECTED, "refused before answer: %s", why);
             fg_call_set_delivery(c, "refused");

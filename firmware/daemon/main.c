@@ -79,18 +79,59 @@ static bool calls_ended(gateway *gw, int ms)
 
 /* Accepts and refuses (recorded) the calls that come in while stopping: a caller gets a clear
    "busy" and retries, instead of a connection refused that looks like a broken gateway. */
-static void refuse_waiting(gateway *gw, fg_listener *ls)
+#define MAX_LISTENERS 8
+
+typedef struct listeners {
+    fg_listener *l[MAX_LISTENERS];
+    int n;
+} listeners;
+
+static void refuse_waiting(gateway *gw, listeners *ls)
 {
     fg_line *ln;
 
-    /* the listener does not block: FG_ERR_TIMEOUT when nobody is waiting */
-    while (fg_line_accept(ls, &ln) == FG_OK)
-        call_refuse(gw, ln, "the gateway is stopping; the sender will retry");
+    /* the listeners do not block: FG_ERR_TIMEOUT when nobody is waiting */
+    for (int i = 0; i < ls->n; i++)
+        while (fg_line_accept(ls->l[i], &ln) == FG_OK)
+            call_refuse(gw, ln, "the gateway is stopping; the sender will retry");
+}
+
+static void line_log(int level, const char *msg)
+{
+    log_msg((log_level)level, "%s", msg);
+}
+
+/* [line] listen: one line URI or several, separated by commas (AudioSocket from Asterisk and
+   SIP from the trunk, say). */
+static fg_err listen_all(gateway *gw, listeners *ls)
+{
+    char buf[1024], *save = NULL;
+    fg_err e;
+
+    fg_line_set_log(line_log);
+    snprintf(buf, sizeof buf, "%s", gw->listen_uri ? gw->listen_uri : "");
+    for (char *u = strtok_r(buf, ", \t", &save); u; u = strtok_r(NULL, ", \t", &save)) {
+        if (ls->n == MAX_LISTENERS)
+            return fg_err_set(FG_ERR_CONFIG, "[line] listen: more than %d addresses", MAX_LISTENERS);
+        if ((e = fg_line_listen_cfg(u, gw->cfg, &ls->l[ls->n])))
+            return e;
+        ls->n++;
+    }
+    if (!ls->n)
+        return fg_err_set(FG_ERR_CONFIG, "[line] listen is empty: give a line URI such as sip:fax@192.0.2.10:5060");
+    return FG_OK;
+}
+
+static void listeners_free(listeners *ls)
+{
+    for (int i = 0; i < ls->n; i++)
+        fg_listener_free(ls->l[i]);
+    ls->n = 0;
 }
 
 /* Lets calls finish for [line] stop_grace_seconds, refusing new ones; after that, or at a second
    signal, cuts them (their pages so far are kept and recorded, as on a broken line). */
-static bool wait_for_calls(gateway *gw, fg_listener *ls)
+static bool wait_for_calls(gateway *gw, listeners *ls)
 {
     struct timespec start, now;
 
@@ -123,30 +164,42 @@ static bool wait_for_calls(gateway *gw, fg_listener *ls)
 
 static int serve(gateway *gw)
 {
-    fg_listener *ls = NULL;
+    listeners ls = {.n = 0};
+    char where[600] = "";
+    size_t w = 0;
     fg_err e;
     bool ok;
 
-    if ((e = fg_line_listen(gw->listen_uri, &ls)))
+    if ((e = listen_all(gw, &ls))) {
+        listeners_free(&ls);
         return startup_error("cannot listen for calls", e);
-    log_info("ready: answering fax calls on %s; printer %s; store %s; %d OCR worker(s)", fg_listener_uri(ls),
+    }
+    for (int i = 0; i < ls.n && w < sizeof where; i++)
+        w += (size_t)snprintf(where + w, sizeof where - w, "%s%s", i ? ", " : "", fg_listener_uri(ls.l[i]));
+    log_info("ready: answering fax calls on %s; printer %s; store %s; %d OCR worker(s)", where,
              fg_config_get(gw->cfg, "printer", "uri"), fg_config_get(gw->cfg, "store", "db"),
              ocr_pool_size(gw->ocr));
     while (!stop_signal) {
-        struct pollfd pfd = {.fd = fg_listener_fd(ls), .events = POLLIN};
+        struct pollfd pfd[MAX_LISTENERS];
         fg_line *ln;
 
-        if (poll(&pfd, 1, 500) <= 0)
+        for (int i = 0; i < ls.n; i++)
+            pfd[i] = (struct pollfd){.fd = fg_listener_fd(ls.l[i]), .events = POLLIN};
+        if (poll(pfd, (nfds_t)ls.n, 500) <= 0)
             continue;
-        while ((e = fg_line_accept(ls, &ln)) == FG_OK)
-            call_start(gw, ln);
-        if (e != FG_ERR_TIMEOUT)
-            log_warn("accepting a call: %s", fg_err_msg(e));
+        for (int i = 0; i < ls.n; i++) {
+            if (!pfd[i].revents)
+                continue;
+            while ((e = fg_line_accept(ls.l[i], &ln)) == FG_OK)
+                call_start(gw, ln);
+            if (e != FG_ERR_TIMEOUT)
+                log_warn("accepting a call on %s: %s", fg_listener_uri(ls.l[i]), fg_err_msg(e));
+        }
     }
     log_info("stopping on signal %d: refusing new calls; waiting up to %d s for %d call(s) in progress",
              (int)stop_signal, gw->stop_grace_s, atomic_load(&gw->active_calls));
-    ok = wait_for_calls(gw, ls);
-    fg_listener_free(ls);
+    ok = wait_for_calls(gw, &ls);
+    listeners_free(&ls);
     return ok ? 0 : -1;
 }
 

@@ -15,9 +15,12 @@
 #error "the board must enable at least one line driver (FG_HAVE_AUDIOSOCKET or FG_HAVE_SIP) in board.mk"
 #endif
 
+struct fg_config;
+
 typedef struct fg_line_driver {
-    const char *scheme;        /* "audiosocket" */
-    fg_err (*listen)(const char *hostport, fg_listener **out);
+    const char *scheme;        /* "audiosocket", "sip" */
+    /* cfg (may be NULL: defaults) holds the driver's own section, e.g. [sip] */
+    fg_err (*listen)(const char *hostport, const struct fg_config *cfg, fg_listener **out);
     fg_err (*connect)(const char *hostport, const char *uuid, const char *caller_id, fg_line **out);
 } fg_line_driver;
 
@@ -39,6 +42,7 @@ extern const fg_hal fg_board_hal;
 
 /** Line drivers the core implements (a board lists those it wants). */
 extern const fg_line_driver fg_line_audiosocket;
+extern const fg_line_driver fg_line_sip;
 
 /** Printer sinks the core implements. */
 extern const fg_printer_driver fg_printer_ipp;

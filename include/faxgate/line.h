@@ -1,8 +1,9 @@
 /* faxgate — line drivers: a call's media in and out.
  *
- * A line delivers 8 kHz signed 16-bit audio both ways (T.38 packets later). The
- * drivers a build has come from the board's HAL table (faxgate/hal.h); the core
- * picks one by the URI scheme, "audiosocket://HOST:PORT" for now.
+ * A line delivers 8 kHz signed 16-bit audio both ways, or, once the far end and we agreed on
+ * it, T.38 IFP packets. The drivers a build has come from the board's HAL table
+ * (faxgate/hal.h); the core picks one by the URI scheme: "audiosocket://HOST:PORT" or
+ * "sip://USER@HOST:PORT" (UDP and TCP; line_sip.c).
  *
  * AudioSocket (Asterisk's AudioSocket() application and channel): TCP, messages of
  * a 1-byte kind, a 16-bit big-endian payload length and the payload:
@@ -46,11 +47,41 @@ fg_err fg_as_parse(const uint8_t *buf, size_t len, fg_as_frame *f, size_t *used)
 /** Encodes one message into out; returns bytes written, 0 if cap is too small. */
 size_t fg_as_encode(uint8_t kind, const void *payload, uint16_t len, uint8_t *out, size_t cap);
 
+/* How a call's fax travels: audio samples, or T.38 packets after a switch. */
+typedef enum fg_line_mode { FG_LINE_AUDIO = 0, FG_LINE_T38 = 1 } fg_line_mode;
+
+/* T.38 error recovery over UDPTL (T38FaxUdpEC). */
+typedef enum fg_t38_ec { FG_T38_EC_NONE = 0, FG_T38_EC_REDUNDANCY = 1, FG_T38_EC_FEC = 2 } fg_t38_ec;
+
+/* T.38 session parameters (ITU-T T.38 Annex D, as SDP carries them). */
+typedef struct fg_t38_params {
+    int version;                 /* T38FaxVersion, 0..3 */
+    int max_bitrate;             /* T38MaxBitRate, bit/s */
+    bool transferred_tcf;        /* T38FaxRateManagement transferredTCF (else localTCF) */
+    int max_buffer;              /* T38FaxMaxBuffer, bytes */
+    int max_datagram;            /* T38FaxMaxDatagram, bytes: the largest UDPTL payload the far end takes */
+    fg_t38_ec ec;                /* T38FaxUdpEC */
+    bool fill_bit_removal;       /* T38FaxFillBitRemoval */
+    bool mmr, jbig;              /* T38FaxTranscodingMMR / JBIG */
+} fg_t38_params;
+
 typedef struct fg_line fg_line;
 typedef struct fg_listener fg_listener;
 
+struct fg_config;
+
 /** Listens on a line URI (loopback or any address the URI names). */
 fg_err fg_line_listen(const char *uri, fg_listener **out);
+
+/** Listens with the driver's settings from cfg (e.g. [sip] peers, t38); NULL: defaults. */
+fg_err fg_line_listen_cfg(const char *uri, const struct fg_config *cfg, fg_listener **out);
+
+/* What a driver has to say outside any call (a refused INVITE, a peer's bad SDP): level 0
+   error, 1 warning, 2 info, 3 debug. */
+typedef void (*fg_line_log_fn)(int level, const char *msg);
+
+/** Where drivers report; NULL (the default) keeps them quiet. */
+void fg_line_set_log(fg_line_log_fn fn);
 
 /** File descriptor to poll for incoming calls. */
 int fg_listener_fd(const fg_listener *l);
@@ -69,7 +100,8 @@ fg_err fg_line_connect(const char *uri, const char *uuid, const char *caller_id,
 
 /** Waits up to timeout_ms for audio; fills up to max samples into buf and *n.
     Non-audio messages are handled inside (UUID, call info and DTMF recorded; unknown kinds
-    skipped). FG_ERR_HANGUP at hangup or close, FG_ERR_PROTO for a peer error or bad framing. */
+    skipped). FG_ERR_HANGUP at hangup or close, FG_ERR_PROTO for a peer error or bad framing,
+    FG_ERR_STATE when the line has switched to T.38 (go on with fg_line_t38_recv). */
 fg_err fg_line_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_ms);
 
 /** Sends audio samples. */
@@ -86,6 +118,25 @@ const char *fg_line_caller_id(const fg_line *ln);
 
 /** The URI of the listener the call came in on, or the URI called. */
 const char *fg_line_uri(const fg_line *ln);
+
+/** How the call's fax travels now: FG_LINE_AUDIO until the line switched to T.38. */
+fg_line_mode fg_line_get_mode(const fg_line *ln);
+
+/** The T.38 parameters agreed with the far end (FG_ERR_STATE in audio mode). */
+fg_err fg_line_t38_params(const fg_line *ln, fg_t38_params *p);
+
+/** Asks the far end to switch to T.38 (a SIP re-INVITE). FG_OK once asked: fg_line_recv then
+    says FG_ERR_STATE when the switch has happened; a refusal leaves the call in audio.
+    FG_ERR_UNSUPPORTED on lines that carry audio only. */
+fg_err fg_line_request_t38(fg_line *ln);
+
+/** Waits up to timeout_ms for one T.38 IFP packet (in order, lost ones recovered from UDPTL
+    redundancy where possible); *seq is its sequence number. FG_ERR_TIMEOUT if none came,
+    FG_ERR_HANGUP at hangup. */
+fg_err fg_line_t38_recv(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, uint16_t *seq, int timeout_ms);
+
+/** Sends one IFP packet; count > 1 asks for that many copies (SpanDSP's indicator repeats). */
+fg_err fg_line_t38_send(fg_line *ln, const uint8_t *ifp, size_t len, int count);
 
 /** Closes and frees a line; NULL is accepted. */
 void fg_line_free(fg_line *ln);
