@@ -30,6 +30,7 @@ static const key_def keys[] = {
     {"line", "csi", K_STR, 0, 20, NULL},
     {"line", "max_calls", K_INT, 1, 1024, NULL},
     {"line", "max_seconds", K_INT, 0, 86400, NULL},
+    {"line", "no_fax_seconds", K_INT, 0, 3600, NULL},
     {"line", "stop_grace_seconds", K_INT, 0, 3600, NULL},
     {"line", "ecm", K_BOOL, 0, 0, NULL},
     {"line", "modems", K_LIST, 0, 0, "v17|v29|v27ter"},

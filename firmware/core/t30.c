@@ -24,8 +24,12 @@ struct fg_rx {
     char csi[FG_IDENT_LEN];
     char *tiff_path;
     fg_call *call;
-    fax_state_t *fax;
+    fax_state_t *fax;               /* audio (G.711 or AudioSocket), until a switch to T.38 */
+    t38_terminal_state_t *t38;      /* T.38, after the switch */
+    fg_t38_tx_fn t38_tx;
+    void *t38_user;
     t30_state_t *t30;
+    int sm, sr;                     /* T30_SUPPORT_* modems and resolutions */
     uint8_t dcs[DCS_CAP];      /* last DCS frame received, for the readable text */
     int dcs_len;
     bool screened, rejected;
@@ -302,7 +306,35 @@ static void setup_logging(fg_rx *rx)
     if (!v || !*v || !strcmp(v, "0"))
         return;
     span_log_set_level(t30_get_logging_state(rx->t30), level);
-    span_log_set_level(fax_get_logging_state(rx->fax), level);
+    if (rx->fax)
+        span_log_set_level(fax_get_logging_state(rx->fax), level);
+    if (rx->t38) {
+        span_log_set_level(t38_terminal_get_logging_state(rx->t38), level);
+        span_log_set_level(t38_core_get_logging_state(t38_terminal_get_t38_core_state(rx->t38)), level);
+    }
+}
+
+/* What we accept and how we call back: the same for an audio session and a T.38 one. */
+static void setup_t30(fg_rx *rx)
+{
+    setup_logging(rx);
+    t30_set_tx_ident(rx->t30, rx->csi);
+    t30_set_ecm_capability(rx->t30, rx->o.ecm);
+    t30_set_supported_modems(rx->t30, rx->sm);
+    t30_set_supported_compressions(rx->t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION |
+                                                T30_SUPPORT_T6_COMPRESSION);
+    t30_set_supported_resolutions(rx->t30, rx->sr);
+    t30_set_supported_image_sizes(rx->t30, T30_SUPPORT_215MM_WIDTH | T30_SUPPORT_255MM_WIDTH |
+                                               T30_SUPPORT_303MM_WIDTH | T30_SUPPORT_UNLIMITED_LENGTH |
+                                               T30_SUPPORT_A4_LENGTH | T30_SUPPORT_B4_LENGTH |
+                                               T30_SUPPORT_US_LETTER_LENGTH | T30_SUPPORT_US_LEGAL_LENGTH);
+    t30_set_rx_file(rx->t30, rx->tiff_path, -1);
+    /* whatever coding the line used, the spool gets G4: smallest, and lossless */
+    t30_set_rx_encoding(rx->t30, T4_COMPRESSION_ITU_T6);
+    t30_set_phase_b_handler(rx->t30, on_phase_b, rx);
+    t30_set_phase_d_handler(rx->t30, on_phase_d, rx);
+    t30_set_phase_e_handler(rx->t30, on_phase_e, rx);
+    t30_set_real_time_frame_handler(rx->t30, on_frame, rx);
 }
 
 fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out)
@@ -341,24 +373,9 @@ fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out)
         return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a fax receiver");
     }
     rx->t30 = fax_get_t30_state(rx->fax);
-    setup_logging(rx);
-    t30_set_tx_ident(rx->t30, rx->csi);
-    t30_set_ecm_capability(rx->t30, opts->ecm);
-    t30_set_supported_modems(rx->t30, sm);
-    t30_set_supported_compressions(rx->t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION |
-                                                T30_SUPPORT_T6_COMPRESSION);
-    t30_set_supported_resolutions(rx->t30, sr);
-    t30_set_supported_image_sizes(rx->t30, T30_SUPPORT_215MM_WIDTH | T30_SUPPORT_255MM_WIDTH |
-                                               T30_SUPPORT_303MM_WIDTH | T30_SUPPORT_UNLIMITED_LENGTH |
-                                               T30_SUPPORT_A4_LENGTH | T30_SUPPORT_B4_LENGTH |
-                                               T30_SUPPORT_US_LETTER_LENGTH | T30_SUPPORT_US_LEGAL_LENGTH);
-    t30_set_rx_file(rx->t30, rx->tiff_path, -1);
-    /* whatever coding the line used, the spool gets G4: smallest, and lossless */
-    t30_set_rx_encoding(rx->t30, T4_COMPRESSION_ITU_T6);
-    t30_set_phase_b_handler(rx->t30, on_phase_b, rx);
-    t30_set_phase_d_handler(rx->t30, on_phase_d, rx);
-    t30_set_phase_e_handler(rx->t30, on_phase_e, rx);
-    t30_set_real_time_frame_handler(rx->t30, on_frame, rx);
+    rx->sm = sm;
+    rx->sr = sr;
+    setup_t30(rx);
     /* the line needs a sample out for every sample in, silence included */
     fax_set_transmit_on_idle(rx->fax, TRUE);
     snprintf(call->t30.csi, sizeof call->t30.csi, "%s", rx->csi);
@@ -409,6 +426,31 @@ static void cut_call(fg_rx *rx, const char *why)
     /* else the far end left after the end of procedure: phase E has said "received" */
 }
 
+/* After SpanDSP took a step: a page that could not be kept cuts the call before its MCF; a call
+   past max_seconds is cut. */
+static fg_err after_step(fg_rx *rx, int n, bool *done)
+{
+    if (rx->withheld[0]) {
+        char why[sizeof rx->withheld];
+
+        snprintf(why, sizeof why, "%s", rx->withheld);
+        cut_call(rx, why);
+        *done = true;
+        return fg_err_set(FG_ERR_IO, "call cut before confirming a page: %s", why);
+    }
+    rx->samples += n;
+    if (rx->max_samples && rx->samples >= rx->max_samples && !rx->done) {
+        char why[64];
+
+        snprintf(why, sizeof why, "call longer than %d s", rx->o.max_seconds);
+        cut_call(rx, why);
+        *done = true;
+        return fg_err_set(FG_ERR_TIMEOUT, "fax call cut after %d seconds (max_seconds)", rx->o.max_seconds);
+    }
+    *done = rx->done;
+    return FG_OK;
+}
+
 fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done)
 {
     int16_t chunk[320];
@@ -416,10 +458,10 @@ fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done
 
     if (n < 0)
         return fg_err_set(FG_ERR_INVAL, "fg_rx_audio: negative sample count %d", n);
-    if (rx->done || rx->lost) {
+    if (rx->done || rx->lost || !rx->fax) {
         memset(out, 0, (size_t)n * sizeof *out);
-        *done = true;
-        return FG_OK;
+        *done = rx->done || rx->lost;
+        return rx->fax || *done ? FG_OK : fg_err_set(FG_ERR_STATE, "the session runs T.38, not audio");
     }
     /* fax_rx() takes a non-const buffer */
     for (int i = 0; i < n; i += (int)(sizeof chunk / sizeof chunk[0])) {
@@ -432,28 +474,80 @@ fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done
     }
     if (rx->withheld[0]) {
         /* before fax_tx: not one sample of the MCF SpanDSP has queued goes out */
-        char why[sizeof rx->withheld];
-
-        snprintf(why, sizeof why, "%s", rx->withheld);
-        cut_call(rx, why);
         memset(out, 0, (size_t)n * sizeof *out);
-        *done = true;
-        return fg_err_set(FG_ERR_IO, "call cut before confirming a page: %s", why);
+        return after_step(rx, n, done);
     }
     got = fax_tx(rx->fax, out, n);
     if (got < n)
         memset(out + (got > 0 ? got : 0), 0, (size_t)(n - (got > 0 ? got : 0)) * sizeof *out);
-    rx->samples += n;
-    if (rx->max_samples && rx->samples >= rx->max_samples && !rx->done) {
-        char why[64];
+    return after_step(rx, n, done);
+}
 
-        snprintf(why, sizeof why, "call longer than %d s", rx->o.max_seconds);
-        cut_call(rx, why);
-        *done = true;
-        return fg_err_set(FG_ERR_TIMEOUT, "fax call cut after %d seconds (max_seconds)", rx->o.max_seconds);
-    }
-    *done = rx->done;
+/* ---- T.38 -------------------------------------------------------------------------------- */
+
+static int t38_out(t38_core_state_t *s, void *user_data, const uint8_t *buf, int len, int count)
+{
+    fg_rx *rx = user_data;
+
+    (void)s;
+    /* nothing leaves after a page we could not keep: not its MCF */
+    if (rx->withheld[0] || rx->lost || len <= 0)
+        return 0;
+    return rx->t38_tx(rx->t38_user, buf, (size_t)len, count) ? -1 : 0;
+}
+
+fg_err fg_rx_use_t38(fg_rx *rx, const fg_t38_params *p, fg_t38_tx_fn tx, void *user)
+{
+    t38_core_state_t *core;
+
+    if (rx->t38)
+        return FG_OK;
+    if (rx->done || rx->lost)
+        return fg_err_set(FG_ERR_STATE, "the fax session has already ended");
+    if (rx->pages > 0)
+        return fg_err_set(FG_ERR_STATE, "the far end switched to T.38 after %d page(s) in audio", rx->pages);
+    if (!(rx->t38 = t38_terminal_init(NULL, FALSE, t38_out, rx)))
+        return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a T.38 terminal");
+    /* T.30 starts again over T.38, as it does on a real gateway: nothing was received yet */
+    fax_free(rx->fax);
+    rx->fax = NULL;
+    rx->t38_tx = tx;
+    rx->t38_user = user;
+    rx->t30 = t38_terminal_get_t30_state(rx->t38);
+    setup_t30(rx);
+    core = t38_terminal_get_t38_core_state(rx->t38);
+    t38_set_t38_version(core, p->version);
+    t38_set_data_rate_management_method(core, p->transferred_tcf ? T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF
+                                                                 : T38_DATA_RATE_MANAGEMENT_LOCAL_TCF);
+    t38_set_fill_bit_removal(core, p->fill_bit_removal);
+    t38_set_fastest_image_data_rate(core, p->max_bitrate > 0 ? p->max_bitrate : 14400);
+    if (p->max_datagram > 0)
+        t38_set_max_datagram_size(core, p->max_datagram);
+    t38_terminal_set_config(rx->t38, rx->o.t38_no_pacing ? T38_TERMINAL_OPTION_NO_PACING : 0);
     return FG_OK;
+}
+
+fg_err fg_rx_t38_packet(fg_rx *rx, const uint8_t *ifp, size_t len, uint16_t seq, bool *done)
+{
+    if (!rx->t38)
+        return fg_err_set(FG_ERR_STATE, "the session runs audio, not T.38");
+    if (!rx->done && !rx->lost)
+        t38_core_rx_ifp_packet(t38_terminal_get_t38_core_state(rx->t38), ifp, (int)len, seq);
+    return after_step(rx, 0, done);
+}
+
+fg_err fg_rx_t38_tick(fg_rx *rx, int samples, bool *done)
+{
+    if (!rx->t38)
+        return fg_err_set(FG_ERR_STATE, "the session runs audio, not T.38");
+    if (!rx->done && !rx->lost && !rx->withheld[0])
+        t38_terminal_send_timeout(rx->t38, samples);
+    return after_step(rx, samples, done);
+}
+
+bool fg_rx_in_fax(const fg_rx *rx)
+{
+    return rx->dcs_len > 0 || rx->screened || rx->pages > 0;
 }
 
 void fg_rx_line_lost(fg_rx *rx, const char *why)
@@ -495,7 +589,10 @@ void fg_rx_free(fg_rx *rx)
         return;
     if (!rx->finished)
         fg_rx_finish(rx);
-    fax_free(rx->fax);
+    if (rx->fax)
+        fax_free(rx->fax);
+    if (rx->t38)
+        t38_terminal_free(rx->t38);
     free(rx->tiff_path);
     free(rx);
 }

@@ -103,6 +103,89 @@ static double elapsed_s(const struct timespec *since)
     return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
 }
 
+/* A call that has shown no fax signal by now is a person or a silent line: released, recorded. */
+static bool no_fax_yet(call_ctx *cc, fg_rx *rx, const struct timespec *start)
+{
+    char why[128];
+
+    if (cc->gw->no_fax_s <= 0 || fg_rx_in_fax(rx) || elapsed_s(start) < cc->gw->no_fax_s)
+        return false;
+    snprintf(why, sizeof why, "no fax signal in %d s: a voice call or a silent line, released ([line] no_fax_seconds)",
+             cc->gw->no_fax_s);
+    fg_rx_line_lost(rx, why);
+    return true;
+}
+
+static int t38_send(void *user, const uint8_t *ifp, size_t len, int count)
+{
+    return fg_line_t38_send(user, ifp, len, count) ? -1 : 0;
+}
+
+/* The call is in T.38 now: packets as they come, and a clock tick every 20 ms for SpanDSP's
+   timers and what it has to send. */
+static void receive_t38(call_ctx *cc, fg_rx *rx, const struct timespec *start)
+{
+    struct timespec last, now;
+    fg_t38_params p;
+    long quiet_ms = 0;
+    bool done = false;
+    fg_err e;
+
+    if ((e = fg_line_t38_params(cc->ln, &p)) || (e = fg_rx_use_t38(rx, &p, t38_send, cc->ln))) {
+        fg_rx_line_lost(rx, fg_err_msg(e));
+        return;
+    }
+    log_info("call %lld: T.38 (version %d, datagram %d, %s, %s)", (long long)fg_call_id(cc->call), p.version,
+             p.max_datagram, p.ec == FG_T38_EC_REDUNDANCY ? "redundancy" : p.ec == FG_T38_EC_FEC ? "FEC" : "no EC",
+             p.transferred_tcf ? "transferredTCF" : "localTCF");
+    clock_gettime(CLOCK_MONOTONIC, &last);
+    while (!done) {
+        uint8_t ifp[1500];
+        size_t len;
+        uint16_t seq;
+        long ms;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ms = (now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000;
+        if (ms >= 20) {
+            /* time passes for SpanDSP as it passes here, in whole 20 ms steps */
+            long steps = ms / 20;
+
+            if ((e = fg_rx_t38_tick(rx, (int)(steps * 160), &done)))
+                break;
+            last.tv_nsec += (steps * 20) % 1000 * 1000000L;
+            last.tv_sec += steps * 20 / 1000 + last.tv_nsec / 1000000000L;
+            last.tv_nsec %= 1000000000L;
+            quiet_ms += steps * 20;
+            continue;
+        }
+        if (atomic_load(&cc->gw->stopping)) {
+            fg_rx_line_lost(rx, "the gateway is stopping");
+            break;
+        }
+        if (cc->gw->max_seconds > 0 && elapsed_s(start) > cc->gw->max_seconds) {
+            fg_rx_line_lost(rx, "call lasted more than [line] max_seconds");
+            break;
+        }
+        if (quiet_ms > LINE_SILENCE_MS) {
+            fg_rx_line_lost(rx, "no T.38 packet for 30 s");
+            break;
+        }
+        if (no_fax_yet(cc, rx, start))
+            break;
+        e = fg_line_t38_recv(cc->ln, ifp, sizeof ifp, &len, &seq, (int)(20 - ms));
+        if (e == FG_ERR_TIMEOUT)
+            continue;
+        if (e) {
+            fg_rx_line_lost(rx, fg_err_msg(e));
+            break;
+        }
+        quiet_ms = 0;
+        if ((e = fg_rx_t38_packet(rx, ifp, len, seq, &done)))
+            break;
+    }
+}
+
 /* Runs T.30 until it ends, the line drops or the call lasts too long. */
 static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
 {
@@ -142,7 +225,13 @@ static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
             fg_rx_line_lost(rx, why);
             break;
         }
+        if (no_fax_yet(cc, rx, &start))
+            break;
         e = fg_line_recv(cc->ln, in, MAX_BLOCK, &n, LINE_SILENCE_MS);
+        if (e == FG_ERR_STATE) {
+            receive_t38(cc, rx, &start);
+            break;
+        }
         if (e == FG_ERR_TIMEOUT) {
             fg_rx_line_lost(rx, "no audio for 30 s");
             break;
@@ -240,6 +329,8 @@ static void run_call(call_ctx *cc)
        recording the call, so the record names the call as the PBX knows it. */
     e = fg_line_recv(cc->ln, first, MAX_BLOCK, &n, LINE_SILENCE_MS);
     fg_call_set_line(cc->call, line_uri(gw, cc->ln), fg_line_uuid(cc->ln), fg_line_caller_id(cc->ln));
+    if (e == FG_ERR_STATE)
+        e = FG_OK;   /* the call is T.38 from its INVITE: no audio comes */
     if (e) {
         log_info("connection from %s closed before any audio: %s", fg_line_uri(cc->ln), fg_err_msg(e));
         return;

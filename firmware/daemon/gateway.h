@@ -22,6 +22,7 @@ typedef struct gateway {
     unsigned modems, resolutions;
     int max_calls;
     int max_seconds;
+    int no_fax_s;               /* [line] no_fax_seconds: release calls that never show fax */
     int stop_grace_s;           /* [line] stop_grace_seconds */
     long min_free_mb;
     bool reject_empty_tsi;

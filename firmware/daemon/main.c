@@ -49,6 +49,7 @@ static fg_err read_settings(gateway *gw)
     gw->listen_uri = fg_config_get(gw->cfg, "line", "listen");
     gw->max_calls = (int)fg_config_int(gw->cfg, "line", "max_calls");
     gw->max_seconds = (int)fg_config_int(gw->cfg, "line", "max_seconds");
+    gw->no_fax_s = (int)fg_config_int(gw->cfg, "line", "no_fax_seconds");
     gw->stop_grace_s = (int)fg_config_int(gw->cfg, "line", "stop_grace_seconds");
     gw->min_free_mb = fg_config_int(gw->cfg, "spool", "min_free_mb");
     gw->reject_empty_tsi = fg_config_bool(gw->cfg, "screen", "reject_empty_tsi");

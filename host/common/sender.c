@@ -31,7 +31,10 @@
 
 typedef struct sender {
     fax_state_t *fax;
+    t38_terminal_state_t *t38;   /* after the line switched to T.38 */
     t30_state_t *t30;
+    const fg_send_opts *o;
+    const char *doc;
     fg_send_result *r;
     bool done;
     uint8_t last_out;            /* FCF of the last frame we sent */
@@ -151,15 +154,14 @@ static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_
         s->last_out = msg[2];
 }
 
-static fg_err setup(sender *s, const fg_send_opts *o, const char *doc)
+/* The calling terminal's T.30, the same over audio and over T.38. */
+static void setup_t30(sender *s)
 {
+    const fg_send_opts *o = s->o;
     unsigned m = o->modems ? o->modems : FG_MODEM_V17 | FG_MODEM_V29 | FG_MODEM_V27TER;
     int sm = 0;
     const char *v = getenv("FAXGATE_T30_LOG");
 
-    if (!(s->fax = fax_init(NULL, TRUE)))
-        return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a fax sender");
-    s->t30 = fax_get_t30_state(s->fax);
     if (v && *v && strcmp(v, "0")) {
         span_log_set_level(t30_get_logging_state(s->t30), SPAN_LOG_SHOW_SEVERITY | SPAN_LOG_SHOW_PROTOCOL |
                                                               SPAN_LOG_FLOW);
@@ -168,7 +170,7 @@ static fg_err setup(sender *s, const fg_send_opts *o, const char *doc)
     sm |= (m & FG_MODEM_V29) ? T30_SUPPORT_V29 : 0;
     sm |= (m & FG_MODEM_V17) ? T30_SUPPORT_V17 : 0;
     t30_set_tx_ident(s->t30, o->tsi ? o->tsi : "");
-    t30_set_tx_file(s->t30, doc, -1, -1);
+    t30_set_tx_file(s->t30, s->doc, -1, -1);
     t30_set_ecm_capability(s->t30, o->ecm);
     t30_set_supported_modems(s->t30, sm);
     t30_set_supported_compressions(s->t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION |
@@ -184,6 +186,16 @@ static fg_err setup(sender *s, const fg_send_opts *o, const char *doc)
     t30_set_phase_b_handler(s->t30, on_phase_b, s);
     t30_set_phase_e_handler(s->t30, on_phase_e, s);
     t30_set_real_time_frame_handler(s->t30, on_frame, s);
+}
+
+static fg_err setup(sender *s, const fg_send_opts *o, const char *doc)
+{
+    s->o = o;
+    s->doc = doc;
+    if (!(s->fax = fax_init(NULL, TRUE)))
+        return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a fax sender");
+    s->t30 = fax_get_t30_state(s->fax);
+    setup_t30(s);
     fax_set_transmit_on_idle(s->fax, TRUE);
     return FG_OK;
 }
@@ -219,6 +231,78 @@ static void add_ms(struct timespec *t, long ms)
     }
 }
 
+static int t38_out(t38_core_state_t *c, void *user_data, const uint8_t *buf, int len, int count)
+{
+    (void)c;
+    return len > 0 && fg_line_t38_send(user_data, buf, (size_t)len, count) ? -1 : 0;
+}
+
+/* The line is in T.38: T.30 starts again as a T.38 terminal, clocked by the wall clock in 20 ms
+   steps (T.38 has no samples to count), taking packets as they come in between. */
+static fg_err run_t38(sender *s, const fg_send_opts *o, fg_line *ln, const struct timespec *deadline)
+{
+    struct timespec tick;
+    t38_core_state_t *core;
+    fg_t38_params p;
+    fg_err e;
+
+    if ((e = fg_line_t38_params(ln, &p)))
+        return e;
+    if (!(s->t38 = t38_terminal_init(NULL, TRUE, t38_out, ln)))
+        return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a T.38 terminal");
+    if (s->fax)
+        fax_free(s->fax);
+    s->fax = NULL;
+    s->t30 = t38_terminal_get_t30_state(s->t38);
+    setup_t30(s);
+    core = t38_terminal_get_t38_core_state(s->t38);
+    t38_set_t38_version(core, p.version);
+    t38_set_data_rate_management_method(core, p.transferred_tcf ? T38_DATA_RATE_MANAGEMENT_TRANSFERRED_TCF
+                                                                : T38_DATA_RATE_MANAGEMENT_LOCAL_TCF);
+    t38_set_fastest_image_data_rate(core, p.max_bitrate > 0 ? p.max_bitrate : 14400);
+    if (p.max_datagram > 0)
+        t38_set_max_datagram_size(core, p.max_datagram);
+    clock_gettime(CLOCK_MONOTONIC, &tick);
+    while (!s->done) {
+        uint8_t ifp[1500];
+        size_t len;
+        uint16_t seq;
+        long left;
+
+        if (ms_left(deadline) <= 0)
+            return fg_err_set(FG_ERR_TIMEOUT, "the call took longer than %d s; hanging up",
+                              o->timeout_s > 0 ? o->timeout_s : 600);
+        t38_terminal_send_timeout(s->t38, FRAME);
+        s->r->audio_s += FRAME / 8000.0;
+        if (o->hangup_in_page > 0 && halfway(s, o->hangup_in_page)) {
+            s->r->hung_up = true;
+            fg_line_hangup(ln);
+            return FG_OK;
+        }
+        add_ms(&tick, 20);
+        while ((left = ms_left(&tick)) > 0) {
+            e = fg_line_t38_recv(ln, ifp, sizeof ifp, &len, &seq, (int)left);
+            if (e == FG_ERR_TIMEOUT)
+                break;
+            if (e == FG_ERR_HANGUP)
+                return FG_OK;   /* T.30 says whether that was after the end */
+            if (e)
+                return e;
+            t38_core_rx_ifp_packet(core, ifp, (int)len, seq);
+        }
+    }
+    return FG_OK;
+}
+
+/* The line went first (the far end hung up, or we did): T.30 decides whether that was after the
+   end of procedure or a dropped call, and reports through phase E. */
+static fg_err end_call(sender *s, fg_err e)
+{
+    if (!e && !s->done)
+        t30_terminate(s->t30);
+    return e;
+}
+
 /* Runs the call until T.30 ends, the line goes, or time is up. */
 static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
 {
@@ -229,6 +313,14 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     tick = deadline;
     add_ms(&deadline, (o->timeout_s > 0 ? o->timeout_s : 600) * 1000L);
+    if (fg_line_get_mode(ln) == FG_LINE_T38)
+        return end_call(s, run_t38(s, o, ln, &deadline));
+    if (o->t38) {
+        fg_err e = fg_line_request_t38(ln);
+
+        if (e)
+            return e;
+    }
     while (!s->done) {
         int n = fax_tx(s->fax, out, FRAME), got = 0;
         fg_err e;
@@ -249,7 +341,8 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
             fg_line_hangup(ln);
             break;
         }
-        if (o->realtime) {
+        if (o->realtime || o->t38) {
+            /* waiting for the switch to T.38, the far end may send nothing: keep time */
             add_ms(&tick, 20);
             while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &tick, NULL) == EINTR)
                 ;
@@ -257,11 +350,13 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
         /* the far end's answer to this frame (realtime: whatever it has sent by now) */
         while (got < FRAME) {
             long left = ms_left(&deadline);
-            int k = 0, wait = o->realtime ? 0 : (int)(left < LOCKSTEP_WAIT_MS ? (left > 0 ? left : 0)
+            int k = 0, wait = o->realtime || o->t38 ? 0 : (int)(left < LOCKSTEP_WAIT_MS ? (left > 0 ? left : 0)
                                                                                  : LOCKSTEP_WAIT_MS);
 
             e = fg_line_recv(ln, in + got, FRAME - got, &k, wait);
-            if (e == FG_ERR_TIMEOUT && o->realtime)
+            if (e == FG_ERR_STATE)
+                return end_call(s, run_t38(s, o, ln, &deadline));
+            if (e == FG_ERR_TIMEOUT && (o->realtime || o->t38))
                 break;
             if (e == FG_ERR_TIMEOUT)
                 return fg_err_set(FG_ERR_TIMEOUT, "the far end sent no audio for %d ms (for a peer with its own "
@@ -277,11 +372,7 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
         if (e && e != FG_ERR_TIMEOUT)
             return e;
     }
-    /* The line went first (the far end hung up, or we did): T.30 decides whether that was after
-       the end of procedure or a dropped call, and reports through phase E. */
-    if (!s->done)
-        t30_terminate(s->t30);
-    return FG_OK;
+    return end_call(s, FG_OK);
 }
 
 fg_err fg_send_fax(const fg_send_opts *o, fg_send_result *r)
@@ -306,6 +397,8 @@ fg_err fg_send_fax(const fg_send_opts *o, fg_send_result *r)
     fg_line_free(ln);
     if (s.fax)
         fax_free(s.fax);
+    if (s.t38)
+        t38_terminal_free(s.t38);
     unlink(doc);
     r->accepted = !e && s.done && r->t30_code == T30_ERR_OK && r->pages_sent == r->pages_total && !r->hung_up;
     return e;

@@ -24,6 +24,8 @@ typedef struct fg_send_opts {
     bool ecm;                     /* offer error correction mode */
     unsigned modems;              /* FG_MODEM_* from faxgate/t30.h; 0 = all */
     bool realtime;                /* pace frames at 20 ms instead of lockstep */
+    bool t38;                     /* SIP: re-INVITE to T.38 once answered (";t38=initial" in the line
+                                     URI offers it in the INVITE instead); T.38 runs at line pace */
     int hangup_in_page;           /* 1-based page to hang up in, halfway through its image; 0 = never */
     int timeout_s;                /* the whole call, wall clock; 0 = 600 s */
     const uint8_t *nss;           /* optional NSS frame body (T.35 country, vendor, data) */

@@ -12,11 +12,14 @@ static void send_usage(FILE *f)
 {
     fprintf(f,
             "usage: faxsim send --line URI [options] FILE.tif...\n"
-            "Places a fax call to URI (audiosocket://HOST:PORT) and sends the pages of the files as one fax.\n"
+            "Places a fax call to URI and sends the pages of the files as one fax. URI is\n"
+            "audiosocket://HOST:PORT or sip:USER@HOST:PORT (add ;transport=tcp for SIP over TCP, ;t38=initial\n"
+            "to offer T.38 in the INVITE itself).\n"
             "  --line URI           the gateway to call (required)\n"
             "  --tsi ID             our station identity, up to 20 characters (default: none sent)\n"
             "  --caller-id NUM      caller ID handed to the line (AudioSocket call info)\n"
             "  --realtime           pace audio at 20 ms per frame like a phone line (for Asterisk-like peers)\n"
+            "  --t38                SIP: switch the call to T.38 (re-INVITE) once answered; T.38 runs at line pace\n"
             "  --no-ecm             do not offer error correction mode\n"
             "  --modems LIST        v17,v29,v27ter (default: all)\n"
             "  --hangup-in-page N   hang up halfway through page N (to test broken calls)\n"
@@ -47,6 +50,7 @@ int fg_sim_send_main(int argc, char **argv)
         {"no-ecm", no_argument, NULL, 'n'},          {"hangup-in-page", required_argument, NULL, 'h'},
         {"timeout", required_argument, NULL, 'T'},   {"quiet", no_argument, NULL, 'q'},
         {"modems", required_argument, NULL, 'm'},    {"help", no_argument, NULL, 'H'},
+        {"t38", no_argument, NULL, '8'},
         {NULL, 0, NULL, 0},
     };
     fg_send_opts o = {.ecm = true};
@@ -62,6 +66,7 @@ int fg_sim_send_main(int argc, char **argv)
         case 't': o.tsi = optarg; break;
         case 'c': o.caller_id = optarg; break;
         case 'r': o.realtime = true; break;
+        case '8': o.t38 = true; break;
         case 'n': o.ecm = false; break;
         case 'q': quiet = true; break;
         case 'h':

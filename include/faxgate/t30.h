@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "faxgate/call.h"
 #include "faxgate/error.h"
+#include "faxgate/line.h"
 #include "faxgate/page.h"
 
 enum {
@@ -53,8 +54,12 @@ typedef struct fg_rx_opts {
     fg_screen_fn screen;         /* may be NULL: accept all */
     fg_page_fn on_page;          /* may be NULL; only page 1 is handed over in memory */
     fg_kept_fn on_kept;          /* may be NULL: pages are still synced before MCF */
+    bool t38_no_pacing;          /* T.38: send as fast as ticks come (tests), not at modem speed */
     void *user_data;
 } fg_rx_opts;
+
+/* Sends one T.38 IFP packet (count copies); nonzero if the line failed. */
+typedef int (*fg_t38_tx_fn)(void *user, const uint8_t *ifp, size_t len, int count);
 
 typedef struct fg_rx fg_rx;
 
@@ -64,6 +69,19 @@ fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out);
 /** Feeds n received samples (8 kHz, 16-bit) and writes n samples to send back in out.
     *done becomes true when T.30 has finished (normally, rejected or failed). */
 fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done);
+
+/** The far end switched the call to T.38 (before any page): T.30 starts again over T.38 with
+    these parameters, sending through tx. FG_ERR_STATE after pages came in audio. */
+fg_err fg_rx_use_t38(fg_rx *rx, const fg_t38_params *p, fg_t38_tx_fn tx, void *user);
+
+/** Feeds one received IFP packet (in order; seq lets SpanDSP see gaps). */
+fg_err fg_rx_t38_packet(fg_rx *rx, const uint8_t *ifp, size_t len, uint16_t seq, bool *done);
+
+/** Lets samples (8 kHz) of time pass: T.38 timers and what is due to be sent. */
+fg_err fg_rx_t38_tick(fg_rx *rx, int samples, bool *done);
+
+/** True once the far end has shown itself a fax machine (DCS, screening or a page). */
+bool fg_rx_in_fax(const fg_rx *rx);
 
 /** The line is gone before T.30 finished: keeps any partial page and marks the call failed. */
 void fg_rx_line_lost(fg_rx *rx, const char *why);
