@@ -772,7 +772,10 @@ static int ua_setup(sip_ua *ua)
     /* TCP on the port UDP got (with port 0, the kernel's choice) */
     if (sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL) == 0)
         ua->port = sa_port(&laddr);
-    if (ua->listening && (err = sip_transp_add(ua->sip, SIP_TRANSP_TCP, &laddr))) {
+    /* a caller's TCP needs no fixed port: its own, wherever UDP landed */
+    if (!ua->listening)
+        sa_set_port(&laddr, 0);
+    if ((err = sip_transp_add(ua->sip, SIP_TRANSP_TCP, &laddr))) {
         snprintf(ua->init_why, sizeof ua->init_why, "cannot listen for SIP on TCP %s:%d: %s", ua->ip, ua->port,
                  strerror(err));
         return err;

@@ -162,10 +162,32 @@ static fg_err line_state(sip_line *sl, fg_line_mode want)
     return FG_OK;
 }
 
+/* Takes every RTP packet waiting on the socket into the playout buffer. */
+static void drain_rtp(sip_line *sl)
+{
+    for (;;) {
+        uint8_t pkt[FG_RTP_MAX_PACKET + 1];
+        struct sockaddr_storage src;
+        socklen_t sl_len = sizeof src;
+        ssize_t k = recvfrom(sl->rtp_fd, pkt, sizeof pkt, 0, (struct sockaddr *)&src, &sl_len);
+        fg_rtp_hdr h;
+
+        if (k < 0)
+            break;
+        if (!from_peer(&sl->rtp_peer, &sl->rtp_peer_len, &sl->rtp_latched, &src, sl_len) ||
+            fg_rtp_parse(pkt, (size_t)k, &h)) {
+            sl->rrx.foreign++;
+            continue;
+        }
+        fg_rtp_rx_put(&sl->rrx, &h);
+    }
+}
+
 static fg_err sip_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_ms)
 {
     sip_line *sl = (sip_line *)ln;
     struct timespec t0;
+    bool waited = false;
     fg_err e;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -175,39 +197,17 @@ static fg_err sip_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_m
 
         if ((e = line_state(sl, FG_LINE_AUDIO)))
             return e;
-        if ((got = fg_rtp_rx_get(&sl->rrx, buf, max, false)) > 0) {
+        drain_rtp(sl);
+        /* packets wait behind a gap: it is given up after a quiet wait */
+        if ((got = fg_rtp_rx_get(&sl->rrx, buf, max, waited)) > 0) {
             *n = got;
             return FG_OK;
         }
         if (left <= 0)
             return fg_err_set(FG_ERR_TIMEOUT, "no RTP for %d ms", timeout_ms);
-        /* packets wait behind a gap: give it up after a little while without news */
-        r = wait_media(sl, sl->rtp_fd, left < 60 ? (int)left : 60);
-        if (r < 0)
+        if ((r = wait_media(sl, sl->rtp_fd, left < 60 ? (int)left : 60)) < 0)
             return fg_err_set(FG_ERR_IO, "waiting for RTP: %s", strerror(errno));
-        if (r == 0) {
-            if ((got = fg_rtp_rx_get(&sl->rrx, buf, max, true)) > 0) {
-                *n = got;
-                return FG_OK;
-            }
-            continue;
-        }
-        for (;;) {
-            uint8_t pkt[FG_RTP_MAX_PACKET + 1];
-            struct sockaddr_storage src;
-            socklen_t sl_len = sizeof src;
-            ssize_t k = recvfrom(sl->rtp_fd, pkt, sizeof pkt, 0, (struct sockaddr *)&src, &sl_len);
-            fg_rtp_hdr h;
-
-            if (k < 0)
-                break;
-            if (!from_peer(&sl->rtp_peer, &sl->rtp_peer_len, &sl->rtp_latched, &src, sl_len) ||
-                fg_rtp_parse(pkt, (size_t)k, &h)) {
-                sl->rrx.foreign++;
-                continue;
-            }
-            fg_rtp_rx_put(&sl->rrx, &h);
-        }
+        waited = r == 0;
     }
 }
 
@@ -248,13 +248,7 @@ static fg_err sip_t38_recv(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, u
 
         if ((e = line_state(sl, FG_LINE_T38)))
             return e;
-        if (fg_udptl_rx_get(&sl->urx, buf, cap, len, seq))
-            return FG_OK;
-        if (left <= 0)
-            return fg_err_set(FG_ERR_TIMEOUT, "no T.38 packet for %d ms", timeout_ms);
-        if ((r = wait_media(sl, sl->udptl_fd, (int)left)) < 0)
-            return fg_err_set(FG_ERR_IO, "waiting for UDPTL: %s", strerror(errno));
-        while (r > 0) {
+        for (;;) {
             uint8_t pkt[FG_UDPTL_MAX_DATAGRAM + 1];
             struct sockaddr_storage src;
             socklen_t src_len = sizeof src;
@@ -269,6 +263,12 @@ static fg_err sip_t38_recv(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, u
                 continue;
             fg_udptl_rx_put(&sl->urx, &p);
         }
+        if (fg_udptl_rx_get(&sl->urx, buf, cap, len, seq))
+            return FG_OK;
+        if (left <= 0)
+            return fg_err_set(FG_ERR_TIMEOUT, "no T.38 packet for %d ms", timeout_ms);
+        if ((r = wait_media(sl, sl->udptl_fd, (int)left)) < 0)
+            return fg_err_set(FG_ERR_IO, "waiting for UDPTL: %s", strerror(errno));
     }
 }
 
