@@ -386,12 +386,13 @@ static void on_close(int err, const struct sip_msg *msg, void *arg)
     sip_ua *ua = c->line.ua;
     char why[160];
 
-    if (msg && msg->req && !pl_strcmp(&msg->met, "BYE"))
-        snprintf(why, sizeof why, "the far end hung up (BYE)");
-    else if (msg && !msg->req)
+    /* libre closes with ECONNRESET and no message for a BYE, or for a CANCEL before the answer */
+    if (msg && !msg->req)
         snprintf(why, sizeof why, "the far end answered %u %.*s", msg->scode, (int)msg->reason.l, msg->reason.p);
-    else if (!c->line.answered)
-        snprintf(why, sizeof why, "cancelled before the answer (%s)", err ? strerror(err) : "CANCEL");
+    else if (!c->line.answered && (err == ECONNRESET || !err))
+        snprintf(why, sizeof why, "cancelled before the answer");
+    else if (err == ECONNRESET || (msg && !pl_strcmp(&msg->met, "BYE")))
+        snprintf(why, sizeof why, "the far end hung up (BYE)");
     else
         snprintf(why, sizeof why, "the call failed: %s", err ? strerror(err) : "closed");
     if (!c->queued && !c->line.outgoing)
@@ -568,6 +569,7 @@ static void on_invite(const struct sip_msg *msg, void *arg)
         return;
     }
     pl_strcpy(&msg->callid, c->line.base.uuid, sizeof c->line.base.uuid);
+    memcpy(&c->line.sig_host, &msg->src.u, msg->src.len < sizeof c->line.sig_host ? msg->src.len : sizeof c->line.sig_host);
     snprintf(c->line.base.caller_id, sizeof c->line.base.caller_id, "%s", from);
     snprintf(c->line.base.uri, sizeof c->line.base.uri, "%s", ua->base.uri);
     if ((e = sip_media_open(&c->line, ua->ip))) {
@@ -1117,6 +1119,14 @@ static fg_err line_sip_connect(const char *rest, const char *uuid, const char *c
     }
     atomic_fetch_add(&c->line.refs, 1);   /* ours */
     ua->out = c;
+    {
+        struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST}, *ai = NULL;
+
+        if (!getaddrinfo(host, port, &hints, &ai) && ai && ai->ai_addrlen <= sizeof c->line.sig_host)
+            memcpy(&c->line.sig_host, ai->ai_addr, ai->ai_addrlen);
+        if (ai)
+            freeaddrinfo(ai);
+    }
     c->line.media.mode = ua->offer_t38 ? FG_LINE_T38 : FG_LINE_AUDIO;
     if ((e = sip_media_open(&c->line, ua->ip)) || (e = ua_start(ua)))
         goto fail_call;

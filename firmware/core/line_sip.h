@@ -52,6 +52,7 @@ typedef struct sip_line {
     struct sockaddr_storage rtp_peer, udptl_peer;
     socklen_t rtp_peer_len, udptl_peer_len;
     bool rtp_latched, udptl_latched;
+    struct sockaddr_storage sig_host;   /* the host SIP came from: media may come from it too */
     fg_rtp_tx rtx;
     fg_rtp_rx rrx;
     fg_udptl_tx utx;

@@ -136,11 +136,14 @@ static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_st
     return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
 }
 
-/* A datagram from the far end's media address? The first one from its host latches the port. */
-static bool from_peer(struct sockaddr_storage *peer, socklen_t *peer_len, bool *latched,
+/* A datagram from the far end's media? Until the first one, media may come from the host SDP
+   names or from the host that sent the SIP (a phone behind NAT, or one that names its LAN
+   address while talking over loopback); the first one latches its address and port, and from
+   then on nothing else is taken (symmetric RTP, as Asterisk's strictrtp). */
+static bool from_peer(const sip_line *sl, struct sockaddr_storage *peer, socklen_t *peer_len, bool *latched,
                       const struct sockaddr_storage *src, socklen_t src_len)
 {
-    if (*peer_len && !same_host(peer, src))
+    if (!*latched && *peer_len && !same_host(peer, src) && !same_host(&sl->sig_host, src))
         return false;
     if (!*latched) {
         memcpy(peer, src, src_len);
@@ -174,7 +177,7 @@ static void drain_rtp(sip_line *sl)
 
         if (k < 0)
             break;
-        if (!from_peer(&sl->rtp_peer, &sl->rtp_peer_len, &sl->rtp_latched, &src, sl_len) ||
+        if (!from_peer(sl, &sl->rtp_peer, &sl->rtp_peer_len, &sl->rtp_latched, &src, sl_len) ||
             fg_rtp_parse(pkt, (size_t)k, &h)) {
             sl->rrx.foreign++;
             continue;
@@ -225,9 +228,10 @@ static fg_err sip_send(fg_line *ln, const int16_t *buf, int n)
 
         buf += used;
         n -= used;
+        /* until the far end's media is heard, the SDP address may be one we cannot reach */
         if (len && sl->rtp_peer_len &&
             sendto(sl->rtp_fd, pkt, len, 0, (struct sockaddr *)&sl->rtp_peer, sl->rtp_peer_len) < 0 &&
-            errno != EAGAIN && errno != ECONNREFUSED)
+            errno != EAGAIN && errno != ECONNREFUSED && sl->rtp_latched)
             return fg_err_set(FG_ERR_IO, "sending RTP: %s", strerror(errno));
         if (!used && !len)
             break;
@@ -258,7 +262,7 @@ static fg_err sip_t38_recv(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, u
             if (k < 0)
                 break;
             /* UDPTL peers send from their media port: latch to it like RTP */
-            if (!from_peer(&sl->udptl_peer, &sl->udptl_peer_len, &sl->udptl_latched, &src, src_len) ||
+            if (!from_peer(sl, &sl->udptl_peer, &sl->udptl_peer_len, &sl->udptl_latched, &src, src_len) ||
                 fg_udptl_decode(pkt, (size_t)k, &p))
                 continue;
             fg_udptl_rx_put(&sl->urx, &p);
@@ -287,7 +291,7 @@ static fg_err sip_t38_send(fg_line *ln, const uint8_t *ifp, size_t len, int coun
             return fg_err_set(FG_ERR_TOOBIG, "T.38 packet of %zu bytes does not fit a UDPTL datagram", len);
         if (sl->udptl_peer_len &&
             sendto(sl->udptl_fd, pkt, n, 0, (struct sockaddr *)&sl->udptl_peer, sl->udptl_peer_len) < 0 &&
-            errno != EAGAIN && errno != ECONNREFUSED)
+            errno != EAGAIN && errno != ECONNREFUSED && sl->udptl_latched)
             return fg_err_set(FG_ERR_IO, "sending UDPTL: %s", strerror(errno));
     }
     return FG_OK;

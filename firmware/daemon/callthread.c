@@ -192,6 +192,7 @@ static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
     int16_t *in = malloc(MAX_BLOCK * sizeof *in), *out = malloc(MAX_BLOCK * sizeof *out);
     const int16_t *block = first;
     int n = first_n;
+    long quiet_ms = 0;
     struct timespec start;
     bool done = false;
     fg_err e;
@@ -227,15 +228,20 @@ static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
         }
         if (no_fax_yet(cc, rx, &start))
             break;
-        e = fg_line_recv(cc->ln, in, MAX_BLOCK, &n, LINE_SILENCE_MS);
+        /* a second at a time, so that the checks above run while the line is quiet */
+        e = fg_line_recv(cc->ln, in, MAX_BLOCK, &n, 1000);
         if (e == FG_ERR_STATE) {
             receive_t38(cc, rx, &start);
             break;
         }
         if (e == FG_ERR_TIMEOUT) {
+            n = 0;
+            if ((quiet_ms += 1000) < LINE_SILENCE_MS)
+                continue;
             fg_rx_line_lost(rx, "no audio for 30 s");
             break;
         }
+        quiet_ms = 0;
         if (e) {
             fg_rx_line_lost(rx, e == FG_ERR_HANGUP ? "the caller hung up" : fg_err_msg(e));
             break;
@@ -329,8 +335,10 @@ static void run_call(call_ctx *cc)
        recording the call, so the record names the call as the PBX knows it. */
     e = fg_line_recv(cc->ln, first, MAX_BLOCK, &n, LINE_SILENCE_MS);
     fg_call_set_line(cc->call, line_uri(gw, cc->ln), fg_line_uuid(cc->ln), fg_line_caller_id(cc->ln));
-    if (e == FG_ERR_STATE)
-        e = FG_OK;   /* the call is T.38 from its INVITE: no audio comes */
+    /* a call in T.38 from its INVITE sends no audio; a silent one is still a call, recorded and
+       released as such */
+    if (e == FG_ERR_STATE || e == FG_ERR_TIMEOUT)
+        e = FG_OK;
     if (e) {
         log_info("connection from %s closed before any audio: %s", fg_line_uri(cc->ln), fg_err_msg(e));
         return;
