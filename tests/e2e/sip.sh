@@ -36,7 +36,7 @@ cat >"$tmp/faxgate.conf" <<EOF
 [line]
 listen = audiosocket://127.0.0.1:0, sip:fax@127.0.0.1:0
 csi = +1 555 0100
-no_fax_seconds = 8
+no_fax_seconds = 12
 [sip]
 peers = 127.0.0.1
 ring_ms = 400
@@ -122,5 +122,94 @@ fg_check "the T.38 calls ran in T.38 (log)" \
     "$tmp/pages/3.tif" >"$tmp/send-bye.log" 2>&1
 fg_check "BYE mid-page: recorded failed with a partial page kept" \
     wait_for 60 "SELECT state || ' ' || pages FROM calls WHERE tsi = 'SIP-BYE'" "failed 1"
+
+# --- 3. sipp: the signalling cases, from a SIP stack nobody here wrote ---
+corpus=${FAXGATE_CORPUS:-$FG_ROOT/../shared/corpus}
+# run_sipp NAME PORT [IP] [SCENARIO-FILE]: one call of tests/sip/NAME.xml; 0 if sipp saw it through
+run_sipp() {
+    local name=$1 port=$2 ip=${3:-127.0.0.1} sf=${4:-$FG_ROOT/tests/sip/$1.xml} rc
+    local mp=$((30000 + RANDOM % 15000 * 2))
+    (cd "$tmp" && timeout 90 sipp -sf "$sf" -m 1 -i "$ip" -p "$(fg_free_port)" -mi "$ip" -mp "$mp" \
+        -s fax "127.0.0.1:$port" -nostdin -timeout 60s -timeout_error -trace_err >"$tmp/sipp-$name.log" 2>&1)
+    rc=$?
+    [ $rc -eq 0 ] || { echo "# sipp $name: exit $rc"; cat "$tmp"/*"$name"*_errors.log 2>/dev/null | head -20 | sed 's/^/#   /'; }
+    return $rc
+}
+calls_before=$(fg_sql "$db" "SELECT count(*) FROM calls")
+fg_check "OPTIONS (a proxy's ping) is answered 200" run_sipp options "$sip_port"
+fg_check "CANCEL while ringing: 200 to the CANCEL, 487 to the INVITE" run_sipp cancel "$sip_port"
+fg_check "an offer with no G.711 and no T.38 is answered 488" run_sipp codec488 "$sip_port"
+fg_check "an INVITE whose body is not SDP is answered 400" run_sipp badsdp "$sip_port"
+fg_check "an INVITE from an address not in [sip] peers is answered 403" run_sipp forbidden "$sip_port" 127.0.0.2
+fg_check "none of these left a call record" \
+    [ "$(fg_sql "$db" "SELECT count(*) FROM calls")" -eq "$calls_before" ]
+fg_check "the refused ones are in the log, each with its reason" \
+    [ "$(grep -ac 'refused: not in \[sip\] peers\|refused: no G.711\|refused: SDP line' "$tmp/faxgated.log")" -ge 3 ]
+fg_check "session timer: UPDATE (with and without SDP) and a re-INVITE refresh mid-call are answered 200" \
+    run_sipp refresh "$sip_port"
+
+# --- 4. the Asterisk test suite's captures, replayed at the gateway ---
+if [ -r "$corpus/asterisk/CARRIER_G711U.pcap" ]; then
+    sed "s|@PCAP@|$corpus/asterisk/CARRIER_G711U.pcap|" tests/sip/pcap_audio.xml >"$tmp/pcap_audio.xml"
+    sed "s|@PCAP@|$corpus/asterisk/ast-2016-003_crash.pcap|" tests/sip/pcap_t38_crash.xml >"$tmp/pcap_t38_crash.xml"
+    last=$(fg_sql "$db" "SELECT max(id) FROM calls")
+    fg_check "sipp replays the recorded G.711 fax call (CARRIER_G711U.pcap) as RTP" \
+        run_sipp pcap_audio "$sip_port" 127.0.0.1 "$tmp/pcap_audio.xml"
+    fg_check "the gateway heard it: TSI frame seen, DCS V.29 9600 recorded, call failed (no page in the capture)" \
+        wait_for 30 "SELECT state || '|' || tsi_seen || '|' || substr(dcs, 1, 13) FROM calls WHERE id > $last" "failed|1|V.29 9600 bps"
+    fg_check "AST-2016-003's hostile UDPTL packets after a T.38 INVITE (sipp play_pcap_image)" \
+        run_sipp pcap_t38_crash "$sip_port" 127.0.0.1 "$tmp/pcap_t38_crash.xml"
+    fg_check "faxgated is still up and answering after them" run_sipp options "$sip_port"
+else
+    fg_skip "replays of the Asterisk captures" "corpus absent ($corpus/asterisk): ../shared is not beside the clone"
+fi
+
+# --- 5. hostile datagrams and streams: ignored or 400, never a crash ---
+python3 tests/sip/hostile.py "$sip_port" >"$tmp/hostile.log" 2>&1
+fg_check "200 malformed, truncated and oversized SIP messages (UDP and TCP) sent" grep -q "^sent" "$tmp/hostile.log"
+fg_check "faxgated is still up and answering OPTIONS" run_sipp options "$sip_port"
+
+# --- 6. baresip as an ordinary telephone: a voice call is released and recorded as such ---
+mkdir -p "$tmp/baresip"
+bport=$(fg_free_port)
+{
+    echo "poll_method epoll"
+    echo "sip_listen 127.0.0.1:$bport"
+    echo "audio_player aufile,$tmp/baresip/heard.wav"
+    echo "audio_source ausine,440"   # ausine makes 48 kHz stereo only
+    echo "ausrc_srate 48000"
+    echo "auplay_srate 48000"
+    echo "ausrc_channels 2"
+    echo "auplay_channels 1"
+    echo "rtp_ports $((bport + 2))-$((bport + 40))"
+    echo "module_path /usr/lib/baresip/modules"
+    for m in g711 ausine aufile; do echo "module $m.so"; done
+    for m in account menu; do echo "module_app $m.so"; done
+} >"$tmp/baresip/config"
+echo "<sip:phone@127.0.0.1>;regint=0;audio_codecs=PCMU" >"$tmp/baresip/accounts"
+last=$(fg_sql "$db" "SELECT max(id) FROM calls")
+timeout 60 baresip -f "$tmp/baresip" -e "/dial sip:fax@127.0.0.1:$sip_port" -t 25 >"$tmp/baresip.log" 2>&1
+fg_check "baresip's call (a 440 Hz tone, no fax) was answered, then released after [line] no_fax_seconds" \
+    grep -aq "Call with sip:fax@127.0.0.1:$sip_port terminated (duration: 1[2-4] secs)" "$tmp/baresip.log"
+fg_check "and recorded as a voice call, from 'phone'" \
+    wait_for 10 "SELECT caller_id || '|' || state || '|' || (result LIKE '%no fax signal%') FROM calls WHERE id > $last" "phone|failed|1"
+
+# --- 7. T.38 the other way: the gateway re-INVITEs ([sip] t38 = reinvite) ---
+sed -e 's/^listen = .*/listen = sip:fax@127.0.0.1:0/' -e 's/^ring_ms = .*/ring_ms = 0\nt38 = reinvite/' \
+    -e "s|^db = .*|db = $tmp/reinvite.db|" -e "s|^dir = .*|dir = $tmp/spool2|" "$tmp/faxgate.conf" >"$tmp/reinvite.conf"
+glare_fax() {   # real glare: faxsim re-INVITEs as soon as it is answered, the gateway too
+    "$faxsim" send --quiet --t38 --line "sip:fax@127.0.0.1:$rport" --tsi "SIP-GLARE" "$tmp/pages/0.tif" \
+        >"$tmp/send-glare.log" 2>&1 && grep -q "T.38 (version" "$tmp/reinvite.log"
+}
+if fg_start_gateway "$build" "$tmp/reinvite.conf" "$tmp/reinvite.log"; then
+    rport=${FG_LINE##*:}
+    fg_check "t38 = reinvite: our re-INVITE refused 488 leaves the call up; the caller's own re-INVITE to T.38 is then taken" \
+        run_sipp t38_refused "$rport"
+    fg_check "t38 = reinvite: our re-INVITE answered 491 is retried and the call switches" run_sipp reinvite491 "$rport"
+    fg_check "faxsim --t38 against t38 = reinvite (both re-INVITE at once, 491 both ways): the fax goes through in T.38" \
+        glare_fax
+else
+    fg_not_ok "a second faxgated with [sip] t38 = reinvite starts"
+fi
 
 fg_tap_end
