@@ -4,6 +4,7 @@
 #   1b. durable receipt: page write, file sync, store commit per page (this disk; an ext4 loop device)
 #   2. the gateway under 20 concurrent calls: wall time, end of page 1 → verdict, OCR per call,
 #      and faxgated's peak resident memory (VmHWM)
+#   3. SIP calls, G.711 and T.38, unpaced and at real-time pace: CPU and memory per call
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -67,3 +68,5 @@ SELECT printf('calls judged:                 %d of $i', count(*)),
 FROM calls WHERE tsi LIKE 'BENCH-%' AND verdict != ''" | tr '|' '\n'
 awk -v s="$start" -v e="$end" -v n="$i" 'BEGIN { printf "wall time for %d calls:       %.1f s (%.2f s per call)\n", n, e - s, (e - s) / n }'
 echo "faxgated peak RSS (VmHWM):    $((hwm / 1024)) MiB (now $((rss / 1024)) MiB)"
+echo
+tests/bench_sip.sh "$build" || echo "tests/bench_sip.sh failed"

@@ -38,6 +38,7 @@ static const key_def keys[] = {
     {"sip", "peers", K_STR, 0, 1024, NULL},
     {"sip", "t38", K_ENUM, 0, 0, "accept|reinvite|no"},
     {"sip", "ring_ms", K_INT, 0, 60000, NULL},
+    {"sip", "t38_pacing", K_BOOL, 0, 0, NULL},
     {"screen", "reject_empty_tsi", K_BOOL, 0, 0, NULL},
     {"store", "db", K_PATH, 0, 0, NULL},
     {"spool", "dir", K_PATH, 0, 0, NULL},

@@ -360,6 +360,7 @@ static void run_call(call_ctx *cc)
         .screen = screen,
         .on_page = on_page,
         .on_kept = on_kept,
+        .t38_no_pacing = !fg_config_bool(gw->cfg, "sip", "t38_pacing"),
         .user_data = cc,
     };
     if ((e = fg_rx_new(&opts, cc->call, &rx))) {

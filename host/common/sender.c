@@ -262,6 +262,9 @@ static fg_err run_t38(sender *s, const fg_send_opts *o, fg_line *ln, const struc
     t38_set_fastest_image_data_rate(core, p.max_bitrate > 0 ? p.max_bitrate : 14400);
     if (p.max_datagram > 0)
         t38_set_max_datagram_size(core, p.max_datagram);
+    /* unpaced (not --realtime): data goes out as soon as SpanDSP has it, not at modem speed;
+       T.30's own timers still run on the wall clock */
+    t38_terminal_set_config(s->t38, o->realtime ? 0 : T38_TERMINAL_OPTION_NO_PACING);
     clock_gettime(CLOCK_MONOTONIC, &tick);
     while (!s->done) {
         uint8_t ifp[1500];
