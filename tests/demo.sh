@@ -22,16 +22,21 @@ db = $demo/faxgate.db
 [spool]
 dir = $demo/spool
 EOF
-listen=$("$build/faxgated" --print-config | sed -n 's/^listen = \([^ ]*\).*/\1/p')
+listen=$("$build/faxgated" --print-config | sed -n 's/^listen = //p')
+as_uri=$(echo "$listen" | grep -o 'audiosocket://[^ ,]*')
+sip_uri=$(echo "$listen" | grep -o 'sip:[^ ,]*')
 printer=$("$build/faxgated" --print-config | sed -n 's/^uri = \([^ ]*\).*/\1/p')
 pport=$(echo "$printer" | sed -n 's|^ipp://[^:/]*:\([0-9]*\)/.*|\1|p')
-lport=${listen##*:}
+lport=${as_uri##*:}
+sport=${sip_uri##*:}
 say "faxgated's embedded defaults (faxgated --print-config; store and spool moved to build/demo)"
 "$build/faxgated" --config "$demo/faxgate.conf" --print-config | grep -E '^(\[|listen|csi|country|profiles|languages|hold|drop|uri|db|dir) '
 
 [ -n "$pport" ] || die "the default printer URI '$printer' is not ipp://HOST:PORT/PATH"
 (exec 3<>/dev/tcp/127.0.0.1/"$pport") 2>/dev/null && die "port $pport (the default printer) is in use: stop what listens there"
 (exec 3<>/dev/tcp/127.0.0.1/"$lport") 2>/dev/null && die "port $lport (the default AudioSocket line) is in use: stop what listens there"
+[ -n "$sip_uri" ] || die "the default [line] listen '$listen' has no SIP line"
+(exec 3<>/dev/tcp/127.0.0.1/"$sport") 2>/dev/null && die "port $sport (the default SIP line) is in use: stop what listens there"
 
 say "Starting the office MFP: ippeveprinter (IPP Everywhere) at $printer"
 fg_start_dnssd || die "ippeveprinter needs DNS-SD (a system D-Bus and avahi-daemon): run make demo as root"
@@ -62,16 +67,22 @@ for spec in "legit en 2" "legit fr 2" "ad en 2" "ad fr 2"; do
     done
 done
 
-say "Placing $n fax calls at once with faxsim (SpanDSP senders over AudioSocket)"
-declare -a pids
+say "Placing $n fax calls at once with faxsim (SpanDSP senders): half over AudioSocket, half over SIP, one of those in T.38"
+declare -a pids how
 for ((i = 0; i < n; i++)); do
-    "$build/faxsim" send --line "$FG_LINE" --tsi "${tsi[i]}" --caller-id "${cid[i]}" "$demo/pages/$i.tif" \
+    case $((i % 4)) in
+    1) how[i]="SIP, T.38 after a re-INVITE"; args=(--t38 --line "$sip_uri") ;;
+    3) how[i]="SIP, G.711 over RTP"; args=(--line "$sip_uri") ;;
+    *) how[i]="AudioSocket"; args=(--line "$as_uri") ;;
+    esac
+    [ "$i" -gt 1 ] && [ $((i % 4)) = 1 ] && { how[i]="SIP, G.711 over RTP"; args=(--line "$sip_uri"); }
+    "$build/faxsim" send "${args[@]}" --tsi "${tsi[i]}" --caller-id "${cid[i]}" "$demo/pages/$i.tif" \
         >"$demo/send-$i.log" 2>&1 &
     pids[i]=$!
 done
 for ((i = 0; i < n; i++)); do
     wait "${pids[i]}"
-    printf '  call %d (%s): %s\n' "$((i + 1))" "${file[i]}" "$(tail -1 "$demo/send-$i.log")"
+    printf '  call %d (%s, %s): %s\n' "$((i + 1))" "${file[i]}" "${how[i]}" "$(tail -1 "$demo/send-$i.log")"
 done
 
 db=$demo/faxgate.db
@@ -89,18 +100,19 @@ for ((i = 0; i < n; i++)); do
     sample_of[${cid[i]}]=$(basename "${file[i]}" .txt)
     label_of[${cid[i]}]=${file[i]%%/*}
 done
-printf '%-4s %-24s %-18s %-26s %-12s %-46s %-28s %s\n' CALL "SAMPLE (truth)" "BROADCASTER (TSI)" "ADVERTISER (ads)" VERDICT \
+printf '%-4s %-11s %-24s %-18s %-26s %-12s %-46s %-28s %s\n' CALL LINE "SAMPLE (truth)" "BROADCASTER (TSI)" "ADVERTISER (ads)" VERDICT \
     "RULES (strongest)" VIOLATIONS PAGES
 caught=0 ads=0 printed_ok=0 legit=0
-while IFS='|' read -r id b cidv adv isad verdict rules viol state; do
+while IFS='|' read -r id line b cidv adv isad verdict rules viol state; do
     truth=${label_of[$cidv]:-?}
     [ "$isad" = 1 ] || adv=-
-    printf '%-4s %-24.24s %-18.18s %-26.26s %-12s %-46.46s %-28.28s %s\n' "$id" "${sample_of[$cidv]:-?} ($truth)" "$b" "$adv" \
+    printf '%-4s %-11s %-24.24s %-18.18s %-26.26s %-12s %-46.46s %-28.28s %s\n' "$id" "$line" "${sample_of[$cidv]:-?} ($truth)" "$b" "$adv" \
         "$verdict" "$rules" "$viol" "$state"
     if [ "$truth" = ad ]; then ads=$((ads + 1)); [ "$state" != printed ] && caught=$((caught + 1)); fi
     if [ "$truth" = legit ]; then legit=$((legit + 1)); [ "$state" = printed ] && printed_ok=$((printed_ok + 1)); fi
 done < <(fg_sql "$db" "
-SELECT c.id, coalesce(nullif(c.tsi,''),'(none)'), coalesce(c.caller_id,'-'), coalesce(c.advertiser,'-'), c.is_ad,
+SELECT c.id, CASE WHEN c.line LIKE '%(T.38)%' THEN 'SIP T.38' WHEN c.line LIKE 'sip%' THEN 'SIP G.711'
+                  ELSE 'AudioSocket' END, coalesce(nullif(c.tsi,''),'(none)'), coalesce(c.caller_id,'-'), coalesce(c.advertiser,'-'), c.is_ad,
        c.verdict || ' ' || printf('%.1f', c.score),
        coalesce((SELECT group_concat(name || printf(' %+.1f', weight), ', ')
                  FROM (SELECT name, weight FROM scores WHERE call_id = c.id ORDER BY abs(weight) DESC LIMIT 3)), '-'),

@@ -61,6 +61,14 @@ fg_err fg_call_set_line(fg_call *c, const char *line, const char *uuid, const ch
     return FG_OK;
 }
 
+void fg_call_set_t38(fg_call *c)
+{
+    size_t n = strlen(c->line);
+
+    if (!strstr(c->line, " (T.38)") && n + sizeof " (T.38)" <= sizeof c->line)
+        memcpy(c->line + n, " (T.38)", sizeof " (T.38)");
+}
+
 fg_err fg_call_set_tsi(fg_call *c, const char *tsi)
 {
     copy_field(c->t30.tsi, sizeof c->t30.tsi, tsi);

@@ -135,6 +135,7 @@ static void receive_t38(call_ctx *cc, fg_rx *rx, const struct timespec *start)
         fg_rx_line_lost(rx, fg_err_msg(e));
         return;
     }
+    fg_call_set_t38(cc->call);
     log_info("call %lld: T.38 (version %d, datagram %d, %s, %s)", (long long)fg_call_id(cc->call), p.version,
              p.max_datagram, p.ec == FG_T38_EC_REDUNDANCY ? "redundancy" : p.ec == FG_T38_EC_FEC ? "FEC" : "no EC",
              p.transferred_tcf ? "transferredTCF" : "localTCF");

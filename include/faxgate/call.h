@@ -35,6 +35,9 @@ int64_t fg_call_id(const fg_call *c);
 /** Records the line the call came in on: driver URI, the line's call id (UUID) and caller ID. */
 fg_err fg_call_set_line(fg_call *c, const char *line, const char *uuid, const char *caller_id);
 
+/** The fax went over T.38, not audio: recorded with the line, as "URI (T.38)". */
+void fg_call_set_t38(fg_call *c);
+
 /** Sets the far end's TSI (as T.30 would), for scans and tests. */
 fg_err fg_call_set_tsi(fg_call *c, const char *tsi);
 
