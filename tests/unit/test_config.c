@@ -12,7 +12,9 @@ static void test_defaults_are_complete(void **state)
 
     (void)state;
     assert_int_equal(fg_config_new(&cfg), FG_OK);
-    assert_string_equal(fg_config_get(cfg, "line", "listen"), "audiosocket://127.0.0.1:9092");
+    assert_string_equal(fg_config_get(cfg, "line", "listen"), "audiosocket://127.0.0.1:9092, sip:fax@127.0.0.1:5060");
+    assert_string_equal(fg_config_get(cfg, "sip", "t38"), "accept");
+    assert_string_equal(fg_config_get(cfg, "sip", "peers"), "127.0.0.0/8, ::1");
     assert_string_equal(fg_config_get(cfg, "site", "country"), "US");
     assert_true(fg_config_bool(cfg, "line", "ecm"));
     assert_true(fg_config_double(cfg, "classify", "drop") > fg_config_double(cfg, "classify", "hold"));
@@ -70,6 +72,9 @@ static void test_corrupt_files_are_refused(void **state)
     expect_refused("[line]\nmax_calls = lots\n", "expected a whole number from 1 to 1024");
     expect_refused("[line]\nlisten = http://x:1\n", "audiosocket://HOST:PORT");
     expect_refused("[line]\nlisten = audiosocket://127.0.0.1:99999\n", "audiosocket://HOST:PORT");
+    expect_refused("[line]\nlisten = sip:fax@127.0.0.1\n", "sip:USER@HOST:PORT");
+    expect_refused("[line]\nlisten = sip:fax@127.0.0.1:5060, ftp://x:1\n", "sip:USER@HOST:PORT");
+    expect_refused("[sip]\nt38 = maybe\n", "accept");
     expect_refused("[line]\necm = perhaps\n", "expected yes or no");
     expect_refused("[policy]\nprofiles = us, narnia\n", "'narnia' is unknown");
     expect_refused("[printer]\nuri = lpt1\n", "spool:DIR");
