@@ -1,0 +1,126 @@
+/* faxgate — the SIP line driver, private to its libre half: the user agent and its calls.
+ *
+ * line_sip.c runs the agent (its thread, the calls' sessions, SDP, T.38 switching),
+ * line_sip_in.c answers (who may call, digest authentication, INVITE, UPDATE, OPTIONS, the
+ * listener, REGISTER), line_sip_out.c calls out. Only these three include libre's headers.
+ */
+#ifndef FAXGATE_LINE_SIP_UA_H
+#define FAXGATE_LINE_SIP_UA_H
+#define HAVE_INTTYPES_H 1
+#define HAVE_STDBOOL_H 1
+#define HAVE_INET6 1
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include <re.h>
+
+#include "faxgate/config.h"
+#include "faxgate/hal.h"
+#include "line_sip.h"
+
+#define UA_MAX_QUEUE 64
+#define UA_MAX_PEERS 32
+#define T38_ANSWER_MS 5000          /* a re-INVITE to T.38 not answered 2xx by then: stay in audio */
+#define CONNECT_TIMEOUT_MS 32000    /* Timer B: an INVITE with no final answer */
+#define ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE\r\n"
+
+enum { CMD_STOP, CMD_HANGUP, CMD_T38, CMD_CONNECT };
+enum { T38_NO, T38_ACCEPT, T38_REINVITE };
+
+typedef struct peer_net {
+    int af;
+    uint8_t addr[16];
+    int bits;
+} peer_net;
+
+typedef struct sip_call {
+    sip_line line;                  /* first: the call thread sees a sip_line */
+    struct le le;                   /* in ua->calls, agent thread */
+    struct tmr ring, t38;
+    unsigned long long sdp_id;
+    unsigned sdp_version;
+    char answer[2048];              /* the answer sent after ringing */
+    bool queued;
+} sip_call;
+
+struct sip_ua {
+    struct fg_listener base;
+    atomic_int refs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thr;
+    bool started, ready, stopped;
+    int init_err;
+    char init_why[200];
+
+    /* agent thread only */
+    struct sip *sip;
+    struct sipsess_sock *sock;
+    struct sip_lsnr *lsnr;
+    struct mqueue *mq;
+    struct list calls;
+    struct tmr stop_tmr;
+
+    /* set before the thread starts */
+    char user[64];
+    char ip[INET6_ADDRSTRLEN];      /* our address in SDP and Contact */
+    int port;                       /* SIP port (UDP and TCP) */
+    bool listening;
+    peer_net peers[UA_MAX_PEERS];
+    int npeers;
+    int t38;                        /* T38_* */
+    int ring_ms;
+
+    /* the accept queue (listener), under mu */
+    int acc_fd;
+    sip_call *q[UA_MAX_QUEUE];
+    int qn;
+
+    /* an outgoing call (connect) */
+    char to_uri[256];
+    char from_user[64];
+    bool tcp, offer_t38;
+    sip_call *out;
+};
+
+
+/* line_sip.c */
+void sip_say(int level, const char *fmt, ...);
+void sip_ua_unref(sip_ua *ua);
+sip_call *sip_call_new(sip_ua *ua, bool outgoing);
+void sip_call_forget(sip_call *c);
+void sip_call_end(sip_call *c, const char *why);
+int sip_body_sdp(const struct sip_msg *msg, fg_sdp *sdp, char *why, size_t cap);
+struct mbuf *sip_mbuf(const char *text);
+size_t sip_write_offer(sip_call *c, fg_sdp_kind kind, char *out, size_t cap);
+int sip_take_offer(sip_call *c, const fg_sdp *offer, char *ans, size_t cap);
+int sip_on_offer(struct mbuf **descp, const struct sip_msg *msg, void *arg);
+int sip_on_answer(const struct sip_msg *msg, void *arg);
+void sip_on_estab(const struct sip_msg *msg, void *arg);
+void sip_on_close(int err, const struct sip_msg *msg, void *arg);
+void sip_queue_call(sip_call *c);
+void sip_ring_done(void *arg);
+sip_ua *sip_ua_new(void);
+fg_err sip_ua_start(sip_ua *ua);
+void sip_ua_stop(sip_ua *ua);
+fg_err sip_split_target(const char *rest, char *user, size_t ucap, char *host, size_t hcap, char *port, size_t pcap,
+                    char *params, size_t parcap);
+
+/* line_sip_in.c */
+fg_err sip_parse_peers(sip_ua *ua, const char *list);
+void sip_on_invite(const struct sip_msg *msg, void *arg);
+bool sip_on_request(const struct sip_msg *msg, void *arg);
+fg_err line_sip_listen(const char *rest, const struct fg_config *cfg, fg_listener **out);
+
+/* line_sip_out.c */
+void sip_start_connect(sip_ua *ua);
+fg_err line_sip_connect(const char *rest, const char *uuid, const char *caller_id, fg_line **out);
+
+#endif
