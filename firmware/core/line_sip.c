@@ -405,12 +405,24 @@ static void on_exit_sip(void *arg)
     re_cancel();
 }
 
+/* The un-REGISTER and the last BYEs had their chance; a registrar that never answers must not
+   hold the gateway for Timer F (32 s). */
+static void stop_hard(void *arg)
+{
+    sip_ua *ua = arg;
+
+    sip_close(ua->sip, true);
+    re_cancel();
+}
+
 static void stop_now(void *arg)
 {
     sip_ua *ua = arg;
 
+    ua->reg = mem_deref(ua->reg);   /* un-REGISTERs */
     ua->sock = mem_deref(ua->sock);
-    sip_close(ua->sip, false);   /* calls on_exit_sip, which ends the loop */
+    tmr_start(&ua->stop_tmr, 2000, stop_hard, ua);
+    sip_close(ua->sip, false);   /* on_exit_sip ends the loop once nothing is pending */
 }
 
 void sip_start_connect(sip_ua *ua);
@@ -478,12 +490,18 @@ static int ua_setup(sip_ua *ua)
                  strerror(err));
         return err;
     }
+    if (getrandom(ua->secret, sizeof ua->secret, 0) != sizeof ua->secret) {
+        snprintf(ua->init_why, sizeof ua->init_why, "no random bytes for digest nonces");
+        return EIO;
+    }
     /* before the session layer: it would answer UPDATE with 501 */
     if ((err = sip_listen(&ua->lsnr, ua->sip, true, sip_on_request, ua)) ||
         (err = sipsess_listen(&ua->sock, ua->sip, 32, sip_on_invite, ua))) {
         snprintf(ua->init_why, sizeof ua->init_why, "cannot set up SIP sessions: %s", strerror(err));
         return err;
     }
+    if (ua->listening)
+        sip_register_start(ua);   /* failures are logged and retried; calls come in anyway */
     return 0;
 }
 
@@ -504,6 +522,7 @@ static void *ua_main(void *arg)
     while (list_head(&ua->calls))
         sip_call_end(list_head(&ua->calls)->data, "the gateway is stopping");
     mem_deref(ua->sock);
+    mem_deref(ua->reg);
     mem_deref(ua->lsnr);
     mem_deref(ua->sip);
     mem_deref(ua->mq);

@@ -104,11 +104,9 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
     int err;
 
     ident_of(msg, from, sizeof from);
-    if (!peer_allowed(ua, &msg->src)) {
-        sip_say(1, "SIP INVITE from %J (%s) refused: not in [sip] peers", &msg->src, from);
-        sip_treply(NULL, ua->sip, msg, 403, "Forbidden");
+    /* not a configured peer: it may still prove who it is (digest), else 403 */
+    if (!peer_allowed(ua, &msg->src) && !sip_authorized(ua, msg))
         return;
-    }
     err = sip_body_sdp(msg, &offer, why, sizeof why);
     if (err && err != ENODATA) {
         sip_say(1, "SIP INVITE from %J (%s) refused: %s", &msg->src, from, why);
@@ -238,6 +236,27 @@ static fg_err read_conf(sip_ua *ua, const fg_config *cfg)
     else
         return fg_err_set(FG_ERR_CONFIG, "[sip] t38 = %s: give accept, reinvite or no", t38);
     ua->ring_ms = cfg ? (int)fg_config_int(cfg, "sip", "ring_ms") : 0;
+    if (cfg) {
+        const char *reg = fg_config_get(cfg, "sip", "register");
+
+        snprintf(ua->auth_user, sizeof ua->auth_user, "%s", fg_config_get(cfg, "sip", "user"));
+        snprintf(ua->password, sizeof ua->password, "%s", fg_config_get(cfg, "sip", "password"));
+        snprintf(ua->realm, sizeof ua->realm, "%s", fg_config_get(cfg, "sip", "realm"));
+        ua->reg_expires = (int)fg_config_int(cfg, "sip", "register_expires");
+        if (reg && *reg) {
+            /* sip:USER@HOST[:PORT]: we register USER there; the registrar is sip:HOST[:PORT] */
+            const char *at = strchr(reg, '@');
+
+            if (strncmp(reg, "sip:", 4) || !at)
+                return fg_err_set(FG_ERR_CONFIG, "[sip] register = %s: give sip:USER@HOST[:PORT]", reg);
+            snprintf(ua->aor, sizeof ua->aor, "%s", reg);
+            snprintf(ua->registrar, sizeof ua->registrar, "sip:%s", at + 1);
+        }
+    }
+    if (!ua->auth_user[0])
+        snprintf(ua->auth_user, sizeof ua->auth_user, "%s", ua->user);
+    if (!ua->realm[0])
+        snprintf(ua->realm, sizeof ua->realm, "faxgate");
     if (ua->ring_ms < 0 || ua->ring_ms > 60000)
         return fg_err_set(FG_ERR_CONFIG, "[sip] ring_ms = %d: give 0 to 60000", ua->ring_ms);
     return sip_parse_peers(ua, cfg ? fg_config_get(cfg, "sip", "peers") : NULL);

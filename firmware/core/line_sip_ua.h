@@ -77,6 +77,12 @@ struct sip_ua {
     int npeers;
     int t38;                        /* T38_* */
     int ring_ms;
+    char auth_user[64], password[128], realm[64];   /* digest, both ways */
+    uint8_t secret[16];             /* for our nonces */
+    char registrar[256], aor[256];  /* [sip] register: where, and as whom */
+    int reg_expires;
+    bool registered;
+    struct sipreg *reg;
 
     /* the accept queue (listener), under mu */
     int acc_fd;
@@ -112,6 +118,11 @@ fg_err sip_ua_start(sip_ua *ua);
 void sip_ua_stop(sip_ua *ua);
 fg_err sip_split_target(const char *rest, char *user, size_t ucap, char *host, size_t hcap, char *port, size_t pcap,
                     char *params, size_t parcap);
+
+/* line_sip_auth.c */
+bool sip_authorized(sip_ua *ua, const struct sip_msg *msg);
+int sip_credentials(char **user, char **pass, const char *realm, void *arg);
+int sip_register_start(sip_ua *ua);
 
 /* line_sip_in.c */
 fg_err sip_parse_peers(sip_ua *ua, const char *list);

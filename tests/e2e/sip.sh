@@ -195,8 +195,15 @@ fg_check "and recorded as a voice call, from 'phone'" \
     wait_for 10 "SELECT caller_id || '|' || state || '|' || (result LIKE '%no fax signal%') FROM calls WHERE id > $last" "phone|failed|1"
 
 # --- 7. T.38 the other way: the gateway re-INVITEs ([sip] t38 = reinvite) ---
-sed -e 's/^listen = .*/listen = sip:fax@127.0.0.1:0/' -e 's/^ring_ms = .*/ring_ms = 0\nt38 = reinvite/' \
+# (this one also takes digest-authenticated callers and registers with a registrar: sipp as UAS)
+regport=$(fg_free_port)
+sed -e 's/^listen = .*/listen = sip:fax@127.0.0.1:0/' \
+    -e "s/^ring_ms = .*/ring_ms = 0\nt38 = reinvite\npassword = s3cret\nregister = sip:fax@127.0.0.1:$regport\nregister_expires = 10/" \
     -e "s|^db = .*|db = $tmp/reinvite.db|" -e "s|^dir = .*|dir = $tmp/spool2|" "$tmp/faxgate.conf" >"$tmp/reinvite.conf"
+for f in auth_invite auth_wrong register_uas; do sed "s|@PASSWORD@|s3cret|" "tests/sip/$f.xml" >"$tmp/$f.xml"; done
+(cd "$tmp" && timeout 60 sipp -sf "$tmp/register_uas.xml" -m 1 -i 127.0.0.1 -p "$regport" -nostdin -timeout 45s \
+    -timeout_error -trace_err >"$tmp/sipp-register.log" 2>&1; echo $? >"$tmp/register.rc") &
+sleep 0.5
 glare_fax() {   # real glare: faxsim re-INVITEs as soon as it is answered, the gateway too
     "$faxsim" send --quiet --t38 --line "sip:fax@127.0.0.1:$rport" --tsi "SIP-GLARE" "$tmp/pages/0.tif" \
         >"$tmp/send-glare.log" 2>&1 && grep -q "T.38 (version" "$tmp/reinvite.log"
@@ -208,6 +215,21 @@ if fg_start_gateway "$build" "$tmp/reinvite.conf" "$tmp/reinvite.log"; then
     fg_check "t38 = reinvite: our re-INVITE answered 491 is retried and the call switches" run_sipp reinvite491 "$rport"
     fg_check "faxsim --t38 against t38 = reinvite (both re-INVITE at once, 491 both ways): the fax goes through in T.38" \
         glare_fax
+    fg_check "digest: a caller outside [sip] peers answers the 401 challenge and its call is taken" \
+        run_sipp auth_invite "$rport" 127.0.0.2 "$tmp/auth_invite.xml"
+    fg_check "digest: a wrong password is answered 403" run_sipp auth_wrong "$rport" 127.0.0.2 "$tmp/auth_wrong.xml"
+    registered() {
+        for _ in $(seq 60); do [ -s "$tmp/register.rc" ] && break; sleep 0.5; done
+        [ "$(cat "$tmp/register.rc" 2>/dev/null)" = 0 ] || { cat "$tmp"/register_uas*errors.log 2>/dev/null | head | sed 's/^/#   /'; return 1; }
+    }
+    fg_check "REGISTER: answers the registrar's challenge (digest checked by sipp) and refreshes before the 10 s expire" \
+        registered
+    stops_soon() {   # SIGTERM with no call: out within 5 s even though the registrar is gone
+        kill "$FG_GATEWAY_PID"
+        for _ in $(seq 50); do kill -0 "$FG_GATEWAY_PID" 2>/dev/null || return 0; sleep 0.1; done
+        return 1
+    }
+    fg_check "faxgated stops within 5 s of SIGTERM though its registrar no longer answers the un-REGISTER" stops_soon
 else
     fg_not_ok "a second faxgated with [sip] t38 = reinvite starts"
 fi
