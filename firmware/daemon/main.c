@@ -2,6 +2,7 @@
  *
  *   faxgated [--config FILE] [--print-config] [--version]
  *
+ * Without --config it reads FG_CONFIG_FILE (/etc/faxgate/faxgate.conf) if that file exists.
  * Starts with the board's embedded defaults merged with FILE, checks everything it needs
  * (store, spool, OCR languages, line) before answering the first call, then runs until
  * SIGINT/SIGTERM, when it stops answering, lets calls in progress finish (up to a limit)
@@ -123,15 +124,20 @@ static bool wait_for_calls(gateway *gw, fg_listener *ls)
 
 static int serve(gateway *gw)
 {
+    char status[300];
     fg_listener *ls = NULL;
     fg_err e;
     bool ok;
 
     if ((e = fg_line_listen(gw->listen_uri, &ls)))
         return startup_error("cannot listen for calls", e);
+    snprintf(gw->listening_uri, sizeof gw->listening_uri, "%s", fg_listener_uri(ls));
+    atomic_store(&gw->listening, gw->listening_uri);
     log_info("ready: answering fax calls on %s; printer %s; store %s; %d OCR worker(s)", fg_listener_uri(ls),
              fg_config_get(gw->cfg, "printer", "uri"), fg_config_get(gw->cfg, "store", "db"),
              ocr_pool_size(gw->ocr));
+    snprintf(status, sizeof status, "READY=1\nSTATUS=answering fax calls on %s", fg_listener_uri(ls));
+    notify_systemd(status);
     while (!stop_signal) {
         struct pollfd pfd = {.fd = fg_listener_fd(ls), .events = POLLIN};
         fg_line *ln;
@@ -145,6 +151,7 @@ static int serve(gateway *gw)
     }
     log_info("stopping on signal %d: refusing new calls; waiting up to %d s for %d call(s) in progress",
              (int)stop_signal, gw->stop_grace_s, atomic_load(&gw->active_calls));
+    notify_systemd("STOPPING=1\nSTATUS=stopping: letting calls in progress finish");
     ok = wait_for_calls(gw, ls);
     fg_listener_free(ls);
     return ok ? 0 : -1;
@@ -153,6 +160,7 @@ static int serve(gateway *gw)
 int main(int argc, char **argv)
 {
     gateway gw = {0};
+    control *ctl = NULL;
     const char *config_path = NULL;
     bool print_config = false;
     int rc = 1;
@@ -175,6 +183,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (!config_path && access(FG_CONFIG_FILE, F_OK) == 0)
+        config_path = FG_CONFIG_FILE;   /* installed as a service */
     if ((e = fg_config_new(&gw.cfg)) || (config_path && (e = fg_config_load(gw.cfg, config_path)))) {
         fprintf(stderr, "faxgated: %s\n", fg_err_msg(e));
         fg_config_free(gw.cfg);
@@ -186,7 +196,15 @@ int main(int argc, char **argv)
         return 0;
     }
     log_set_level(fg_config_get(gw.cfg, "log", "level"));
+    log_set_target(fg_config_get(gw.cfg, "log", "target"));
+    gw.config_path = config_path;
     signal(SIGPIPE, SIG_IGN);
+    /* SIGHUP (reload) is read by the control thread from a signalfd: blocked here, before any
+       thread starts, so that every thread inherits the mask and no call's poll() sees EINTR */
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hup, NULL);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -217,6 +235,10 @@ int main(int argc, char **argv)
         rc = startup_error("delivery", e);
         goto out;
     }
+    if ((e = control_start(&gw, &ctl))) {
+        rc = startup_error("control socket", e);
+        goto out;
+    }
     recover_calls(&gw);
     rc = serve(&gw);
     if (rc < 0) {
@@ -225,6 +247,7 @@ int main(int argc, char **argv)
         _exit(1);
     }
 out:
+    control_stop(ctl);
     delivery_stop(gw.dlv);
     ocr_pool_free(gw.ocr);
     fg_pipeline_free(gw.pipe);
