@@ -6,7 +6,8 @@
 #   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
 #   make bench       OCR, verdict latency and memory figures
 #   make eval        classifier figures on the corpus
-#   make install     PREFIX=/usr/local DESTDIR=
+#   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
+#   make uninstall   removes what install put there (not the configuration, store or spool)
 
 BOARD   ?= host
 include boards/$(BOARD)/board.mk
@@ -14,6 +15,23 @@ include boards/$(BOARD)/board.mk
 BUILD   ?= build/$(BOARD)
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where an installed faxgate keeps its configuration and data (FHS; not under PREFIX: a service
+# installed in /usr/local still reads /etc/faxgate and keeps its store in /var/lib/faxgate).
+SYSCONFDIR    ?= /etc
+LOCALSTATEDIR ?= /var
+MANDIR        ?= $(PREFIX)/share/man
+# systemd's folders on Debian 12; with PREFIX=/usr/local the unit goes to /etc/systemd/system,
+# where systemd looks for local units
+ifeq ($(PREFIX),/usr)
+UNITDIR       ?= /lib/systemd/system
+SYSUSERSDIR   ?= /usr/lib/sysusers.d
+TMPFILESDIR   ?= /usr/lib/tmpfiles.d
+else
+UNITDIR       ?= $(SYSCONFDIR)/systemd/system
+SYSUSERSDIR   ?= $(SYSCONFDIR)/sysusers.d
+TMPFILESDIR   ?= $(SYSCONFDIR)/tmpfiles.d
+endif
+MANPAGES := man/faxgated.8 man/faxgatectl.1 man/faxsim.1 man/faxgate.conf.5
 CC      := $(BOARD_CC)
 
 PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre
@@ -22,7 +40,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config 
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-error=deprecated-declarations
 CFLAGS   ?= $(BOARD_CFLAGS)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) $(BOARD_FEATURES) -Iinclude -Ifirmware/core -Ihost/common $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) $(BOARD_FEATURES) -DFG_CONFIG_FILE='"$(SYSCONFDIR)/faxgate/faxgate.conf"' -Iinclude -Ifirmware/core -Ihost/common $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
@@ -31,7 +49,7 @@ DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libl
 	tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu libsqlite3-dev sqlite3 \
 	libcups2-dev libcmocka-dev libinih-dev libcairo2-dev libjansson-dev nettle-dev libsndfile1-dev \
 	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
-	bogofilter libre-dev libssl-dev zlib1g-dev sip-tester baresip-core kamailio python3
+	bogofilter libre-dev libssl-dev zlib1g-dev sip-tester baresip-core kamailio jq python3 systemd groff-base
 
 CORE_SRC   := $(wildcard firmware/core/*.c)
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC)) $(BUILD)/obj/gen/defaults.o
@@ -57,7 +75,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test demo check-asan bench eval install clean fuzz fuzz-build tests-build
+.PHONY: all deps test demo check-asan bench eval install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -162,13 +180,44 @@ fuzz-build: all $(BUILD)/tools/mkseeds
 		clang -std=c11 -D_GNU_SOURCE -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(BOARD_FEATURES) -Iinclude -Ifirmware/core $(PKG_CFLAGS) \
 		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; fi; done
 
+# The service layout: programs, the configuration (never overwritten: a changed one is kept and
+# the new defaults put beside it as faxgate.conf.dist), state folders, the systemd unit with its
+# user and folders, man pages. Installed for real (no DESTDIR) as root, the user and spool are
+# created at once; with DESTDIR (a package) that is left to systemd-sysusers/-tmpfiles at boot.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/doc/faxgate \
-		$(DESTDIR)$(PREFIX)/share/faxgate
+		$(DESTDIR)$(SYSCONFDIR)/faxgate $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/faxgate $(DESTDIR)$(LOCALSTATEDIR)/spool/faxgate
 	install -m 0755 $(BUILD)/faxgated $(DESTDIR)$(PREFIX)/sbin/faxgated
 	install -m 0755 $(BUILD)/faxgatectl $(BUILD)/faxsim $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 $(BOARD_CONF) $(DESTDIR)$(PREFIX)/share/faxgate/faxgate.conf.example
+	@mkdir -p $(BUILD)/dist
+	sed 's|^socket =$$|socket = /run/faxgate/control|' $(BOARD_CONF) > $(BUILD)/dist/faxgate.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/faxgate/faxgate.conf ]; then \
+		echo "  keeping $(DESTDIR)$(SYSCONFDIR)/faxgate/faxgate.conf; the new defaults are in faxgate.conf.dist"; \
+		install -m 0644 $(BUILD)/dist/faxgate.conf $(DESTDIR)$(SYSCONFDIR)/faxgate/faxgate.conf.dist; \
+	else install -m 0644 $(BUILD)/dist/faxgate.conf $(DESTDIR)$(SYSCONFDIR)/faxgate/faxgate.conf; fi
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' dist/systemd/faxgated.service.in \
+		> $(BUILD)/dist/faxgated.service
+	install -m 0644 $(BUILD)/dist/faxgated.service $(DESTDIR)$(UNITDIR)/faxgated.service
+	install -m 0644 dist/systemd/faxgate.sysusers $(DESTDIR)$(SYSUSERSDIR)/faxgate.conf
+	install -m 0644 dist/systemd/faxgate.tmpfiles $(DESTDIR)$(TMPFILESDIR)/faxgate.conf
+	install -m 0644 man/faxgatectl.1 man/faxsim.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/faxgate.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/faxgated.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/faxgate/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v systemd-sysusers >/dev/null; then \
+		systemd-sysusers $(SYSUSERSDIR)/faxgate.conf && systemd-tmpfiles --create $(TMPFILESDIR)/faxgate.conf && \
+		chown faxgate:faxgate $(LOCALSTATEDIR)/lib/faxgate $(LOCALSTATEDIR)/spool/faxgate && \
+		{ systemctl daemon-reload 2>/dev/null || true; } && \
+		echo "  installed; start it with: systemctl enable --now faxgated"; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/faxgated $(DESTDIR)$(PREFIX)/bin/faxgatectl $(DESTDIR)$(PREFIX)/bin/faxsim \
+		$(DESTDIR)$(UNITDIR)/faxgated.service $(DESTDIR)$(SYSUSERSDIR)/faxgate.conf $(DESTDIR)$(TMPFILESDIR)/faxgate.conf \
+		$(DESTDIR)$(SYSCONFDIR)/faxgate/faxgate.conf.dist $(addprefix $(DESTDIR)$(MANDIR)/man,$(join $(subst .,,$(suffix $(MANPAGES))),$(addprefix /,$(notdir $(MANPAGES)))))
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/faxgate
+	@echo "  kept: $(SYSCONFDIR)/faxgate, $(LOCALSTATEDIR)/lib/faxgate (the store), $(LOCALSTATEDIR)/spool/faxgate (faxes)"
 
 clean:
 	rm -rf build

@@ -60,7 +60,9 @@ static const key_def keys[] = {
     {"policy", "on_error", K_ENUM, 0, 0, "deliver|hold"},
     {"printer", "uri", K_URI_PRINTER, 0, 0, NULL},
     {"printer", "retry_seconds", K_INT, 1, 86400, NULL},
+    {"control", "socket", K_STR, 0, 107, NULL},   /* sun_path holds 108 bytes with the NUL */
     {"log", "level", K_ENUM, 0, 0, "error|warn|info|debug"},
+    {"log", "target", K_ENUM, 0, 0, "auto|stderr|journal|syslog"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -14,4 +14,7 @@ struct fg_printer {
     void (*close)(fg_printer *p);   /* frees the sink's own part, not uri or the struct */
 };
 
+/* The state of an ipp:// or ipps:// printer (Get-Printer-Attributes), at the end of printer_ipp.c. */
+fg_err fg_ipp_state(fg_printer *p, fg_printer_status *out);
+
 #endif

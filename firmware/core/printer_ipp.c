@@ -486,3 +486,45 @@ static fg_err ipps_open(const char *uri, fg_printer **out)
 
 const fg_printer_driver fg_printer_ipp = {"ipp", ipp_open};
 const fg_printer_driver fg_printer_ipps = {"ipps", ipps_open};
+
+/* ---- the printer's state, for `faxgatectl status` (fg_printer_state in printer_state.c) ---- */
+
+fg_err fg_ipp_state(fg_printer *p, fg_printer_status *out)
+{
+    static const char *const want[] = {"printer-state", "printer-state-reasons", "printer-state-message",
+                                       "printer-is-accepting-jobs"};
+    ipp_printer *ip = (ipp_printer *)p;
+    ipp_attribute_t *a;
+    http_t *http;
+    ipp_t *req, *resp;
+    fg_err e;
+
+    if ((e = ipp_connect(ip, &http))) {
+        snprintf(out->state, sizeof out->state, "down");
+        snprintf(out->message, sizeof out->message, "%s", fg_err_msg(e));
+        return FG_OK;
+    }
+    httpSetTimeout(http, 5.0, give_up, NULL);   /* an operator is waiting for the answer */
+    req = new_request(ip, IPP_OP_GET_PRINTER_ATTRIBUTES);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                  (int)(sizeof want / sizeof want[0]), NULL, want);
+    resp = cupsDoRequest(http, req, ip->resource);
+    httpClose(http);
+    if (!resp || cupsLastError() >= IPP_STATUS_ERROR_BAD_REQUEST) {
+        snprintf(out->state, sizeof out->state, "down");
+        snprintf(out->message, sizeof out->message, "Get-Printer-Attributes failed: %s (%s)",
+                 ippErrorString(cupsLastError()), cupsLastErrorString() ? cupsLastErrorString() : "no answer");
+        ippDelete(resp);
+        return FG_OK;
+    }
+    if ((a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM)))
+        snprintf(out->state, sizeof out->state, "%s", ippEnumString("printer-state", ippGetInteger(a, 0)));
+    if ((a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD)))
+        ippAttributeString(a, out->reasons, sizeof out->reasons);
+    if ((a = ippFindAttribute(resp, "printer-state-message", IPP_TAG_TEXT)))
+        snprintf(out->message, sizeof out->message, "%s", ippGetString(a, 0, NULL));
+    a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+    out->accepting = !a || ippGetBoolean(a, 0);
+    ippDelete(resp);
+    return FG_OK;
+}

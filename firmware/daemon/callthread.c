@@ -21,6 +21,7 @@ typedef struct call_ctx {
     fg_line *ln;
     fg_call *call;
     bool page1_queued;
+    live_call *live;            /* what `faxgatectl status` shows of this call */
 } call_ctx;
 
 /* The line a call came in on (with several listeners, [line] listen is a list). */
@@ -30,7 +31,7 @@ static const char *line_uri(const gateway *gw, const fg_line *ln)
 }
 
 /* Phase B: refuse blocked senders (and empty TSIs if configured) before any page is sent. */
-static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
+static bool screen_call(void *user, fg_call *call, char *reason, size_t reason_len)
 {
     call_ctx *cc = user;
     const char *tsi = fg_call_tsi(call);
@@ -59,6 +60,18 @@ static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
     return true;
 }
 
+static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
+{
+    call_ctx *cc = user;
+    bool ok = screen_call(user, call, reason, reason_len);
+
+    if (ok)
+        livecall_update(cc->live, call, "C", "receiving page 1");
+    else
+        livecall_update(cc->live, call, "E", "refused in phase B: %s", reason);
+    return ok;
+}
+
 /* Pages are on disk, and are confirmed to the sender once the store has them too. */
 static bool on_kept(void *user, fg_call *call)
 {
@@ -77,6 +90,10 @@ static bool on_kept(void *user, fg_call *call)
                   (long long)fg_call_id(call), fg_call_confirmed(call), fg_err_msg(e));
         return false;
     }
+    if (fg_call_complete(call))
+        livecall_update(cc->live, call, "E", "all %d page(s) received; ending the call", fg_call_confirmed(call));
+    else
+        livecall_update(cc->live, call, "C", "receiving page %d", fg_call_confirmed(call) + 1);
     return true;
 }
 
@@ -136,6 +153,7 @@ static void receive_t38(call_ctx *cc, fg_rx *rx, const struct timespec *start)
         return;
     }
     fg_call_set_t38(cc->call);
+    livecall_update(cc->live, cc->call, "B", "switched to T.38; identifying the sender");
     log_info("call %lld: T.38 (version %d, datagram %d, %s, %s)", (long long)fg_call_id(cc->call), p.version,
              p.max_datagram, p.ec == FG_T38_EC_REDUNDANCY ? "redundancy" : p.ec == FG_T38_EC_FEC ? "FEC" : "no EC",
              p.transferred_tcf ? "transferredTCF" : "localTCF");
@@ -336,6 +354,7 @@ static void run_call(call_ctx *cc)
        recording the call, so the record names the call as the PBX knows it. */
     e = fg_line_recv(cc->ln, first, MAX_BLOCK, &n, LINE_SILENCE_MS);
     fg_call_set_line(cc->call, line_uri(gw, cc->ln), fg_line_uuid(cc->ln), fg_line_caller_id(cc->ln));
+    livecall_line(cc->live, fg_line_uri(cc->ln), fg_line_uuid(cc->ln));
     /* a call in T.38 from its INVITE sends no audio; a silent one is still a call, recorded and
        released as such */
     if (e == FG_ERR_STATE || e == FG_ERR_TIMEOUT)
@@ -347,6 +366,7 @@ static void run_call(call_ctx *cc)
     if ((e = fg_store_call_begin(gw->st, cc->call))) {
         log_error("cannot record a new call (%s): receiving it anyway", fg_err_msg(e));
     }
+    livecall_update(cc->live, cc->call, "B", "identifying the sender");
     spool_path(gw->spool, "rx", fg_call_id(cc->call), tiff, sizeof tiff);
     if (!fg_call_id(cc->call))   /* no id from the store: name the file after the line's call id */
         snprintf(tiff, sizeof tiff, "%s/rx/call-%s-%ld.tif", gw->spool, fg_line_uuid(cc->ln), (long)time(NULL));
@@ -374,6 +394,8 @@ static void run_call(call_ctx *cc)
         log_error("call %lld: closing the received pages: %s", (long long)fg_call_id(cc->call), fg_err_msg(e));
     fg_line_hangup(cc->ln);
     fg_rx_free(rx);
+    livecall_update(cc->live, cc->call, "after", "line released (%s); %s", fg_call_result(cc->call),
+                    cc->page1_queued ? "waiting for page 1's verdict, then filing" : "filing");
     call_conclude(gw, cc->call, cc->page1_queued);
 }
 
@@ -382,7 +404,9 @@ static void *call_thread(void *arg)
     call_ctx *cc = arg;
     gateway *gw = cc->gw;
 
+    cc->live = livecall_add();
     run_call(cc);
+    livecall_remove(cc->live);
     fg_line_free(cc->ln);
     fg_call_free(cc->call);
     free(cc);

@@ -5,27 +5,34 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <jansson.h>
 
 #include "faxgate/faxgate.h"
 
 typedef struct ocr_pool ocr_pool;
 typedef struct delivery delivery;
+typedef struct control control;
+typedef struct live_call live_call;
 
 typedef struct gateway {
     fg_config *cfg;
     fg_store *st;
-    fg_pipeline *pipe;
+    fg_pipeline *pipe;          /* swapped by a reload: use it through gateway_pipeline_hold */
     ocr_pool *ocr;
     delivery *dlv;
     const char *spool;          /* [spool] dir */
     const char *listen_uri;     /* [line] listen */
+    char listening_uri[600];    /* the listener's own URI (port 0 resolved), written once... */
+    _Atomic(const char *) listening;   /* ...then published here for the control thread */
+    const char *config_path;    /* --config FILE, re-read by a reload; NULL: embedded defaults only */
     unsigned modems, resolutions;
-    int max_calls;
-    int max_seconds;
+    /* the settings a reload may change while calls run: atomic */
+    atomic_int max_calls;
+    atomic_int max_seconds;
     int no_fax_s;               /* [line] no_fax_seconds: release calls that never show fax */
     int stop_grace_s;           /* [line] stop_grace_seconds */
-    long min_free_mb;
-    bool reject_empty_tsi;
+    atomic_long min_free_mb;
+    atomic_bool reject_empty_tsi;
 
     atomic_int active_calls;
     atomic_bool stopping;
@@ -90,5 +97,59 @@ void call_refuse(gateway *gw, fg_line *ln, const char *why);
     pages in the spool folder the verdict names, saves the call and queues its printing in one
     transaction, logs it. Used by call threads and by recovery at start-up. */
 void call_conclude(gateway *gw, fg_call *c, bool judging);
+
+/* livecalls.c — the calls in progress as `faxgatectl status` shows them */
+
+/** Adds a call to the table (phase A, "answering"); NULL if out of memory (the call goes on). */
+live_call *livecall_add(void);
+
+/** Records the line a call came in on (its URI, whose scheme is the line type) and its call id. */
+void livecall_line(live_call *lc, const char *line_uri, const char *uuid);
+
+/** Publishes a call's progress: its id, TSI, caller ID and pages so far (if c is not NULL), the
+    T.30 phase (A..E, or "after" once the line is released) and what it is doing (printf format).
+    Called from the call's own thread; lc may be NULL. */
+void livecall_update(live_call *lc, const fg_call *c, const char *phase, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/** Removes a call from the table and frees its entry; NULL is accepted. */
+void livecall_remove(live_call *lc);
+
+/** The calls in progress, oldest first, as a JSON array (NULL if out of memory). */
+json_t *livecalls_json(void);
+
+/* reload.c — what can change while calls run */
+
+/** The judging pipeline, held against a reload until gateway_pipeline_release. */
+fg_pipeline *gateway_pipeline_hold(gateway *gw);
+
+/** Lets a reload replace the pipeline again. */
+void gateway_pipeline_release(gateway *gw);
+
+/** Re-reads the configuration file and applies what is safe while calls run (judging, policy,
+    screening, limits, log level); returns the reply: what was reloaded, what changed, what needs
+    a restart, or the error (calls in progress are never touched). */
+json_t *gateway_reload(gateway *gw);
+
+/** Frees what reloads kept (the configuration applied last); at stop, after the last reload. */
+void gateway_reload_end(void);
+
+/* control.c — the control socket (`faxgatectl status`, `faxgatectl reload`) */
+
+/** Opens the socket of [control] socket (empty: faxgated.sock beside the store; "off": none) and
+    starts its thread, which also handles SIGHUP as a reload. SIGHUP must be blocked in every
+    thread before this is called. */
+fg_err control_start(gateway *gw, control **out);
+
+/** The socket's path, or "" when there is none. */
+const char *control_path(const control *c);
+
+/** Stops the thread and removes the socket; NULL is accepted. */
+void control_stop(control *c);
+
+/* notify.c — telling systemd how the start went (Type=notify) */
+
+/** Sends a state ("READY=1", "STOPPING=1", "STATUS=…") to $NOTIFY_SOCKET; nothing without it. */
+void notify_systemd(const char *state);
 
 #endif

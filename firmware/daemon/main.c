@@ -2,6 +2,7 @@
  *
  *   faxgated [--config FILE] [--print-config] [--version]
  *
+ * Without --config it reads FG_CONFIG_FILE (/etc/faxgate/faxgate.conf) if that file exists.
  * Starts with the board's embedded defaults merged with FILE, checks everything it needs
  * (store, spool, OCR languages, line) before answering the first call, then runs until
  * SIGINT/SIGTERM, when it stops answering, lets calls in progress finish (up to a limit)
@@ -166,7 +167,7 @@ static bool wait_for_calls(gateway *gw, listeners *ls)
 static int serve(gateway *gw)
 {
     listeners ls = {.n = 0};
-    char where[600] = "";
+    char where[600] = "", status[700];
     size_t w = 0;
     fg_err e;
     bool ok;
@@ -177,9 +178,13 @@ static int serve(gateway *gw)
     }
     for (int i = 0; i < ls.n && w < sizeof where; i++)
         w += (size_t)snprintf(where + w, sizeof where - w, "%s%s", i ? ", " : "", fg_listener_uri(ls.l[i]));
+    snprintf(gw->listening_uri, sizeof gw->listening_uri, "%s", where);
+    atomic_store(&gw->listening, gw->listening_uri);
     log_info("ready: answering fax calls on %s; printer %s; store %s; %d OCR worker(s)", where,
              fg_config_get(gw->cfg, "printer", "uri"), fg_config_get(gw->cfg, "store", "db"),
              ocr_pool_size(gw->ocr));
+    snprintf(status, sizeof status, "READY=1\nSTATUS=answering fax calls on %s", where);
+    notify_systemd(status);
     while (!stop_signal) {
         struct pollfd pfd[MAX_LISTENERS];
         fg_line *ln;
@@ -199,6 +204,7 @@ static int serve(gateway *gw)
     }
     log_info("stopping on signal %d: refusing new calls; waiting up to %d s for %d call(s) in progress",
              (int)stop_signal, gw->stop_grace_s, atomic_load(&gw->active_calls));
+    notify_systemd("STOPPING=1\nSTATUS=stopping: letting calls in progress finish");
     ok = wait_for_calls(gw, &ls);
     listeners_free(&ls);
     return ok ? 0 : -1;
@@ -207,6 +213,7 @@ static int serve(gateway *gw)
 int main(int argc, char **argv)
 {
     gateway gw = {0};
+    control *ctl = NULL;
     const char *config_path = NULL;
     bool print_config = false;
     int rc = 1;
@@ -229,6 +236,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (!config_path && access(FG_CONFIG_FILE, F_OK) == 0)
+        config_path = FG_CONFIG_FILE;   /* installed as a service */
     if ((e = fg_config_new(&gw.cfg)) || (config_path && (e = fg_config_load(gw.cfg, config_path)))) {
         fprintf(stderr, "faxgated: %s\n", fg_err_msg(e));
         fg_config_free(gw.cfg);
@@ -240,7 +249,15 @@ int main(int argc, char **argv)
         return 0;
     }
     log_set_level(fg_config_get(gw.cfg, "log", "level"));
+    log_set_target(fg_config_get(gw.cfg, "log", "target"));
+    gw.config_path = config_path;
     signal(SIGPIPE, SIG_IGN);
+    /* SIGHUP (reload) is read by the control thread from a signalfd: blocked here, before any
+       thread starts, so that every thread inherits the mask and no call's poll() sees EINTR */
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hup, NULL);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -271,6 +288,10 @@ int main(int argc, char **argv)
         rc = startup_error("delivery", e);
         goto out;
     }
+    if ((e = control_start(&gw, &ctl))) {
+        rc = startup_error("control socket", e);
+        goto out;
+    }
     recover_calls(&gw);
     rc = serve(&gw);
     if (rc < 0) {
@@ -279,6 +300,7 @@ int main(int argc, char **argv)
         _exit(1);
     }
 out:
+    control_stop(ctl);
     delivery_stop(gw.dlv);
     ocr_pool_free(gw.ocr);
     fg_pipeline_free(gw.pipe);

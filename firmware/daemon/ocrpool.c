@@ -77,7 +77,8 @@ static void *worker_main(void *arg)
         fg_err e;
 
         free(j);
-        e = fg_pipeline_judge(p->gw->pipe, ocr, c);
+        e = fg_pipeline_judge(gateway_pipeline_hold(p->gw), ocr, c);
+        gateway_pipeline_release(p->gw);
         if (e)
             log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
                      fg_verdict_name(fg_call_verdict(c)));
@@ -135,7 +136,8 @@ void ocr_pool_submit(ocr_pool *p, fg_call *call)
 
     if (!j) {
         /* Cannot queue: judge on this thread without OCR; the pipeline fails open. */
-        fg_pipeline_judge(p->gw->pipe, NULL, call);
+        fg_pipeline_judge(gateway_pipeline_hold(p->gw), NULL, call);
+        gateway_pipeline_release(p->gw);
         return;
     }
     j->call = call;

@@ -47,5 +47,7 @@ int ctl_decode(ctl *c, int argc, char **argv);
 int ctl_train(ctl *c, int argc, char **argv);
 int ctl_campaigns(ctl *c, int argc, char **argv);
 int ctl_eval(ctl *c, int argc, char **argv);
+int ctl_status(ctl *c, int argc, char **argv);
+int ctl_reload(ctl *c, int argc, char **argv);
 
 #endif

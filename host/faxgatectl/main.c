@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
 
@@ -25,6 +26,8 @@ static const command commands[] = {
     {"decode", ctl_decode, "decode FILE.wav|FILE.pcap [--out DIR] [--no-judge]"},
     {"train", ctl_train, "train --ad|--legit FILE...  teach the learning classifier (texts, or page images)"},
     {"campaigns", ctl_campaigns, "campaigns              the advertisement campaigns recognised"},
+    {"status", ctl_status, "status                 the running faxgated: calls in progress, print queue, printer"},
+    {"reload", ctl_reload, "reload                 make faxgated re-read its configuration (calls go on)"},
     {"eval", ctl_eval, "eval LABELS.tsv|DIR... [--base DIR] [--split S] [--pages] [--detail FILE] [--texts DIR] [--list]"},
 };
 
@@ -102,6 +105,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!c.config_path && access(FG_CONFIG_FILE, F_OK) == 0)
+        c.config_path = FG_CONFIG_FILE;   /* an installed faxgate's, as faxgated reads it */
     if ((e = fg_config_new(&c.cfg)) || (c.config_path && (e = fg_config_load(c.cfg, c.config_path))))
         return ctl_fail(e, "configuration");
     /* strip a trailing --json so each command sees only its own arguments */

@@ -14,6 +14,12 @@
 
 typedef struct fg_config fg_config;
 
+/* The configuration file of an installed faxgate (make SYSCONFDIR=…): faxgated and faxgatectl
+   read it when no --config is given and it exists; without it, the embedded defaults alone. */
+#ifndef FG_CONFIG_FILE
+#define FG_CONFIG_FILE "/etc/faxgate/faxgate.conf"
+#endif
+
 /** New configuration holding the embedded defaults of the board it was built for. */
 fg_err fg_config_new(fg_config **out);
 
@@ -43,6 +49,10 @@ bool fg_config_bool(const fg_config *cfg, const char *section, const char *key);
 
 /** Writes the effective configuration as INI; marks values that differ from the defaults. */
 void fg_config_print(const fg_config *cfg, FILE *f);
+
+/** The control socket's path: [control] socket, or faxgated.sock in the folder of [store] db
+    when that is empty; FG_ERR_CONFIG if it does not fit in cap (a Unix socket's 108 bytes). */
+fg_err fg_config_control_socket(const fg_config *cfg, char *out, size_t cap);
 
 /** The embedded default configuration text of this build's board. */
 const char *fg_config_defaults_text(void);

@@ -26,6 +26,18 @@ fg_err fg_printer_print(fg_printer *p, const char *tiff_path, const char *job_na
     not be asked now. */
 fg_err fg_printer_find_job(fg_printer *p, const char *job_name, bool *found, int *job_id);
 
+typedef struct fg_printer_status {
+    char state[16];      /* IPP printer-state: "idle", "processing", "stopped"; a folder: "ready";
+                            "down" when it could not be asked (message says why) */
+    char reasons[256];   /* IPP printer-state-reasons, comma-separated ("none" when all is well) */
+    char message[256];   /* IPP printer-state-message, or why the sink could not be asked */
+    bool accepting;      /* IPP printer-is-accepting-jobs; a folder: writable */
+} fg_printer_status;
+
+/** Asks the sink for its state now (IPP: Get-Printer-Attributes, 5 s at most; spool: the folder
+    exists and is writable). A sink that cannot be reached is not an error: state "down". */
+fg_err fg_printer_state(fg_printer *p, fg_printer_status *out);
+
 /** The URI the sink was opened with. */
 const char *fg_printer_uri(const fg_printer *p);
 

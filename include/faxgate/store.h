@@ -161,4 +161,8 @@ fg_err fg_store_delivery_release(fg_store *st, const char *owner_prefix);
 /** Number of jobs not yet printed. */
 fg_err fg_store_delivery_pending(fg_store *st, int *n);
 
+/** The jobs not yet printed, oldest first, as a JSON array (id, call_id, state, attempts,
+    next_try, claimed_by, last_error, the call's tsi, caller_id and pages, queued). */
+fg_err fg_store_delivery_json(fg_store *st, char **json);
+
 #endif

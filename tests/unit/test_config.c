@@ -109,6 +109,38 @@ static void test_set_validates(void **state)
     fg_config_free(cfg);
 }
 
+/* faxgated and faxgatectl find the control socket by the same rule: the key, else beside the store. */
+static void test_control_socket_path(void **state)
+{
+    char path[108], longer[200];
+    fg_config *cfg;
+
+    (void)state;
+    assert_int_equal(fg_config_new(&cfg), FG_OK);
+    assert_int_equal(fg_config_control_socket(cfg, path, sizeof path), FG_OK);
+    assert_string_equal(path, "/var/lib/faxgate/faxgated.sock");
+    assert_int_equal(fg_config_set(cfg, "store", "db", "/tmp/t/x.db"), FG_OK);
+    assert_int_equal(fg_config_control_socket(cfg, path, sizeof path), FG_OK);
+    assert_string_equal(path, "/tmp/t/faxgated.sock");
+    assert_int_equal(fg_config_set(cfg, "control", "socket", "/run/faxgate/control"), FG_OK);
+    assert_int_equal(fg_config_control_socket(cfg, path, sizeof path), FG_OK);
+    assert_string_equal(path, "/run/faxgate/control");
+    /* a path a Unix socket cannot hold is refused when read, and said so when used */
+    memset(longer, 'a', sizeof longer - 1);
+    longer[0] = '/';
+    longer[sizeof longer - 1] = '\0';
+    assert_int_equal(fg_config_set(cfg, "control", "socket", longer), FG_ERR_CONFIG);
+    assert_int_equal(fg_config_set(cfg, "control", "socket", ""), FG_OK);
+    longer[120] = '/';   /* a store whose folder alone fills the socket's path */
+    longer[150] = '\0';
+    assert_int_equal(fg_config_set(cfg, "store", "db", longer), FG_OK);
+    assert_int_equal(fg_config_control_socket(cfg, path, sizeof path), FG_ERR_CONFIG);
+    assert_non_null(strstr(fg_err_msg(FG_ERR_CONFIG), "[control] socket"));
+    assert_int_equal(fg_config_set(cfg, "log", "target", "journal"), FG_OK);
+    assert_int_equal(fg_config_set(cfg, "log", "target", "eventlog"), FG_ERR_CONFIG);
+    fg_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -117,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_files_are_refused),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_set_validates),
+        cmocka_unit_test(test_control_socket_path),
     };
 
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -158,6 +158,13 @@ static void test_queue(void **state)
     assert_int_equal(fg_store_delivery_add(st, b), FG_OK);
     assert_int_equal(fg_store_delivery_pending(st, &n), FG_OK);
     assert_int_equal(n, 1);   /* only a's delayed job */
+    /* what `faxgatectl status` shows: the jobs not printed, with their call and last error */
+    char *json = NULL;
+    assert_int_equal(fg_store_delivery_json(st, &json), FG_OK);
+    if (!strstr(json, "\"call_id\":1,") || !strstr(json, "\"tsi\":\"A\"") || !strstr(json, "printer down") ||
+        strstr(json, "\"call_id\":2,"))
+        fail_msg("print queue listing: %s", json);
+    free(json);
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM deliveries"), 2);
     fg_store_close(st);
 }
