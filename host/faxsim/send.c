@@ -6,7 +6,7 @@
 
 #include "faxgate/faxgate.h"
 #include "faxsim.h"
-#include "sender.h"
+#include "faxgate/sender.h"
 
 static void send_usage(FILE *f)
 {

@@ -17,7 +17,7 @@
 #include "call_impl.h"
 #include "faxgate/line.h"
 #include "faxgate/t30.h"
-#include "sender.h"
+#include "faxgate/sender.h"
 #include "testutil.h"
 
 #define FULL_STD 1100

@@ -1,4 +1,5 @@
-/* faxgate host — the fax sender behind `faxsim send`, also driven directly by unit tests.
+/* faxgate — the fax sender: faxsim send, the gateway's outgoing queue (forwarding, opt-out
+ * requests) and the unit tests place calls with it.
  *
  * A real T.30 calling terminal (SpanDSP fax_state_t) places a call over a line driver and
  * sends TIFF pages. Clocking is lockstep: it sends one 20 ms frame (160 samples) of audio,

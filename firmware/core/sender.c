@@ -1,4 +1,4 @@
-/* faxgate host — the fax sender: SpanDSP as the calling terminal, over a line driver.
+/* faxgate — the fax sender: SpanDSP as the calling terminal, over a line driver.
  *
  * Several files become one document: their pages are copied into one temporary TIFF G4 and
  * sent with MPS between pages, as a machine sends a multi-page job (SpanDSP 0.0.6's document
@@ -23,7 +23,7 @@
 #include "faxgate/line.h"
 #include "faxgate/page.h"
 #include "faxgate/t30.h"
-#include "sender.h"
+#include "faxgate/sender.h"
 #include "t30_impl.h"
 
 #define FRAME 160                 /* 20 ms at 8 kHz */
