@@ -328,7 +328,7 @@ static void test_spool_printer(void **state)
     assert_int_equal(fg_printer_print(p, f->tiff, "fax", &job), FG_ERR_PRINTER_DOWN);
     fg_printer_close(p);
     assert_int_equal(fg_printer_open("lpt1:", NULL, &p), FG_ERR_UNSUPPORTED);
-    assert_non_null(strstr(fg_err_msg(FG_ERR_UNSUPPORTED), "ipp, ipps, spool"));
+    assert_non_null(strstr(fg_err_msg(FG_ERR_UNSUPPORTED), "ipp, ipps, socket, spool"));
     assert_int_equal(fg_printer_open("printer", NULL, &p), FG_ERR_CONFIG);
     assert_int_equal(fg_printer_open("spool:", NULL, &p), FG_ERR_CONFIG);
     assert_int_equal(fg_printer_open("ipp://", NULL, &p), FG_ERR_CONFIG);
@@ -675,6 +675,43 @@ static void test_printer_down(void **state)
     fg_printer_close(p);
 }
 
+/* socket://: the URI forms a raw port takes, and a port nobody listens on is down, not refused. */
+static void test_socket_uri_and_down(void **state)
+{
+    static const char *const good[] = {"socket://printer.example", "socket://192.0.2.7:9100",
+                                       "socket://[2001:db8::7]:9101", "socket://mfp:9100/"};
+    static const char *const bad[] = {"socket://", "socket://:9100", "socket://mfp:0", "socket://mfp:99999",
+                                      "socket://mfp:9100/queue", "socket://[2001:db8::7"};
+    fg_print_opts pcl = {FG_MEDIA_AUTO, FG_FORMAT_PCL};
+    fixture *f = *state;
+    char uri[64];
+    fg_printer *p;
+    int job = 5;
+    fg_err e;
+
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if ((e = fg_printer_open(good[i], NULL, &p)) != FG_OK)
+            fail_msg("%s: %s", good[i], fg_err_msg(e));
+        fg_printer_close(p);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if ((e = fg_printer_open(bad[i], NULL, &p)) != FG_ERR_CONFIG)
+            fail_msg("%s was taken (%d)", bad[i], e);
+        assert_non_null(strstr(fg_err_msg(e), "socket://HOST:9100"));
+    }
+    snprintf(uri, sizeof uri, "socket://127.0.0.1:%d", free_port());
+    assert_int_equal(fg_printer_open(uri, &pcl, &p), FG_OK);
+    e = fg_printer_print(p, f->tiff, "fax", &job);
+    assert_int_equal(e, FG_ERR_PRINTER_DOWN);
+    assert_non_null(strstr(fg_err_msg(e), "cannot connect"));
+    assert_int_equal(job, 0);
+    /* a raw port has no state to ask and no jobs to follow or find */
+    assert_int_equal(fg_printer_job_state(p, 1, &(fg_job_state){0}, NULL, 0), FG_ERR_UNSUPPORTED);
+    assert_int_equal(fg_printer_idle(p, &(bool){false}, NULL, 0), FG_ERR_UNSUPPORTED);
+    assert_int_equal(fg_printer_find_job(p, "fax", &(bool){false}, &job), FG_ERR_UNSUPPORTED);
+    fg_printer_close(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -686,6 +723,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ipp_raster_sgray, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ipps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_printer_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_socket_uri_and_down, setup, teardown),
     };
 
     signal(SIGABRT, on_fatal);
