@@ -30,7 +30,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libleptonica-dev \
 	tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu libsqlite3-dev sqlite3 \
 	libcups2-dev libcmocka-dev libinih-dev libcairo2-dev libjansson-dev nettle-dev libsndfile1-dev \
-	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
+	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils python3 \
 	bogofilter
 
 CORE_SRC   := $(wildcard firmware/core/*.c)
