@@ -108,6 +108,17 @@ static outcome follow(delivery *d, fg_printer *pr, const fg_delivery *job, int j
                          (long long)job->call_id, uri, attempt);
             return JOB_PRINTED;
         }
+        if (e == FG_ERR_PRINTER) {
+            /* the printer refuses to say (not authorised, say): it took the job, that is all we know */
+            snprintf(why, sizeof why, "%s", fg_err_msg(e));
+            if ((e = fg_store_delivery_done(d->gw->st, job->id, job_id, "accepted")))
+                log_error("call %lld printed (job %d) but the store could not record it: %s", (long long)job->call_id,
+                          job_id, fg_err_msg(e));
+            else
+                log_warn("call %lld printed on %s as job %d (attempt %d), but the printer will not say how the job "
+                         "ends: %s", (long long)job->call_id, uri, job_id, attempt, why);
+            return JOB_PRINTED;
+        }
         if (e) {
             /* the job is on the printer: keep following it, never send it again from here */
             if (!unreachable)
