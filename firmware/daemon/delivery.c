@@ -218,8 +218,8 @@ static fg_err already_printed(fg_printer *pr, const fg_delivery *job, const char
         return fg_err_set(FG_ERR_PRINTER_DOWN, "%s", fg_err_msg(e));
     if (e || !found)
         return e;
-    log_info("call %lld is already on the printer (job %d on %s) from an attempt interrupted before it could be "
-             "recorded: not printed again, followed to its end", (long long)job->call_id, *job_id, fg_printer_uri(pr));
+    log_info("call %lld was already printed (job %d on %s) by an attempt interrupted before it could be recorded: "
+             "not printed again; following it to its end", (long long)job->call_id, *job_id, fg_printer_uri(pr));
     return FG_ERR_EXISTS;
 }
 
