@@ -133,7 +133,8 @@ fg_err fg_pcl_write(const char *tiff_path, const fg_media *media, FILE *out)
     fg_err e;
     int n;
 
-    if ((e = fg_page_tiff_count(tiff_path, &n)) || (!media && (e = fg_media_for_tiff(tiff_path, FG_MEDIA_AUTO, &media))))
+    if ((e = fg_page_tiff_count(tiff_path, &n)) ||
+        (!media && (e = fg_media_for_tiff(tiff_path, FG_MEDIA_AUTO, &media))))
         return e;
     fputs(UEL "\x1b" "E", out);   /* UEL holds a '%': never a printf format */
     fprintf(out, "\x1b&l%dA\x1b&l0O\x1b&l0E", sheet_of(media)->code);

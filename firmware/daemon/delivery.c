@@ -229,7 +229,7 @@ static bool print_one(delivery *d, const fg_delivery *job)
     const char *uri = fg_config_get(d->gw->cfg, "printer", "uri");
     int job_id = 0, attempt = job->attempts;
     fg_printer *pr = NULL;
-    char name[64];
+    char name[64], busy[300];
     fg_err e;
 
     snprintf(name, sizeof name, "faxgate call %lld", (long long)job->call_id);
@@ -246,9 +246,10 @@ static bool print_one(delivery *d, const fg_delivery *job)
         log_debug("call %lld: print attempt %d on %s", (long long)job->call_id, attempt, uri);
         if ((e = fg_printer_print(pr, job->tiff, name, &job_id)) != FG_ERR_PRINTER_BUSY)
             break;
-        log_info("call %lld: printer busy (attempt %d): %s", (long long)job->call_id, attempt, fg_err_msg(e));
+        snprintf(busy, sizeof busy, "%s", fg_err_msg(e));
+        log_info("call %lld: printer busy (attempt %d): %s", (long long)job->call_id, attempt, busy);
         /* the store counts it; attempt becomes the next one's number */
-        if ((e = fg_store_delivery_attempt(d->gw->st, job->id, fg_err_msg(e), &attempt))) {
+        if ((e = fg_store_delivery_attempt(d->gw->st, job->id, busy, &attempt))) {
             log_error("call %lld: cannot record the print attempt: %s", (long long)job->call_id, fg_err_msg(e));
             attempt++;
         }
