@@ -1,4 +1,5 @@
-/* boards/host — the drivers this board offers: AudioSocket and SIP lines, IPP printers, spool folders. */
+/* boards/host — the drivers this board offers: AudioSocket and SIP lines, IPP printers, raw socket
+   printers (port 9100), spool folders. */
 #include <stddef.h>
 
 #include "faxgate/hal.h"
@@ -18,6 +19,7 @@ static const fg_printer_driver *const host_printers[] = {
     &fg_printer_ipp,
     &fg_printer_ipps,
 #endif
+    &fg_printer_socket,
     &fg_printer_spool,
     NULL,
 };

@@ -61,6 +61,8 @@ static const key_def keys[] = {
     {"printer", "uri", K_URI_PRINTER, 0, 0, NULL},
     {"printer", "retry_seconds", K_INT, 1, 86400, NULL},
     {"control", "socket", K_STR, 0, 107, NULL},   /* sun_path holds 108 bytes with the NUL */
+    {"printer", "paper", K_ENUM, 0, 0, "auto|a4|letter"},
+    {"printer", "format", K_ENUM, 0, 0, "pdf|pcl"},
     {"log", "level", K_ENUM, 0, 0, "error|warn|info|debug"},
     {"log", "target", K_ENUM, 0, 0, "auto|stderr|journal|syslog"},
 };
@@ -286,7 +288,9 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
             return true;
         if ((!strncmp(v, "ipp://", 6) || !strncmp(v, "ipps://", 7)) && strlen(v) > 8)
             return true;
-        snprintf(why, why_len, "ipp://HOST:PORT/PATH, ipps://HOST:PORT/PATH or spool:DIR");
+        if (!strncmp(v, "socket://", 9) && v[9] && v[9] != ':' && v[9] != '/')
+            return true;
+        snprintf(why, why_len, "ipp://HOST:PORT/PATH, ipps://HOST:PORT/PATH, socket://HOST:9100 or spool:DIR");
         return false;
     }
     return false;

@@ -27,6 +27,7 @@ static const char *const names[FG_ERR__COUNT] = {
     [FG_ERR_UNSUPPORTED] = "not supported",
     [FG_ERR_EXISTS] = "already exists",
     [FG_ERR_STATE] = "not possible in the current state",
+    [FG_ERR_PRINTER_BUSY] = "printer busy, will print when it is idle",
 };
 
 static _Thread_local char detail[512];

@@ -1,7 +1,9 @@
 /* faxgate — fax pages to PDF with cairo.
  *
- * Each page keeps its physical size (width / xres by height / yres inches), so a fine
- * 204x196 page and a standard 204x98 page both print as the sheet that was sent. The bitmap
+ * Every page is a sheet of the paper the fax calls for (media.c: A4, or Letter for a
+ * Letter-length fax), its MediaBox exactly that, so that a printer gets the size it holds
+ * and an IPP job's `media` and the document agree. The fax page keeps its proportions and
+ * its physical size unless it must shrink to fit (a 215 mm fax line on 210 mm A4). The bitmap
  * goes in as a 1-bit A1 mask painted black with nearest-neighbour filtering: cairo's PDF
  * backend then writes it as a stencil /ImageMask without /Interpolate, so the printer gets
  * the received pixels, unsmoothed and small.
@@ -86,25 +88,22 @@ static fg_err draw_band(cairo_t *cr, const fg_page *p, int y0, int n)
     return FG_OK;
 }
 
-static double points(int pixels, int dpi)
-{
-    return (double)pixels * 72.0 / (double)(dpi > 0 ? dpi : 204);
-}
-
-fg_err fg_pdf_write(const char *tiff_path, FILE *out)
+fg_err fg_pdf_write(const char *tiff_path, const fg_media *media, FILE *out)
 {
     pdf_sink sink = {out, 0};
     cairo_surface_t *surface = NULL;
+    fg_place at;
     cairo_t *cr = NULL;
     fg_page *p = NULL;
     cairo_status_t cs;
     fg_err e;
     int n;
 
+    if (!media && (e = fg_media_for_tiff(tiff_path, FG_MEDIA_AUTO, &media)))
+        return e;
     if ((e = fg_page_tiff_count(tiff_path, &n)) || (e = fg_page_read_tiff(tiff_path, 0, &p)))
         return e;
-    surface = cairo_pdf_surface_create_for_stream(sink_write, &sink, points(p->width, p->xres),
-                                                  points(p->height, p->yres));
+    surface = cairo_pdf_surface_create_for_stream(sink_write, &sink, media->width_pt, media->height_pt);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "faxgate");
     cr = cairo_create(surface);
     for (int i = 0; i < n && !e; i++) {
@@ -113,10 +112,12 @@ fg_err fg_pdf_write(const char *tiff_path, FILE *out)
             p = NULL;
             if ((e = fg_page_read_tiff(tiff_path, i, &p)))
                 break;
-            cairo_pdf_surface_set_size(surface, points(p->width, p->xres), points(p->height, p->yres));
         }
+        fg_media_place(media, p->width, p->height, p->xres, p->yres, 0, 0, &at);
         cairo_save(cr);
-        cairo_scale(cr, 72.0 / (p->xres > 0 ? p->xres : 204), 72.0 / (p->yres > 0 ? p->yres : 196));
+        cairo_translate(cr, at.x_pt, at.y_pt);
+        cairo_scale(cr, at.scale * 72.0 / (p->xres > 0 ? p->xres : 204),
+                    at.scale * 72.0 / (p->yres > 0 ? p->yres : 196));
         for (int y0 = 0; y0 < p->height && !e; y0 += BAND_ROWS)
             e = draw_band(cr, p, y0, p->height - y0 < BAND_ROWS ? p->height - y0 : BAND_ROWS);
         cairo_restore(cr);
@@ -144,7 +145,7 @@ fg_err fg_pdf_from_tiff(const char *tiff_path, const char *pdf_path)
 
     if (!f)
         return fg_err_set(fg_err_from_errno(errno), "cannot create %s: %s", pdf_path, strerror(errno));
-    e = fg_pdf_write(tiff_path, f);
+    e = fg_pdf_write(tiff_path, NULL, f);
     /* durable before anyone is told it exists (complaint bundles, the spool folder) */
     if (!e && (fflush(f) != 0 || fsync(fileno(f)) != 0))
         e = fg_err_set(fg_err_from_errno(errno), "cannot write %s: %s", pdf_path, strerror(errno));

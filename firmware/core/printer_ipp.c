@@ -5,10 +5,20 @@
  * sends one Print-Job: PDF when the printer lists application/pdf, else PWG raster, which
  * every IPP Everywhere printer must take, at a resolution and colour type the printer lists.
  *
- * Errors are split the way the print queue needs them: anything that may pass by itself
- * (refused or timed-out connection, server-error-busy / -service-unavailable / -temporary,
- * a stopped printer or one not accepting jobs) is FG_ERR_PRINTER_DOWN and the job is retried;
- * a client error such as document-format-not-supported is FG_ERR_PRINTER.
+ * The paper follows the fax (media.c): the document is drawn on A4 or Letter and the job asks
+ * for that `media` when the printer lists it; a printer that lists only the other one gets the
+ * fax fitted to the one it has.
+ *
+ * Errors are split the way the print queue needs them. A printer printing something else
+ * (server-error-busy, client-error-too-many-jobs: ippeveprinter and many MFPs take one job at
+ * a time) is FG_ERR_PRINTER_BUSY: the queue waits until printer-state says idle and sends the
+ * job then, rather than retry after a delay. Anything else that may pass by itself (refused or
+ * timed-out connection, server-error-service-unavailable / -temporary, a stopped printer or
+ * one not accepting jobs) is FG_ERR_PRINTER_DOWN and the job is retried later; a client error
+ * such as document-format-not-supported is FG_ERR_PRINTER.
+ *
+ * After Print-Job the queue follows the job (Get-Job-Attributes) to completed, aborted or
+ * canceled: a job the printer aborts was not printed and is sent again.
  */
 #include <cups/cups.h>
 #include <cups/raster.h>
@@ -40,6 +50,8 @@ typedef struct ipp_caps {
     char type[16];     /* PWG raster type: black_1, sgray_8 or srgb_8 */
     int xdpi, ydpi;    /* PWG raster resolution */
     char formats[256]; /* document-format-supported, for messages */
+    bool media_listed; /* media-supported was there */
+    bool a4, letter;   /* …and listed these */
 } ipp_caps;
 
 static bool transient(ipp_status_t s)
@@ -51,9 +63,7 @@ static bool transient(ipp_status_t s)
     case IPP_STATUS_ERROR_DEVICE:
     case IPP_STATUS_ERROR_TEMPORARY:
     case IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS:
-    case IPP_STATUS_ERROR_BUSY:
     case IPP_STATUS_ERROR_PRINTER_IS_DEACTIVATED:
-    case IPP_STATUS_ERROR_TOO_MANY_JOBS:
         return true;
     default:
         return false;
@@ -66,6 +76,9 @@ static fg_err request_err(const ipp_printer *ip, const char *what)
     ipp_status_t s = cupsLastError();
     const char *msg = cupsLastErrorString();
 
+    if (s == IPP_STATUS_ERROR_BUSY || s == IPP_STATUS_ERROR_TOO_MANY_JOBS)
+        return fg_err_set(FG_ERR_PRINTER_BUSY, "printer %s is busy (%s: %s); the job is sent when it is idle",
+                          ip->base.uri, ippErrorString(s), msg ? msg : "no reason given");
     if (transient(s) || s < IPP_STATUS_ERROR_BAD_REQUEST)
         return fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s: %s failed (%s: %s); the job stays queued and is retried",
                           ip->base.uri, what, ippErrorString(s), msg ? msg : "no answer");
@@ -136,7 +149,7 @@ static fg_err get_caps(http_t *http, const ipp_printer *ip, ipp_caps *c)
 {
     static const char *const want[] = {"document-format-supported", "printer-state", "printer-state-reasons",
                                        "printer-is-accepting-jobs", "pwg-raster-document-type-supported",
-                                       "pwg-raster-document-resolution-supported"};
+                                       "pwg-raster-document-resolution-supported", "media-supported"};
     ipp_t *req = new_request(ip, IPP_OP_GET_PRINTER_ATTRIBUTES), *resp;
     ipp_attribute_t *a;
     char reasons[256] = "";
@@ -163,6 +176,11 @@ static fg_err get_caps(http_t *http, const ipp_printer *ip, ipp_caps *c)
         c->pdf = ippContainsString(a, "application/pdf");
         c->pwg = ippContainsString(a, "image/pwg-raster");
     }
+    if (!e && (a = ippFindAttribute(resp, "media-supported", IPP_TAG_ZERO))) {
+        c->media_listed = true;
+        c->a4 = ippContainsString(a, fg_media_of(FG_MEDIA_A4)->pwg);
+        c->letter = ippContainsString(a, fg_media_of(FG_MEDIA_LETTER)->pwg);
+    }
     if (!e && !c->pdf && !c->pwg)
         e = fg_err_set(FG_ERR_PRINTER, "printer %s takes neither PDF nor PWG raster (it lists: %s); it is not an IPP "
                        "Everywhere printer: use another printer or a spool: folder", ip->base.uri,
@@ -186,7 +204,7 @@ static ssize_t raster_write(void *ctx, unsigned char *buf, size_t len)
     return fwrite(buf, 1, len, (FILE *)ctx) == len ? (ssize_t)len : -1;
 }
 
-/* One output row from source row sy, sampled through xmap (nearest neighbour). */
+/* One output row from source row sy, sampled through xmap (nearest neighbour; -1 is margin). */
 static void raster_row(const fg_page *p, int sy, const int *xmap, const cups_page_header2_t *h, unsigned char *line)
 {
     const uint8_t *src = p->bits + (size_t)sy * (size_t)p->stride;
@@ -196,7 +214,7 @@ static void raster_row(const fg_page *p, int sy, const int *xmap, const cups_pag
     for (unsigned ox = 0; ox < h->cupsWidth; ox++) {
         int sx = xmap[ox];
 
-        if (!(src[sx >> 3] & (0x80 >> (sx & 7))))
+        if (sx < 0 || !(src[sx >> 3] & (0x80 >> (sx & 7))))
             continue;
         if (bpp == 1)
             line[ox >> 3] |= (unsigned char)(0x80 >> (ox & 7));   /* black_1: 1 = black */
@@ -205,63 +223,69 @@ static void raster_row(const fg_page *p, int sy, const int *xmap, const cups_pag
     }
 }
 
-static fg_err raster_page(cups_raster_t *ras, const fg_page *p, const ipp_caps *c, int pages)
+/* One sheet of media at the printer's resolution, the page placed on it as media.c says. */
+static fg_err raster_page(cups_raster_t *ras, const fg_page *p, const ipp_caps *c, const fg_media *m, int pages)
 {
-    int64_t ow = (int64_t)p->width * c->xdpi / p->xres, oh = (int64_t)p->height * c->ydpi / p->yres;
     cups_page_header2_t h;
-    unsigned char *line = NULL;
+    unsigned char *line = NULL, *blank = NULL;
     int *xmap = NULL, last = -1;
-    pwg_media_t *media;
+    int64_t x0, y0, bw, bh;
+    pwg_media_t *pm;
+    fg_place at;
     fg_err e = FG_OK;
 
-    if (ow <= 0 || oh <= 0 || ow > 65535 || oh > 400000)
-        return fg_err_set(FG_ERR_TOOBIG, "a %dx%d page at %dx%d dpi does not fit a raster", p->width, p->height,
-                          c->xdpi, c->ydpi);
-    media = pwgMediaForSize((int)(2540LL * p->width / p->xres), (int)(2540LL * p->height / p->yres));
-    if (!media || !cupsRasterInitPWGHeader(&h, media, c->type, c->xdpi, c->ydpi, "one-sided", NULL))
-        return fg_err_set(FG_ERR_PRINTER, "cannot describe a %s raster page: %s", c->type, cupsRasterErrorString());
-    /* the sheet is the page as received, not the nearest standard size */
-    h.cupsWidth = (unsigned)ow;
-    h.cupsHeight = (unsigned)oh;
-    h.cupsBytesPerLine = (h.cupsWidth * h.cupsBitsPerPixel + 7) / 8;
-    h.PageSize[0] = (unsigned)(72.0 * (double)ow / c->xdpi + 0.5);
-    h.PageSize[1] = (unsigned)(72.0 * (double)oh / c->ydpi + 0.5);
-    h.cupsPageSize[0] = (float)(72.0 * (double)ow / c->xdpi);
-    h.cupsPageSize[1] = (float)(72.0 * (double)oh / c->ydpi);
+    if (!(pm = pwgMediaForPWG(m->pwg)) || !cupsRasterInitPWGHeader(&h, pm, c->type, c->xdpi, c->ydpi,
+                                                                       "one-sided", NULL))
+        return fg_err_set(FG_ERR_PRINTER, "cannot describe a %s raster page on %s: %s", c->type, m->name,
+                          cupsRasterErrorString());
+    if (h.cupsWidth == 0 || h.cupsHeight == 0 || h.cupsWidth > 65535 || h.cupsHeight > 400000)
+        return fg_err_set(FG_ERR_TOOBIG, "a %s sheet at %dx%d dpi does not fit a raster", m->name, c->xdpi, c->ydpi);
     h.cupsInteger[0] = (unsigned)pages;   /* PWG TotalPageCount */
-    if (!(line = malloc(h.cupsBytesPerLine)) || !(xmap = malloc((size_t)ow * sizeof *xmap))) {
+    fg_media_place(m, p->width, p->height, p->xres, p->yres, 0, 0, &at);
+    x0 = (int64_t)(at.x_pt * c->xdpi / 72.0 + 0.5);
+    y0 = (int64_t)(at.y_pt * c->ydpi / 72.0 + 0.5);
+    bw = (int64_t)(at.w_pt * c->xdpi / 72.0 + 0.5);
+    bh = (int64_t)(at.h_pt * c->ydpi / 72.0 + 0.5);
+    if (bw < 1)
+        bw = 1;
+    if (bh < 1)
+        bh = 1;
+    if (!(line = malloc(h.cupsBytesPerLine)) || !(blank = malloc(h.cupsBytesPerLine)) ||
+        !(xmap = malloc((size_t)h.cupsWidth * sizeof *xmap))) {
         e = fg_err_set(FG_ERR_NOMEM, "cannot allocate a raster line");
         goto out;
     }
-    for (int64_t ox = 0; ox < ow; ox++) {
-        int64_t sx = ox * p->xres / c->xdpi;
-
-        xmap[ox] = (int)(sx < p->width ? sx : p->width - 1);
-    }
+    memset(blank, h.cupsBitsPerPixel == 1 ? 0x00 : 0xff, h.cupsBytesPerLine);
+    for (int64_t ox = 0; ox < h.cupsWidth; ox++)
+        xmap[ox] = ox < x0 || ox >= x0 + bw ? -1 : (int)((ox - x0) * p->width / bw);
     if (!cupsRasterWriteHeader2(ras, &h)) {
         e = fg_err_set(FG_ERR_NOMEM, "cannot write a raster page header: %s", cupsRasterErrorString());
         goto out;
     }
-    for (int64_t oy = 0; oy < oh; oy++) {
-        int sy = (int)(oy * p->yres / c->ydpi);
+    for (int64_t oy = 0; oy < h.cupsHeight; oy++) {
+        const unsigned char *row = blank;
 
-        if (sy >= p->height)
-            sy = p->height - 1;
-        if (sy != last)
-            raster_row(p, sy, xmap, &h, line);
-        last = sy;
-        if (cupsRasterWritePixels(ras, line, h.cupsBytesPerLine) != h.cupsBytesPerLine) {
+        if (oy >= y0 && oy < y0 + bh) {
+            int sy = (int)((oy - y0) * p->height / bh);
+
+            if (sy != last)
+                raster_row(p, sy, xmap, &h, line);
+            last = sy;
+            row = line;
+        }
+        if (cupsRasterWritePixels(ras, (unsigned char *)row, h.cupsBytesPerLine) != h.cupsBytesPerLine) {
             e = fg_err_set(FG_ERR_NOMEM, "cannot write raster data: %s", cupsRasterErrorString());
             break;
         }
     }
 out:
     free(line);
+    free(blank);
     free(xmap);
     return e;
 }
 
-static fg_err render_pwg(const char *tiff, const ipp_caps *c, FILE *out)
+static fg_err render_pwg(const char *tiff, const ipp_caps *c, const fg_media *m, FILE *out)
 {
     cups_raster_t *ras;
     fg_page *p = NULL;
@@ -274,7 +298,7 @@ static fg_err render_pwg(const char *tiff, const ipp_caps *c, FILE *out)
         return fg_err_set(FG_ERR_NOMEM, "cannot start a PWG raster stream: %s", cupsRasterErrorString());
     for (int i = 0; i < n && !e; i++) {
         if (!(e = fg_page_read_tiff(tiff, i, &p)))
-            e = raster_page(ras, p, c, n);
+            e = raster_page(ras, p, c, m, n);
         fg_page_free(p);
         p = NULL;
     }
@@ -284,8 +308,8 @@ static fg_err render_pwg(const char *tiff, const ipp_caps *c, FILE *out)
 
 /* ---- the job ---- */
 
-static fg_err send_job(http_t *http, const ipp_printer *ip, const char *job_name, const char *format, const char *doc,
-                       size_t len, int *job_id)
+static fg_err send_job(http_t *http, const ipp_printer *ip, const char *job_name, const char *format,
+                       const char *media, const char *doc, size_t len, int *job_id)
 {
     ipp_t *req = new_request(ip, IPP_OP_PRINT_JOB), *resp;
     ipp_attribute_t *a;
@@ -296,6 +320,8 @@ static fg_err send_job(http_t *http, const ipp_printer *ip, const char *job_name
     snprintf(name, sizeof name, "%s", job_name);
     ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, name);
     ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL, format);
+    if (media)
+        ippAddString(req, IPP_TAG_JOB, IPP_TAG_KEYWORD, "media", NULL, media);
     /* the HTTP body is the IPP request followed by the document */
     hs = cupsSendRequest(http, req, ip->resource, ippLength(req) + len);
     for (size_t off = 0; hs == HTTP_STATUS_CONTINUE && off < len; off += 65536)
@@ -337,8 +363,28 @@ static fg_err ipp_connect(const ipp_printer *ip, http_t **out)
     return FG_OK;
 }
 
+/* The paper for this fax on this printer: the fax's own, unless the printer lists only the
+   other size (then the fax is fitted to that); NULL media keyword if the printer lists neither. */
+static fg_err pick_media(const ipp_printer *ip, const ipp_caps *c, const char *tiff, const fg_media **m,
+                         const char **keyword)
+{
+    fg_err e = fg_media_for_tiff(tiff, ip->base.opts.paper, m);
+    bool have = (*m)->size == FG_MEDIA_LETTER ? c->letter : c->a4;
+
+    *keyword = NULL;
+    if (e || !c->media_listed)
+        return e;
+    if (!have && ip->base.opts.paper == FG_MEDIA_AUTO && (c->a4 || c->letter))
+        *m = fg_media_of(c->a4 ? FG_MEDIA_A4 : FG_MEDIA_LETTER), have = true;
+    if (have)
+        *keyword = (*m)->pwg;
+    return FG_OK;
+}
+
 static fg_err ipp_job(ipp_printer *ip, const char *tiff_path, const char *job_name, int *job_id)
 {
+    const char *keyword;
+    const fg_media *m;
     char *doc = NULL;
     size_t len = 0;
     ipp_caps caps;
@@ -348,27 +394,52 @@ static fg_err ipp_job(ipp_printer *ip, const char *tiff_path, const char *job_na
 
     if ((e = ipp_connect(ip, &http)))
         return e;
-    if ((e = get_caps(http, ip, &caps)))
+    if ((e = get_caps(http, ip, &caps)) || (e = pick_media(ip, &caps, tiff_path, &m, &keyword)))
         goto out;
     if (!(mem = open_memstream(&doc, &len))) {
         e = fg_err_set(FG_ERR_NOMEM, "cannot allocate the print document");
         goto out;
     }
-    e = caps.pdf ? fg_pdf_write(tiff_path, mem) : render_pwg(tiff_path, &caps, mem);
+    e = caps.pdf ? fg_pdf_write(tiff_path, m, mem) : render_pwg(tiff_path, &caps, m, mem);
     if (fclose(mem) != 0 && !e)
         e = fg_err_set(FG_ERR_NOMEM, "cannot finish the print document");
     if (!e)
-        e = send_job(http, ip, job_name, caps.pdf ? "application/pdf" : "image/pwg-raster", doc, len, job_id);
+        e = send_job(http, ip, job_name, caps.pdf ? "application/pdf" : "image/pwg-raster", keyword, doc, len,
+                     job_id);
 out:
     free(doc);
     httpClose(http);
     return e;
 }
 
-static fg_err ipp_print(fg_printer *p, const char *tiff_path, const char *job_name, int *job_id)
+/* A printer that closes the connection while we send would raise SIGPIPE (Linux has no
+   SO_NOSIGPIPE) and kill the daemon: it is blocked on this thread around each exchange, and
+   what we caused is discarded. */
+static void pipe_block(sigset_t *old)
+{
+    sigset_t pipe_set;
+
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, old);
+}
+
+static void pipe_unblock(const sigset_t *old)
 {
     struct timespec zero = {0, 0};
-    sigset_t pipe_set, old;
+    sigset_t pipe_set;
+
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    if (!sigismember(old, SIGPIPE))
+        while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+            ;
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+static fg_err ipp_print(fg_printer *p, const char *tiff_path, const char *job_name, int *job_id)
+{
+    sigset_t old;
     fg_err e;
     int n;
 
@@ -376,16 +447,120 @@ static fg_err ipp_print(fg_printer *p, const char *tiff_path, const char *job_na
     /* a fax that cannot be read fails for good before the printer is disturbed */
     if ((e = fg_page_tiff_count(tiff_path, &n)))
         return e;
-    /* A printer that closes the connection while we send would raise SIGPIPE (Linux has no
-       SO_NOSIGPIPE) and kill the daemon: block it on this thread and discard what we caused. */
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    pipe_block(&old);
     e = ipp_job((ipp_printer *)p, tiff_path, job_name, job_id);
-    if (!sigismember(&old, SIGPIPE))
-        while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
-            ;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pipe_unblock(&old);
+    return e;
+}
+
+/* printer-state: idle takes a job now; processing is busy; stopped needs someone. */
+static fg_err ask_idle(ipp_printer *ip, bool *idle, char *why, size_t cap)
+{
+    static const char *const want[] = {"printer-state", "printer-state-reasons", "printer-is-accepting-jobs"};
+    ipp_t *req, *resp;
+    ipp_attribute_t *a;
+    char reasons[256] = "none";
+    http_t *http;
+    int state;
+    fg_err e;
+
+    if ((e = ipp_connect(ip, &http)))
+        return e;
+    req = new_request(ip, IPP_OP_GET_PRINTER_ATTRIBUTES);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                  (int)(sizeof want / sizeof want[0]), NULL, want);
+    resp = cupsDoRequest(http, req, ip->resource);
+    httpClose(http);
+    if (!resp || cupsLastError() >= IPP_STATUS_ERROR_BAD_REQUEST) {
+        ippDelete(resp);
+        return request_err(ip, "Get-Printer-Attributes");
+    }
+    if ((a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD)))
+        ippAttributeString(a, reasons, sizeof reasons);
+    a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
+    state = a ? ippGetInteger(a, 0) : IPP_PSTATE_IDLE;
+    snprintf(why, cap, "%s, reasons: %s", state == IPP_PSTATE_STOPPED ? "stopped"
+                                          : state == IPP_PSTATE_PROCESSING ? "processing" : "idle", reasons);
+    *idle = state == IPP_PSTATE_IDLE;
+    if (state == IPP_PSTATE_STOPPED)
+        e = fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s is stopped (%s); the job stays queued and is retried",
+                       ip->base.uri, reasons);
+    else if ((a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN)) && !ippGetBoolean(a, 0))
+        e = fg_err_set(FG_ERR_PRINTER_DOWN, "printer %s is not accepting jobs (%s); the job stays queued and is "
+                       "retried", ip->base.uri, reasons);
+    ippDelete(resp);
+    return e;
+}
+
+static fg_err ipp_idle(fg_printer *p, bool *idle, char *why, size_t cap)
+{
+    sigset_t old;
+    fg_err e;
+
+    pipe_block(&old);
+    e = ask_idle((ipp_printer *)p, idle, why, cap);
+    pipe_unblock(&old);
+    return e;
+}
+
+static fg_job_state job_state_of(int ipp)
+{
+    switch (ipp) {
+    case IPP_JSTATE_PENDING: return FG_JOB_PENDING;
+    case IPP_JSTATE_HELD: return FG_JOB_HELD;
+    case IPP_JSTATE_PROCESSING: return FG_JOB_PROCESSING;
+    case IPP_JSTATE_STOPPED: return FG_JOB_STOPPED;
+    case IPP_JSTATE_CANCELED: return FG_JOB_CANCELED;
+    case IPP_JSTATE_ABORTED: return FG_JOB_ABORTED;
+    case IPP_JSTATE_COMPLETED: return FG_JOB_COMPLETED;
+    default: return FG_JOB_UNKNOWN;
+    }
+}
+
+static fg_err ask_job(ipp_printer *ip, int job_id, fg_job_state *state, char *why, size_t cap)
+{
+    static const char *const want[] = {"job-state", "job-state-reasons"};
+    ipp_t *req, *resp;
+    ipp_attribute_t *a;
+    http_t *http;
+    fg_err e;
+
+    if ((e = ipp_connect(ip, &http)))
+        return e;
+    req = new_request(ip, IPP_OP_GET_JOB_ATTRIBUTES);
+    ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job_id);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                  (int)(sizeof want / sizeof want[0]), NULL, want);
+    resp = cupsDoRequest(http, req, ip->resource);
+    httpClose(http);
+    if (resp && cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND) {
+        /* purged from the printer's history (many keep finished jobs a minute or two) */
+        snprintf(why, cap, "the printer no longer lists job %d", job_id);
+        ippDelete(resp);
+        return FG_OK;
+    }
+    if (!resp || cupsLastError() >= IPP_STATUS_ERROR_BAD_REQUEST) {
+        ippDelete(resp);
+        return request_err(ip, "Get-Job-Attributes");
+    }
+    if ((a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM)))
+        *state = job_state_of(ippGetInteger(a, 0));
+    if ((a = ippFindAttribute(resp, "job-state-reasons", IPP_TAG_KEYWORD)))
+        ippAttributeString(a, why, cap);
+    if (!strcmp(why, "none"))
+        why[0] = '\0';
+    ippDelete(resp);
+    return FG_OK;
+}
+
+static fg_err ipp_job_state(fg_printer *p, int job_id, fg_job_state *state, char *why, size_t cap)
+{
+    sigset_t old;
+    fg_err e;
+
+    pipe_block(&old);
+    e = ask_job((ipp_printer *)p, job_id, state, why, cap);
+    pipe_unblock(&old);
     return e;
 }
 
@@ -435,14 +610,17 @@ static fg_err ipp_find(fg_printer *p, const char *job_name, bool *found, int *jo
 {
     ipp_printer *ip = (ipp_printer *)p;
     http_t *http;
+    sigset_t old;
     fg_err e;
 
-    if ((e = ipp_connect(ip, &http)))
-        return e;
-    /* "not-completed" and "completed" are in every IPP version; "all" is not */
-    if (!(e = find_in(http, ip, "not-completed", job_name, found, job_id)) && !*found)
-        e = find_in(http, ip, "completed", job_name, found, job_id);
-    httpClose(http);
+    pipe_block(&old);
+    if (!(e = ipp_connect(ip, &http))) {
+        /* "not-completed" and "completed" are in every IPP version; "all" is not */
+        if (!(e = find_in(http, ip, "not-completed", job_name, found, job_id)) && !*found)
+            e = find_in(http, ip, "completed", job_name, found, job_id);
+        httpClose(http);
+    }
+    pipe_unblock(&old);
     return e;
 }
 
@@ -469,6 +647,8 @@ static fg_err ipp_open_any(const char *uri, fg_printer **out, const char *want, 
     ip->base.driver = enc == HTTP_ENCRYPTION_ALWAYS ? &fg_printer_ipps : &fg_printer_ipp;
     ip->base.print = ipp_print;
     ip->base.find = ipp_find;
+    ip->base.idle = ipp_idle;
+    ip->base.job_state = ipp_job_state;
     ip->base.close = NULL;
     *out = &ip->base;
     return FG_OK;

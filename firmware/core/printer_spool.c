@@ -75,6 +75,7 @@ static fg_err spool_print(fg_printer *p, const char *tiff_path, const char *job_
 {
     spool_printer *sp = (spool_printer *)p;
     char tmp[4096], final[4096], name[128];
+    const fg_media *media;
     fg_err e = FG_OK;
     FILE *f;
     int fd, dfd;
@@ -91,7 +92,8 @@ static fg_err spool_print(fg_printer *p, const char *tiff_path, const char *job_
         unlink(tmp);
         return e;
     }
-    e = fg_pdf_write(tiff_path, f);
+    if (!(e = fg_media_for_tiff(tiff_path, p->opts.paper, &media)))
+        e = fg_pdf_write(tiff_path, media, f);
     if (e == FG_ERR_NOSPACE)
         e = spool_err(sp, ENOSPC, "writing the PDF");
     if (!e && (fflush(f) != 0 || fsync(fd) != 0))

@@ -213,9 +213,9 @@ static fg_err update(fg_store *st, const char *sql, int64_t id, int64_t n, const
     return e;
 }
 
-static fg_err done(fg_store *st, int64_t id, int job_id)
+static fg_err done(fg_store *st, int64_t id, int job_id, const char *job_state)
 {
-    char state[16], what[96];
+    char state[16], what[128];
     int64_t call_id;
     int attempts;
     fg_err e;
@@ -223,21 +223,113 @@ static fg_err done(fg_store *st, int64_t id, int job_id)
     if ((e = job(st, id, &call_id, state, &attempts)) || strcmp(state, "done") == 0)
         return e;   /* done twice (a retried report) changes nothing */
     if ((e = update(st,
-                    "UPDATE deliveries SET state = 'done', job_id = ?2, done_at = " FG_SQL_NOW ","
+                    "UPDATE deliveries SET state = 'done', job_id = ?2, job_state = ?3, done_at = " FG_SQL_NOW ","
                     " claimed_by = NULL, claimed_at = NULL WHERE id = ?1",
-                    id, job_id, NULL, "mark a print job done")) ||
+                    id, job_id, job_state, "mark a print job done")) ||
         (e = update(st, "UPDATE calls SET printed = 1, deliver_state = 'printed' WHERE id = ?1", call_id, 0, NULL,
                     "mark a call printed")))
         return e;
-    snprintf(what, sizeof what, "printed (printer job %d, attempt %d)", job_id, attempts);
+    snprintf(what, sizeof what, "printed (printer job %d, %s, attempt %d)", job_id,
+             job_state && *job_state ? job_state : "accepted", attempts);
     return fg_st_event(st, call_id, "faxgate", what);
 }
 
-fg_err fg_store_delivery_done(fg_store *st, int64_t id, int job_id)
+fg_err fg_store_delivery_done(fg_store *st, int64_t id, int job_id, const char *job_state)
 {
     fg_err e;
 
-    IN_TRANSACTION(st, "mark a print job done", e = done(st, id, job_id));
+    IN_TRANSACTION(st, "mark a print job done", e = done(st, id, job_id, job_state));
+    return e;
+}
+
+/* The job's printer job and its last recorded state, NULL-safe. */
+static fg_err sent_state(fg_store *st, int64_t id, int *job_id, char *job_state, size_t cap)
+{
+    sqlite3_stmt *s;
+    fg_err e;
+    int rc;
+
+    job_state[0] = '\0';
+    *job_id = 0;
+    if ((e = fg_st_prep(st, "SELECT job_id, job_state FROM deliveries WHERE id = ?", &s, "read a print job")))
+        return e;
+    sqlite3_bind_int64(s, 1, id);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *js = (const char *)sqlite3_column_text(s, 1);
+
+        *job_id = sqlite3_column_int(s, 0);
+        snprintf(job_state, cap, "%s", js ? js : "");
+    } else if (rc != SQLITE_DONE) {
+        e = fg_st_err(st, rc, "read a print job");
+    }
+    sqlite3_finalize(s);
+    return e;
+}
+
+static fg_err sent(fg_store *st, int64_t id, int job_id, const char *job_state)
+{
+    char state[16], old_state[32], what[160];
+    int64_t call_id;
+    int attempts, old_job;
+    fg_err e;
+
+    if ((e = job(st, id, &call_id, state, &attempts)) ||
+        (e = sent_state(st, id, &old_job, old_state, sizeof old_state)))
+        return e;
+    if (strcmp(state, "printing") != 0)
+        return fg_err_set(FG_ERR_STATE, "print job %lld is %s, not claimed: its printer job cannot be recorded",
+                          (long long)id, state);
+    if ((e = update(st,
+                    "UPDATE deliveries SET job_id = ?2, job_state = ?3, claimed_at = " FG_SQL_NOW " WHERE id = ?1",
+                    id, job_id, job_state, "record a print job on the printer")))
+        return e;
+    if (old_job == job_id && !strcmp(old_state, job_state ? job_state : ""))
+        return FG_OK;   /* the claim renewed, nothing new to tell */
+    if (old_job != job_id)
+        snprintf(what, sizeof what, "sent to the printer as job %d (attempt %d): %s", job_id, attempts,
+                 job_state ? job_state : "accepted");
+    else
+        snprintf(what, sizeof what, "printer job %d: %s", job_id, job_state ? job_state : "?");
+    return fg_st_event(st, call_id, "faxgate", what);
+}
+
+fg_err fg_store_delivery_sent(fg_store *st, int64_t id, int job_id, const char *job_state)
+{
+    fg_err e;
+
+    IN_TRANSACTION(st, "record a print job on the printer", e = sent(st, id, job_id, job_state));
+    return e;
+}
+
+static fg_err attempt(fg_store *st, int64_t id, const char *why, int *attempts)
+{
+    char state[16], what[400];
+    int64_t call_id;
+    fg_err e;
+
+    if ((e = job(st, id, &call_id, state, attempts)))
+        return e;
+    if (strcmp(state, "printing") != 0)
+        return fg_err_set(FG_ERR_STATE, "print job %lld is %s, not claimed: no attempt can be counted",
+                          (long long)id, state);
+    if ((e = update(st,
+                    "UPDATE deliveries SET attempts = attempts + 1, last_error = ?3, claimed_at = " FG_SQL_NOW
+                    " WHERE id = ?1",
+                    id, 0, why, "count a print attempt")))
+        return e;
+    ++*attempts;
+    snprintf(what, sizeof what, "print attempt %d put off: %s", *attempts, why && *why ? why : "no reason given");
+    return fg_st_event(st, call_id, "faxgate", what);
+}
+
+fg_err fg_store_delivery_attempt(fg_store *st, int64_t id, const char *why, int *attempts)
+{
+    int ignored;
+    fg_err e;
+
+    if (!attempts)
+        attempts = &ignored;
+    IN_TRANSACTION(st, "count a print attempt", e = attempt(st, id, why, attempts));
     return e;
 }
 

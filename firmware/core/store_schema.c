@@ -217,6 +217,12 @@ static const char schema_v6[] =
     "ALTER TABLE calls ADD COLUMN recovered TEXT;"
     "CREATE INDEX calls_state ON calls(state);";
 
+/* v7: printing follows each job on the printer to its end (docs/architecture.md, "Printing"):
+   `job_state` is the printer's last word on the job (pending, processing, completed, aborted,
+   canceled; "sent" for a sink with no jobs to follow, "unknown" for a job the printer forgot).
+   Older rows keep NULL: they were recorded when the printer accepted the job. */
+static const char schema_v7[] = "ALTER TABLE deliveries ADD COLUMN job_state TEXT;";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
@@ -225,6 +231,7 @@ static const char *const steps[] = {
     schema_v4,
     schema_v5,
     schema_v6,
+    schema_v7,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,

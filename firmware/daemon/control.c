@@ -95,7 +95,7 @@ static json_t *printer_json(gateway *gw)
     fg_printer *pr = NULL;
     fg_err e;
 
-    if ((e = fg_printer_open(uri, &pr)) || (e = fg_printer_state(pr, &ps))) {
+    if ((e = fg_printer_open_config(gw->cfg, &pr)) || (e = fg_printer_state(pr, &ps))) {
         fg_printer_close(pr);
         return json_pack("{s:s, s:s, s:s}", "uri", uri, "state", "unknown", "message", fg_err_msg(e));
     }

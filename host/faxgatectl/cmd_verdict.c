@@ -94,11 +94,19 @@ static int print_now(ctl *c, fg_store *st, int64_t id)
     if (e)
         return ctl_fail(e, "release");
     snprintf(name, sizeof name, "faxgate call %lld", (long long)id);
-    if (!(e = fg_printer_open(fg_config_get(c->cfg, "printer", "uri"), &pr)))
+    if (!(e = fg_printer_open_config(c->cfg, &pr)))
         e = fg_printer_print(pr, job.tiff, name, &job_id);
     fg_printer_close(pr);
+    if (e == FG_ERR_PRINTER_BUSY) {
+        /* faxgated waits for the printer to be idle and follows the job; a command does not wait */
+        fg_store_delivery_retry(st, job.id, 0, fg_err_msg(e));
+        printf("call %lld released and queued; the printer is busy: faxgated prints it when it is idle\n",
+               (long long)id);
+        return 0;
+    }
     if (!e) {
-        if ((e = fg_store_delivery_done(st, job.id, job_id)))
+        /* accepted: the command does not stay to follow the job to its end as faxgated does */
+        if ((e = fg_store_delivery_done(st, job.id, job_id, "accepted")))
             return ctl_fail(e, "release (printed, but not recorded)");
         printf("call %lld released and printed (job %d)\n", (long long)id, job_id);
         return 0;

@@ -31,6 +31,7 @@ typedef enum fg_err {
     FG_ERR_UNSUPPORTED = 18,   /* feature, scheme or format not supported by this build */
     FG_ERR_EXISTS = 19,        /* already present */
     FG_ERR_STATE = 20,         /* operation not valid in the object's current state */
+    FG_ERR_PRINTER_BUSY = 21,  /* printer is printing something else: send again once it is idle */
     FG_ERR__COUNT
 } fg_err;
 

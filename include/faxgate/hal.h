@@ -27,7 +27,7 @@ typedef struct fg_line_driver {
 typedef struct fg_printer fg_printer;
 
 typedef struct fg_printer_driver {
-    const char *scheme;        /* "ipp", "ipps", "spool" */
+    const char *scheme;        /* "ipp", "ipps", "socket", "spool" */
     fg_err (*open)(const char *uri, fg_printer **out);
 } fg_printer_driver;
 
@@ -48,5 +48,6 @@ extern const fg_line_driver fg_line_sip;
 extern const fg_printer_driver fg_printer_ipp;
 extern const fg_printer_driver fg_printer_ipps;
 extern const fg_printer_driver fg_printer_spool;
+extern const fg_printer_driver fg_printer_socket;   /* raw port 9100: PDF or PCL */
 
 #endif

@@ -21,7 +21,7 @@
 #include "faxgate/error.h"
 #include "faxgate/policy.h"
 
-#define FG_STORE_SCHEMA_VERSION 6
+#define FG_STORE_SCHEMA_VERSION 7
 
 typedef struct fg_store fg_store;
 
@@ -144,8 +144,18 @@ fg_err fg_store_delivery_claim_call(fg_store *st, const char *owner, int64_t cal
     FG_ERR_NOTFOUND if there is none. */
 fg_err fg_store_delivery_cancel(fg_store *st, int64_t call_id);
 
-/** Marks a job printed (and the call printed). */
-fg_err fg_store_delivery_done(fg_store *st, int64_t id, int job_id);
+/** Marks a job printed (and the call printed), with the printer's job id and its last state
+    ("completed"; "sent" when the sink has no jobs to follow). */
+fg_err fg_store_delivery_done(fg_store *st, int64_t id, int job_id, const char *job_state);
+
+/** Records that a claimed job is on the printer as job_id in job_state (an event when the
+    state changes) and renews the claim, so that a long print is not taken for an abandoned one.
+    FG_ERR_STATE if the job is not claimed. */
+fg_err fg_store_delivery_sent(fg_store *st, int64_t id, int job_id, const char *job_state);
+
+/** Counts one more attempt on a claimed job that the printer put off without failing it (busy),
+    recording why; renews the claim. *attempts (may be NULL) gets the new count. */
+fg_err fg_store_delivery_attempt(fg_store *st, int64_t id, const char *why, int *attempts);
 
 /** Puts a claimed job back with a delay after a failure, recording the error. */
 fg_err fg_store_delivery_retry(fg_store *st, int64_t id, int delay_s, const char *error);

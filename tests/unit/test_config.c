@@ -78,6 +78,9 @@ static void test_corrupt_files_are_refused(void **state)
     expect_refused("[line]\necm = perhaps\n", "expected yes or no");
     expect_refused("[policy]\nprofiles = us, narnia\n", "'narnia' is unknown");
     expect_refused("[printer]\nuri = lpt1\n", "spool:DIR");
+    expect_refused("[printer]\nuri = socket://\n", "socket://HOST:9100");
+    expect_refused("[printer]\npaper = legal\n", "one of auto|a4|letter");
+    expect_refused("[printer]\nformat = postscript\n", "one of pdf|pcl");
     expect_refused("[site]\ncountry = usa\n", "ISO 3166");
     expect_refused("\x01\x02garbage without equals\n", "test.conf:1: not an INI line");
     expect_refused("[line]\ncsi = 123456789012345678901\n", "at most 20 characters");
@@ -103,6 +106,9 @@ static void test_set_validates(void **state)
     (void)state;
     assert_int_equal(fg_config_new(&cfg), FG_OK);
     assert_int_equal(fg_config_set(cfg, "ocr", "workers", "2"), FG_OK);
+    assert_int_equal(fg_config_set(cfg, "printer", "uri", "socket://192.0.2.7:9100"), FG_OK);
+    assert_int_equal(fg_config_set(cfg, "printer", "format", "pcl"), FG_OK);
+    assert_string_equal(fg_config_get(cfg, "printer", "paper"), "auto");
     assert_int_equal(fg_config_int(cfg, "ocr", "workers"), 2);
     assert_int_equal(fg_config_set(cfg, "ocr", "workers", "-1"), FG_ERR_CONFIG);
     assert_int_equal(fg_config_int(cfg, "ocr", "workers"), 2);

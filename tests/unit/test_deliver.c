@@ -1,5 +1,6 @@
 /* faxgate — delivery: PDF rendering, the spool folder, and a real IPP printer (ippeveprinter). */
 #include <arpa/inet.h>
+#include <cups/cups.h>
 #include <cups/raster.h>
 #include <dirent.h>
 #include <errno.h>
@@ -90,7 +91,8 @@ static void fill(fg_page *p, int x0, int y0, int x1, int y1)
             p->bits[(size_t)y * (size_t)p->stride + (size_t)(x >> 3)] |= (uint8_t)(0x80 >> (x & 7));
 }
 
-/* Two pages: a fine A4-long page and a standard half-length one, with marks at known places. */
+/* Two pages 285 mm long (a Letter-length fax), one fine and one standard, with marks at known
+   places. */
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -206,16 +208,27 @@ static void assert_is_fax_pdf(const char *path)
     assert_non_null(memmem(s, len, "/ImageMask true", 15));
     assert_null(memmem(s, len, "/Interpolate true", 17));
     free(s);
+    /* both pages are 285 mm long (2200 / 196 in, 1100 / 98 in): a Letter-length fax, on Letter */
     assert_int_equal(pdf_pages(path, w, h, 4), 2);
-    assert_true(w[0] > 609.8 && w[0] < 610.0);   /* 1728 / 204 in */
-    assert_true(h[0] > 808.1 && h[0] < 808.3);   /* 2200 / 196 in */
-    assert_true(w[1] > 609.8 && w[1] < 610.0);
-    assert_true(h[1] > 808.1 && h[1] < 808.3);   /* 1100 / 98 in */
+    for (int i = 0; i < 2; i++) {
+        assert_true(w[i] > 611.9 && w[i] < 612.1);
+        assert_true(h[i] > 791.9 && h[i] < 792.1);
+    }
 }
 
 /* ---- PDF and spool ---- */
 
-static void test_pdf_physical_size(void **state)
+/* The output pixel (at 204 x 196 dpi) where source pixel (x, y) of a page of the fixture lands. */
+static void landed(int x, int y, int *ox, int *oy)
+{
+    fg_place at;
+
+    fg_media_place(fg_media_of(FG_MEDIA_LETTER), 1728, 2200, 204, 196, 0, 0, &at);
+    *ox = (int)((at.x_pt + (x + 0.5) * at.scale * 72.0 / 204) * 204 / 72.0);
+    *oy = (int)((at.y_pt + (y + 0.5) * at.scale * 72.0 / 196) * 196 / 72.0);
+}
+
+static void test_pdf_on_paper(void **state)
 {
     fixture *f = *state;
     char pdf[400], cmd[1024], pgm[400];
@@ -228,7 +241,8 @@ static void test_pdf_physical_size(void **state)
     assert_int_equal(fg_pdf_from_tiff("/nonexistent/fax.tif", pdf), FG_ERR_NOTFOUND);
     assert_int_equal(access(pdf, F_OK), -1);   /* no half-written file left */
 
-    /* rendered back at the fax's own resolution, the pixels are where they were */
+    /* rendered back at the fax's own resolution, the pixels are where media.c put them: scaled
+       to fit 11 in (98 %), centred across the 8.5 in */
     assert_int_equal(fg_pdf_from_tiff(f->tiff, pdf), FG_OK);
     if (!have("pdftoppm"))
         fg_test_skip("pdftoppm (poppler-utils) is not installed: pixel placement not checked");
@@ -238,17 +252,24 @@ static void test_pdf_physical_size(void **state)
     strcat(pgm, ".pgm");
     assert_non_null(img = fg_test_read_file(pgm, &len));
     {
-        int w, h, max, off = 0;
+        int w, h, max, off = 0, x, y;
         const unsigned char *px;
 
         assert_int_equal(sscanf(img, "P5 %d %d %d%n", &w, &h, &max, &off), 3);
-        assert_true(w >= 1728 && w <= 1729);   /* pdftoppm rounds the page edge up */
-        assert_true(h >= 2200 && h <= 2201);
+        assert_true(w >= 1734 && w <= 1735);   /* 8.5 x 11 in; pdftoppm rounds the page edge up */
+        assert_true(h >= 2156 && h <= 2157);
         px = (const unsigned char *)img + off + 1;
-        assert_true(px[250 * w + 1] < 128);     /* the bar at x 0..2 */
-        assert_true(px[250 * w + 6] > 128);     /* not mirrored inside its byte */
-        assert_true(px[230 * w + 800] < 128);
-        assert_true(px[600 * w + 800] > 128);
+        landed(1, 250, &x, &y);
+        assert_true(x > 10);                   /* centred: a margin on the left */
+        assert_true(px[y * w + x] < 128);      /* the bar at x 0..2 */
+        landed(6, 250, &x, &y);
+        assert_true(px[y * w + x] > 128);      /* not mirrored inside its byte */
+        landed(800, 230, &x, &y);
+        assert_true(px[y * w + x] < 128);
+        landed(800, 600, &x, &y);
+        assert_true(px[y * w + x] > 128);
+        landed(0, 2199, &x, &y);
+        assert_true(y < h);                    /* the whole page is on the sheet */
     }
     free(img);
 }
@@ -285,7 +306,7 @@ static void test_spool_printer(void **state)
     snprintf(path, sizeof path, "%s/spool", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
     snprintf(uri, sizeof uri, "spool:%s/", path);
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     assert_string_equal(fg_printer_uri(p), uri);
     assert_int_equal(fg_printer_print(p, f->tiff, "fax 7 from +18005550100", &job), FG_OK);
     assert_int_equal(job, 0);
@@ -303,14 +324,14 @@ static void test_spool_printer(void **state)
 
     /* a folder that is not there is a printer that is down: retried, not lost */
     snprintf(uri, sizeof uri, "spool:%s/missing", f->dir);
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     assert_int_equal(fg_printer_print(p, f->tiff, "fax", &job), FG_ERR_PRINTER_DOWN);
     fg_printer_close(p);
-    assert_int_equal(fg_printer_open("lpt1:", &p), FG_ERR_UNSUPPORTED);
-    assert_non_null(strstr(fg_err_msg(FG_ERR_UNSUPPORTED), "ipp, ipps, spool"));
-    assert_int_equal(fg_printer_open("printer", &p), FG_ERR_CONFIG);
-    assert_int_equal(fg_printer_open("spool:", &p), FG_ERR_CONFIG);
-    assert_int_equal(fg_printer_open("ipp://", &p), FG_ERR_CONFIG);
+    assert_int_equal(fg_printer_open("lpt1:", NULL, &p), FG_ERR_UNSUPPORTED);
+    assert_non_null(strstr(fg_err_msg(FG_ERR_UNSUPPORTED), "ipp, ipps, socket, spool"));
+    assert_int_equal(fg_printer_open("printer", NULL, &p), FG_ERR_CONFIG);
+    assert_int_equal(fg_printer_open("spool:", NULL, &p), FG_ERR_CONFIG);
+    assert_int_equal(fg_printer_open("ipp://", NULL, &p), FG_ERR_CONFIG);
 }
 
 static void test_spool_disk_full(void **state)
@@ -341,7 +362,7 @@ static void test_spool_disk_full(void **state)
         fclose(fl);
     }
     snprintf(uri, sizeof uri, "spool:%s", f->mnt);
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     e = fg_printer_print(p, f->tiff, "big", &job);
     assert_int_equal(e, FG_ERR_NOSPACE);
     assert_non_null(strstr(fg_err_msg(e), "is full"));
@@ -498,9 +519,9 @@ static int read_raster(const char *file, const cups_page_header2_t *want, long *
         assert_int_equal(h.HWResolution[1], dpi);
         assert_int_equal(h.cupsBitsPerPixel, want->cupsBitsPerPixel);
         assert_int_equal(h.cupsColorSpace, want->cupsColorSpace);
-        /* the page keeps its physical size at the printer's resolution */
-        assert_int_equal(h.cupsWidth, 1728 * dpi / 204);
-        assert_int_equal(h.cupsHeight, pages == 1 ? 2200 * dpi / 196 : 1100 * dpi / 98);
+        /* a Letter sheet at the printer's resolution */
+        assert_int_equal(h.cupsWidth, 17 * dpi / 2);
+        assert_int_equal(h.cupsHeight, 11 * dpi);
         assert_non_null(row = malloc(h.cupsBytesPerLine));
         for (unsigned y = 0; y < h.cupsHeight; y++) {
             assert_int_equal(cupsRasterReadPixels(ras, row, h.cupsBytesPerLine), h.cupsBytesPerLine);
@@ -514,10 +535,32 @@ static int read_raster(const char *file, const cups_page_header2_t *want, long *
     return pages;
 }
 
+/* The media the printer recorded for a job (Get-Job-Attributes). */
+static void job_media(int port, int job, char *out, size_t cap)
+{
+    char uri[128];
+    http_t *http;
+    ipp_t *req, *resp;
+    ipp_attribute_t *a;
+
+    out[0] = '\0';
+    snprintf(uri, sizeof uri, "ipp://localhost:%d/ipp/print", port);
+    assert_non_null(http = httpConnect2("localhost", port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000,
+                                        NULL));
+    req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+    ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job);
+    resp = cupsDoRequest(http, req, "/ipp/print");
+    if (resp && (a = ippFindAttribute(resp, "media", IPP_TAG_ZERO)))
+        snprintf(out, cap, "%s", ippGetString(a, 0, NULL) ? ippGetString(a, 0, NULL) : "");
+    ippDelete(resp);
+    httpClose(http);
+}
+
 static void test_ipp_pdf(void **state)
 {
     fixture *f = *state;
-    char spool[400], uri[128], file[1024];
+    char spool[400], uri[128], file[1024], media[64];
     fg_printer *p;
     int port, job = 0;
     fg_err e;
@@ -525,11 +568,14 @@ static void test_ipp_pdf(void **state)
     snprintf(spool, sizeof spool, "%s/ipp", f->dir);
     port = start_printer(f, spool, "-f", "application/pdf,image/pwg-raster", false);
     snprintf(uri, sizeof uri, "ipp://localhost:%d/ipp/print", port);
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     if ((e = fg_printer_print(p, f->tiff, "fax 12 from +18005550100", &job)) != FG_OK)
         fail_msg("print failed: %s", fg_err_msg(e));
     assert_true(job > 0);
     fg_printer_close(p);
+    /* the job asks for the paper the PDF is drawn on */
+    job_media(port, job, media, sizeof media);
+    assert_string_equal(media, "na_letter_8.5x11in");
     /* exactly one PDF, ours */
     job_file(spool, ".pdf", file, sizeof file);
     assert_int_equal(count_files(spool, ".pwg", NULL, 0), 0);
@@ -549,7 +595,7 @@ static void test_ipp_raster_only(void **state)
     snprintf(spool, sizeof spool, "%s/ipp", f->dir);
     port = start_printer(f, spool, "-f", "image/pwg-raster", false);
     snprintf(uri, sizeof uri, "ipp://localhost:%d/ipp/print", port);
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     if ((e = fg_printer_print(p, f->tiff, "fax 13", &job)) != FG_OK)
         fail_msg("print failed: %s", fg_err_msg(e));
     assert_true(job > 0);
@@ -580,7 +626,7 @@ static void test_ipp_raster_sgray(void **state)
     assert_int_equal(fg_test_write_file(attrs, conf, sizeof conf - 1), 0);
     port = start_printer(f, spool, "-a", attrs, false);
     snprintf(uri, sizeof uri, "ipp://localhost:%d/ipp/print", port);
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     if ((e = fg_printer_print(p, f->tiff, "fax 14", &job)) != FG_OK)
         fail_msg("print failed: %s", fg_err_msg(e));
     fg_printer_close(p);
@@ -601,7 +647,7 @@ static void test_ipps(void **state)
     snprintf(spool, sizeof spool, "%s/ipp", f->dir);
     port = start_printer(f, spool, "-f", "application/pdf", true);
     snprintf(uri, sizeof uri, "ipps://localhost:%d/ipp/print", port);
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     if ((e = fg_printer_print(p, f->tiff, "fax 15", &job)) != FG_OK)
         fail_msg("print failed: %s", fg_err_msg(e));
     assert_true(job > 0);
@@ -620,7 +666,7 @@ static void test_printer_down(void **state)
 
     /* nothing listens there: refused at once, and the job is to be retried */
     snprintf(uri, sizeof uri, "ipp://127.0.0.1:%d/ipp/print", free_port());
-    assert_int_equal(fg_printer_open(uri, &p), FG_OK);
+    assert_int_equal(fg_printer_open(uri, NULL, &p), FG_OK);
     e = fg_printer_print(p, f->tiff, "fax", &job);
     assert_int_equal(e, FG_ERR_PRINTER_DOWN);
     assert_non_null(strstr(fg_err_msg(e), "cannot connect"));
@@ -629,10 +675,47 @@ static void test_printer_down(void **state)
     fg_printer_close(p);
 }
 
+/* socket://: the URI forms a raw port takes, and a port nobody listens on is down, not refused. */
+static void test_socket_uri_and_down(void **state)
+{
+    static const char *const good[] = {"socket://printer.example", "socket://192.0.2.7:9100",
+                                       "socket://[2001:db8::7]:9101", "socket://mfp:9100/"};
+    static const char *const bad[] = {"socket://", "socket://:9100", "socket://mfp:0", "socket://mfp:99999",
+                                      "socket://mfp:9100/queue", "socket://[2001:db8::7"};
+    fg_print_opts pcl = {FG_MEDIA_AUTO, FG_FORMAT_PCL};
+    fixture *f = *state;
+    char uri[64];
+    fg_printer *p;
+    int job = 5;
+    fg_err e;
+
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if ((e = fg_printer_open(good[i], NULL, &p)) != FG_OK)
+            fail_msg("%s: %s", good[i], fg_err_msg(e));
+        fg_printer_close(p);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if ((e = fg_printer_open(bad[i], NULL, &p)) != FG_ERR_CONFIG)
+            fail_msg("%s was taken (%d)", bad[i], e);
+        assert_non_null(strstr(fg_err_msg(e), "socket://HOST:9100"));
+    }
+    snprintf(uri, sizeof uri, "socket://127.0.0.1:%d", free_port());
+    assert_int_equal(fg_printer_open(uri, &pcl, &p), FG_OK);
+    e = fg_printer_print(p, f->tiff, "fax", &job);
+    assert_int_equal(e, FG_ERR_PRINTER_DOWN);
+    assert_non_null(strstr(fg_err_msg(e), "cannot connect"));
+    assert_int_equal(job, 0);
+    /* a raw port has no state to ask and no jobs to follow or find */
+    assert_int_equal(fg_printer_job_state(p, 1, &(fg_job_state){0}, NULL, 0), FG_ERR_UNSUPPORTED);
+    assert_int_equal(fg_printer_idle(p, &(bool){false}, NULL, 0), FG_ERR_UNSUPPORTED);
+    assert_int_equal(fg_printer_find_job(p, "fax", &(bool){false}, &job), FG_ERR_UNSUPPORTED);
+    fg_printer_close(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_pdf_physical_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdf_on_paper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spool_printer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spool_disk_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ipp_pdf, setup, teardown),
@@ -640,6 +723,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ipp_raster_sgray, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ipps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_printer_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_socket_uri_and_down, setup, teardown),
     };
 
     signal(SIGABRT, on_fatal);

@@ -147,9 +147,9 @@ static void test_queue(void **state)
     assert_true(d.abandoned);
 
     /* done: the call is printed, and queuing it again changes nothing */
-    assert_int_equal(fg_store_delivery_done(st, d.id, 42), FG_OK);
-    assert_int_equal(fg_store_delivery_done(st, d.id, 42), FG_OK);
-    assert_int_equal(fg_store_delivery_done(st, 12345, 1), FG_ERR_NOTFOUND);
+    assert_int_equal(fg_store_delivery_done(st, d.id, 42, "completed"), FG_OK);
+    assert_int_equal(fg_store_delivery_done(st, d.id, 42, "completed"), FG_OK);
+    assert_int_equal(fg_store_delivery_done(st, 12345, 1, "completed"), FG_ERR_NOTFOUND);
     assert_int_equal(fg_store_call_get(st, b, &sc), FG_OK);
     assert_true(sc.printed);
     assert_int_equal(raw_sql(f->db, "SELECT deliver_state = 'printed' FROM calls WHERE id = 2"), 1);
@@ -166,6 +166,74 @@ static void test_queue(void **state)
         fail_msg("print queue listing: %s", json);
     free(json);
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM deliveries"), 2);
+    fg_store_close(st);
+}
+
+/* A job on the printer: busy answers counted as attempts, the printer's job and its states
+   recorded (an event per change, the claim renewed), the final state kept with the job. */
+static void test_sent_and_followed(void **state)
+{
+    fixture *f = *state;
+    fg_delivery d;
+    int64_t a;
+    fg_store *st;
+    int n = 0;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    a = save_new(st, "A", "+13125550001");
+    assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
+    assert_int_equal(fg_store_delivery_sent(st, 1, 5, "sent"), FG_ERR_STATE);   /* not claimed */
+    assert_int_equal(fg_store_delivery_attempt(st, 1, "busy", &n), FG_ERR_STATE);
+    assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_OK);
+    raw_sql(f->db, "UPDATE deliveries SET claimed_at = '2000-01-01T00:00:00Z'");
+    assert_int_equal(fg_store_delivery_attempt(st, d.id, "printer p is busy (server-error-busy)", &n), FG_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(fg_store_delivery_attempt(st, d.id, "printer p is busy (server-error-busy)", NULL), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT attempts FROM deliveries"), 3);
+    assert_int_equal(raw_sql(f->db, "SELECT claimed_at > '2001' FROM deliveries"), 1);   /* renewed */
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM events WHERE what LIKE 'print attempt % put off: printer p "
+                                    "is busy%'"), 2);
+    assert_int_equal(fg_store_delivery_sent(st, d.id, 7, "sent"), FG_OK);
+    assert_int_equal(fg_store_delivery_sent(st, d.id, 7, "processing"), FG_OK);
+    assert_int_equal(fg_store_delivery_sent(st, d.id, 7, "processing"), FG_OK);   /* no news: no event */
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM events WHERE what LIKE '%job 7%'"), 2);
+    assert_int_equal(raw_sql(f->db, "SELECT job_id FROM deliveries"), 7);
+    /* aborted by the printer: back to the queue, the state it ended in kept */
+    assert_int_equal(fg_store_delivery_sent(st, d.id, 7, "aborted"), FG_OK);
+    assert_int_equal(fg_store_delivery_retry(st, d.id, 0, "printer job 7 was aborted"), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT state = 'pending' AND job_state = 'aborted' FROM deliveries"), 1);
+    assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_OK);
+    assert_false(d.abandoned);
+    assert_int_equal(fg_store_delivery_sent(st, d.id, 8, "sent"), FG_OK);
+    assert_int_equal(fg_store_delivery_done(st, d.id, 8, "completed"), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT state = 'done' AND job_id = 8 AND job_state = 'completed' AND done_at "
+                                    "IS NOT NULL FROM deliveries"), 1);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM events WHERE what = 'printed (printer job 8, completed, "
+                                    "attempt 4)'"), 1);
+    fg_store_close(st);
+}
+
+/* A store of schema 6 (before job states) opens, gains the column and keeps its print queue. */
+static void test_migrates_v6(void **state)
+{
+    fixture *f = *state;
+    fg_delivery d;
+    fg_store *st;
+    int64_t a;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    a = save_new(st, "A", "+13125550001");
+    assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
+    fg_store_close(st);
+    raw_sql(f->db, "ALTER TABLE deliveries DROP COLUMN job_state");
+    raw_sql(f->db, "PRAGMA user_version = 6");
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(raw_sql(f->db, "PRAGMA user_version"), FG_STORE_SCHEMA_VERSION);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM pragma_table_info('deliveries') WHERE name = 'job_state'"),
+                     1);
+    assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_OK);
+    assert_int_equal(d.call_id, a);
+    assert_int_equal(fg_store_delivery_done(st, d.id, 3, "completed"), FG_OK);
     fg_store_close(st);
 }
 
@@ -197,7 +265,7 @@ static void test_claim_call_and_cancel(void **state)
     e = fg_store_delivery_cancel(st, a);   /* junk while it prints */
     assert_int_equal(e, FG_ERR_STATE);
     assert_msg_has(e, "being printed right now by ctl");
-    assert_int_equal(fg_store_delivery_done(st, d.id, 9), FG_OK);
+    assert_int_equal(fg_store_delivery_done(st, d.id, 9, "completed"), FG_OK);
     assert_int_equal(fg_store_delivery_cancel(st, a), FG_ERR_NOTFOUND);   /* already printed */
 
     /* junk before printing: the job goes, and a later release can queue it again */
@@ -236,7 +304,7 @@ static void *race(void *arg)
         if (d.call_id > 0 && d.call_id <= RACE_JOBS)
             r->claims[d.call_id]++;
         pthread_mutex_unlock(r->mu);
-        if (fg_store_delivery_done(r->st, d.id, (int)d.call_id) != FG_OK)
+        if (fg_store_delivery_done(r->st, d.id, (int)d.call_id, "completed") != FG_OK)
             r->errors++;
     }
     if (e != FG_ERR_NOTFOUND)
@@ -318,6 +386,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sent_and_followed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_v6, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_call_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claims_are_exclusive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
