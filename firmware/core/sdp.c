@@ -248,7 +248,7 @@ fg_err fg_sdp_parse(const char *text, size_t len, fg_sdp *out)
         return fg_err_set(FG_ERR_FORMAT, "not SDP: no 'v=' line");
     for (int i = 0; i < out->nmedia; i++)
         if (!out->m[i].addr[0])
-            snprintf(out->m[i].addr, sizeof out->m[i].addr, "%s", out->addr);
+            memcpy(out->m[i].addr, out->addr, sizeof out->addr);   /* same size, NUL-terminated */
     return FG_OK;
 }
 

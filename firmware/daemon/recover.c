@@ -79,11 +79,11 @@ static bool restore(gateway *gw, fg_call *c, bool *unsure)
     if (!find_file(gw, c, path, sizeof path, &size)) {
         snprintf(why, sizeof why, "no spool file");
     } else if (size == 0) {
-        snprintf(why, sizeof why, "%s is empty", base_name(path));
+        snprintf(why, sizeof why, "%.200s is empty", base_name(path));
     } else if ((e = fg_call_read_tiff(c, path, &first))) {
         /* the full path and libtiff's words go to the log; the record keeps the gist */
         log_warn("recovery: call %lld: %s", (long long)fg_call_id(c), fg_err_msg(e));
-        snprintf(why, sizeof why, "%s (%lld bytes) %s", base_name(path), (long long)size,
+        snprintf(why, sizeof why, "%.200s (%lld bytes) %s", base_name(path), (long long)size,
                  fg_call_pages(c) ? "is cut short" : "is not a readable TIFF");
     }
     pages = fg_call_pages(c);
