@@ -1,5 +1,5 @@
 /* boards/host — the drivers this board offers: AudioSocket and SIP lines, IPP printers, raw socket
-   printers (port 9100), spool folders. */
+   printers (port 9100), spool folders, and forwarding by fax to an MFP over SIP. */
 #include <stddef.h>
 
 #include "faxgate/hal.h"
@@ -21,6 +21,9 @@ static const fg_printer_driver *const host_printers[] = {
 #endif
     &fg_printer_socket,
     &fg_printer_spool,
+#ifdef FG_HAVE_SIP
+    &fg_printer_fax,
+#endif
     NULL,
 };
 

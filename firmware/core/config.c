@@ -290,7 +290,10 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
             return true;
         if (!strncmp(v, "socket://", 9) && v[9] && v[9] != ':' && v[9] != '/')
             return true;
-        snprintf(why, why_len, "ipp://HOST:PORT/PATH, ipps://HOST:PORT/PATH, socket://HOST:9100 or spool:DIR");
+        if (line_uri_ok(v) && !strncmp(v, "sip:", 4))
+            return true;
+        snprintf(why, why_len, "ipp://HOST:PORT/PATH, ipps://HOST:PORT/PATH, socket://HOST:9100, spool:DIR or "
+                 "sip:USER@HOST:PORT (forward by fax)");
         return false;
     }
     return false;

@@ -7,15 +7,15 @@
 
 fg_err fg_config_control_socket(const fg_config *cfg, char *out, size_t cap)
 {
-    const char *conf = fg_config_get(cfg, "control", "socket"), *db = fg_config_get(cfg, "store", "db"), *slash;
+    const char *conf = fg_config_get(cfg, "control", "socket"), *db = fg_config_get(cfg, "store", "db");
     int n;
 
+    /* named after the store, not its folder: one socket per store, so that two gateways whose
+       stores share a folder (tests, a second instance) do not take each other for a duplicate */
     if (conf && *conf)
         n = snprintf(out, cap, "%s", conf);
-    else if (db && (slash = strrchr(db, '/')))
-        n = snprintf(out, cap, "%.*s/faxgated.sock", (int)(slash - db), db);
     else
-        n = snprintf(out, cap, "faxgated.sock");
+        n = snprintf(out, cap, "%s.sock", db && *db ? db : "faxgate.db");
     if (n < 0 || (size_t)n >= cap)
         return fg_err_set(FG_ERR_CONFIG, "the control socket's path (%s…) is longer than the %zu bytes a Unix "
                           "socket allows: set [control] socket to a shorter path", out, cap - 1);

@@ -86,6 +86,12 @@ fg_err fg_line_accept(fg_listener *l, fg_line **out)
     return l->ops->accept(l, out);
 }
 
+void fg_listener_drain(fg_listener *l)
+{
+    if (l && l->ops->drain)
+        l->ops->drain(l);
+}
+
 void fg_listener_free(fg_listener *l)
 {
     if (l)

@@ -41,6 +41,7 @@ typedef struct fg_listener_ops {
     fg_err (*accept)(fg_listener *l, fg_line **out);
     int (*fd)(const fg_listener *l);
     void (*destroy)(fg_listener *l);
+    void (*drain)(fg_listener *l);   /* NULL: new calls are still accepted (and refused by the caller) */
 } fg_listener_ops;
 
 struct fg_listener {

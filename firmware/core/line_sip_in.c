@@ -104,6 +104,12 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
     int err;
 
     ident_of(msg, from, sizeof from);
+    if (atomic_load(&ua->draining)) {
+        sip_say(2, "SIP INVITE from %J (%s) answered 503: the gateway is stopping", &msg->src, from);
+        sip_treplyf(NULL, NULL, ua->sip, msg, false, 503, "Service Unavailable",
+                    "Retry-After: 60\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
     /* not a configured peer: it may still prove who it is (digest), else 403 */
     if (!peer_allowed(ua, &msg->src) && !sip_authorized(ua, msg))
         return;
@@ -296,10 +302,16 @@ static void ua_destroy(fg_listener *l)
     sip_ua_unref(ua);
 }
 
+static void ua_drain(fg_listener *l)
+{
+    atomic_store(&((sip_ua *)l)->draining, true);
+}
+
 static const fg_listener_ops sip_listener_ops = {
     .accept = ua_accept,
     .fd = ua_fd,
     .destroy = ua_destroy,
+    .drain = ua_drain,
 };
 
 fg_err line_sip_listen(const char *rest, const fg_config *cfg, fg_listener **out)

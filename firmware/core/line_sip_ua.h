@@ -73,6 +73,7 @@ struct sip_ua {
     char ip[INET6_ADDRSTRLEN];      /* our address in SDP and Contact */
     int port;                       /* SIP port (UDP and TCP) */
     bool listening;
+    atomic_bool draining;           /* stopping: INVITEs get 503 */
     peer_net peers[UA_MAX_PEERS];
     int npeers;
     int t38;                        /* T38_* */

@@ -1,6 +1,6 @@
 /* faxgated — the control socket: `faxgatectl status` and `faxgatectl reload`.
  *
- * A Unix stream socket ([control] socket; empty: faxgated.sock beside the store), mode 0660 so
+ * A Unix stream socket ([control] socket; empty: the store's path + ".sock"), mode 0660 so
  * that the daemon's group can use it and nobody else. One request per connection: a line
  * ("status" or "reload"), answered by one JSON object on one line, then the connection closes.
  * One thread serves it, one client at a time, each bounded by a 2 s read timeout: a client that

@@ -136,7 +136,7 @@ void gateway_reload_end(void);
 
 /* control.c — the control socket (`faxgatectl status`, `faxgatectl reload`) */
 
-/** Opens the socket of [control] socket (empty: faxgated.sock beside the store; "off": none) and
+/** Opens the socket of [control] socket (empty: the store's path + ".sock"; "off": none) and
     starts its thread, which also handles SIGHUP as a reload. SIGHUP must be blocked in every
     thread before this is called. */
 fg_err control_start(gateway *gw, control **out);

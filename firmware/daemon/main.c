@@ -205,6 +205,8 @@ static int serve(gateway *gw)
     log_info("stopping on signal %d: refusing new calls; waiting up to %d s for %d call(s) in progress",
              (int)stop_signal, gw->stop_grace_s, atomic_load(&gw->active_calls));
     notify_systemd("STOPPING=1\nSTATUS=stopping: letting calls in progress finish");
+    for (int i = 0; i < ls.n; i++)
+        fg_listener_drain(ls.l[i]);
     ok = wait_for_calls(gw, &ls);
     listeners_free(&ls);
     return ok ? 0 : -1;

@@ -48,6 +48,7 @@ extern const fg_line_driver fg_line_sip;
 extern const fg_printer_driver fg_printer_ipp;
 extern const fg_printer_driver fg_printer_ipps;
 extern const fg_printer_driver fg_printer_spool;
+extern const fg_printer_driver fg_printer_fax;     /* "sip:": forward by fax (needs FG_HAVE_SIP) */
 extern const fg_printer_driver fg_printer_socket;   /* raw port 9100: PDF or PCL */
 
 #endif

@@ -92,6 +92,11 @@ const char *fg_listener_uri(const fg_listener *l);
 /** Accepts one incoming call (non-blocking if none: FG_ERR_TIMEOUT). */
 fg_err fg_line_accept(fg_listener *l, fg_line **out);
 
+/** Takes no new call from now on, where the protocol can say so before answering (SIP: 503
+    with Retry-After, so that a dispatcher or the trunk tries elsewhere); calls in progress go on.
+    On AudioSocket calls still arrive, to be refused by the caller. */
+void fg_listener_drain(fg_listener *l);
+
 /** Stops listening; NULL is accepted. */
 void fg_listener_free(fg_listener *l);
 

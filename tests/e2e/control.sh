@@ -20,7 +20,7 @@ trap 'fg_cleanup; [ "$FG_TAP_FAILED" -eq 0 ] && rm -rf "$tmp" || echo "# kept fo
 faxsim=$build/faxsim
 ctl="$build/faxgatectl --config $tmp/faxgate.conf"
 db=$tmp/faxgate.db
-sock=$tmp/faxgated.sock
+sock=$tmp/faxgate.db.sock
 
 legit=$(awk -F'\t' '$2 == "legit" && $3 == "en" && $7 == "tune" { print $1; exit }' tests/data/texts/LABELS.tsv)
 "$faxsim" render "tests/data/texts/$legit" "$tmp/good.tif" >"$tmp/render.log" 2>&1

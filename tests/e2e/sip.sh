@@ -234,4 +234,46 @@ else
     fg_not_ok "a second faxgated with [sip] t38 = reinvite starts"
 fi
 
+# --- 8. forward by fax: [printer] uri = sip:MFP, for an MFP that only takes faxes ---
+# the "MFP" is another faxgated, keeping what it receives in a folder
+mfpconf=$tmp/mfp.conf
+printf '[line]\nlisten = sip:mfp@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\ndb = %s\n[spool]\ndir = %s\nmin_free_mb = 1\n[printer]\nuri = spool:%s\n[policy]\non_error = deliver\n[ocr]\nworkers = 1\n' \
+    "$tmp/mfp.db" "$tmp/mfp-spool" "$tmp/mfp-printed" >"$mfpconf"
+if fg_start_gateway "$build" "$mfpconf" "$tmp/mfp.log"; then
+    mport=${FG_LINE##*:}
+    printf '[line]\nlisten = sip:fax@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\ndb = %s\n[spool]\ndir = %s\nmin_free_mb = 1\n[printer]\nuri = sip:mfp@127.0.0.1:%s;tsi=FAXGATE FWD\nretry_seconds = 2\n[ocr]\nworkers = 1\n' \
+        "$tmp/front.db" "$tmp/front-spool" "$mport" >"$tmp/front.conf"
+    if fg_start_gateway "$build" "$tmp/front.conf" "$tmp/front.log"; then
+        fport=${FG_LINE##*:}
+        "$faxsim" send --quiet --line "sip:fax@127.0.0.1:$fport" --tsi "FWD-BIZ" "$tmp/pages/1.tif" >/dev/null 2>&1
+        "$faxsim" send --quiet --line "sip:fax@127.0.0.1:$fport" --tsi "FWD-AD" "$tmp/pages/5.tif" >/dev/null 2>&1
+        fwd_db() { sqlite3 -batch -noheader "$tmp/front.db" "$1" 2>/dev/null; }
+        forwarded() {
+            for _ in $(seq 240); do
+                [ "$(fwd_db "SELECT count(*) FROM deliveries WHERE state = 'done'")" = 1 ] && break
+                sleep 0.5
+            done
+            [ "$(fwd_db "SELECT verdict FROM calls WHERE tsi = 'FWD-BIZ'")" = deliver ] &&
+                [ "$(sqlite3 -batch -noheader "$tmp/mfp.db" "SELECT count(*) || '|' || group_concat(tsi) || '|' || min(state) || '|' || sum(pages) FROM calls" 2>/dev/null)" = "1|FAXGATE FWD|received|1" ]
+        }
+        fg_check "the business fax is forwarded by fax to the MFP (one call, TSI 'FAXGATE FWD', its page received there)" forwarded
+        fg_check "the ad is never forwarded ($(fwd_db "SELECT verdict FROM calls WHERE tsi = 'FWD-AD'"); the MFP got one call in all)" \
+            [ "$(fwd_db "SELECT count(*) FROM deliveries WHERE call_id = (SELECT id FROM calls WHERE tsi = 'FWD-AD')")" = 0 ]
+        # graceful stop over SIP: a call at line pace goes on, new INVITEs get 503 meanwhile
+        "$faxsim" send --quiet --realtime --line "sip:mfp@127.0.0.1:$mport" --tsi "LAST-CALL" "$tmp/pages/2.tif" \
+            >"$tmp/send-last.log" 2>&1 &
+        last_pid=$!
+        sleep 3
+        mfp_pid=$(pgrep -f "faxgated --config $mfpconf")
+        kill "$mfp_pid"
+        sleep 0.5
+        fg_check "a stopping gateway answers a new INVITE 503 (Retry-After) instead of taking it" run_sipp stopping503 "$mport"
+        fg_check "while the call it was taking goes on to the end" wait "$last_pid"
+    else
+        fg_not_ok "a faxgated forwarding by fax starts"
+    fi
+else
+    fg_not_ok "a faxgated standing in for a fax-only MFP starts"
+fi
+
 fg_tap_end

@@ -124,10 +124,10 @@ static void test_control_socket_path(void **state)
     (void)state;
     assert_int_equal(fg_config_new(&cfg), FG_OK);
     assert_int_equal(fg_config_control_socket(cfg, path, sizeof path), FG_OK);
-    assert_string_equal(path, "/var/lib/faxgate/faxgated.sock");
+    assert_string_equal(path, "/var/lib/faxgate/faxgate.db.sock");
     assert_int_equal(fg_config_set(cfg, "store", "db", "/tmp/t/x.db"), FG_OK);
     assert_int_equal(fg_config_control_socket(cfg, path, sizeof path), FG_OK);
-    assert_string_equal(path, "/tmp/t/faxgated.sock");
+    assert_string_equal(path, "/tmp/t/x.db.sock");
     assert_int_equal(fg_config_set(cfg, "control", "socket", "/run/faxgate/control"), FG_OK);
     assert_int_equal(fg_config_control_socket(cfg, path, sizeof path), FG_OK);
     assert_string_equal(path, "/run/faxgate/control");
