@@ -313,10 +313,12 @@ void sip_on_close(int err, const struct sip_msg *msg, void *arg)
         snprintf(why, sizeof why, "the far end hung up (BYE)");
     else
         snprintf(why, sizeof why, "the call failed: %s", err ? strerror(err) : "closed");
-    if (!c->queued && !c->line.outgoing)
+    bool outgoing = c->line.outgoing;
+
+    if (!c->queued && !outgoing)
         sip_say(2, "SIP call %s from %s ended before it was answered: %s", c->line.base.uuid, c->line.base.caller_id, why);
-    sip_call_end(c, why);
-    if (c->line.outgoing) {
+    sip_call_end(c, why);   /* may free c: the agent's reference was the last one */
+    if (outgoing) {
         pthread_mutex_lock(&ua->mu);
         pthread_cond_broadcast(&ua->cv);
         pthread_mutex_unlock(&ua->mu);
