@@ -44,6 +44,8 @@ static const key_def keys[] = {
     {"sip", "realm", K_STR, 0, 63, NULL},
     {"sip", "register", K_STR, 0, 250, NULL},
     {"sip", "register_expires", K_INT, 10, 86400, NULL},
+    {"outgoing", "retry_seconds", K_INT, 1, 86400, NULL},
+    {"outgoing", "max_attempts", K_INT, 1, 100, NULL},
     {"screen", "reject_empty_tsi", K_BOOL, 0, 0, NULL},
     {"store", "db", K_PATH, 0, 0, NULL},
     {"spool", "dir", K_PATH, 0, 0, NULL},

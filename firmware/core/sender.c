@@ -275,6 +275,8 @@ static fg_err run_t38(sender *s, const fg_send_opts *o, fg_line *ln, const struc
         if (ms_left(deadline) <= 0)
             return fg_err_set(FG_ERR_TIMEOUT, "the call took longer than %d s; hanging up",
                               o->timeout_s > 0 ? o->timeout_s : 600);
+        if (o->cancel && *o->cancel)
+            return fg_err_set(FG_ERR_STATE, "the call was cancelled (the gateway is stopping); hanging up");
         t38_terminal_send_timeout(s->t38, FRAME);
         s->r->audio_s += FRAME / 8000.0;
         if (o->hangup_in_page > 0 && halfway(s, o->hangup_in_page)) {
@@ -333,6 +335,8 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
         if (ms_left(&deadline) <= 0)
             return fg_err_set(FG_ERR_TIMEOUT, "the call took longer than %d s; hanging up",
                               o->timeout_s > 0 ? o->timeout_s : 600);
+        if (o->cancel && *o->cancel)
+            return fg_err_set(FG_ERR_STATE, "the call was cancelled (the gateway is stopping); hanging up");
         if ((e = fg_line_send(ln, out, FRAME)) == FG_ERR_HANGUP)
             break;
         if (e)

@@ -22,6 +22,22 @@
 
 /* SQL expression for the current time as ISO-8601 UTC with seconds. */
 #define FG_SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+/* A time delay_s seconds from now, param being the SQL parameter that holds delay_s. */
+#define SQL_LATER(param) "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('%+d seconds', " param "))"
+
+/* Runs body inside a write transaction under the store lock; e is the caller's fg_err. */
+#define IN_TRANSACTION(st, what, body)                                                                 \
+    do {                                                                                               \
+        pthread_mutex_lock(&(st)->mu);                                                                 \
+        if (!(e = fg_st_begin((st), (what)))) {                                                        \
+            body;                                                                                      \
+            if (e)                                                                                     \
+                fg_st_rollback(st);                                                                    \
+            else                                                                                       \
+                e = fg_st_commit((st), (what));                                                        \
+        }                                                                                              \
+        pthread_mutex_unlock(&(st)->mu);                                                               \
+    } while (0)
 
 struct fg_store {
     sqlite3 *db;

@@ -14,22 +14,6 @@
 
 #include "store_impl.h"
 
-#define SQL_LATER(param) "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('%+d seconds', " param "))"
-
-/* Runs body inside a write transaction under the store lock. */
-#define IN_TRANSACTION(st, what, body)                                                                 \
-    do {                                                                                               \
-        pthread_mutex_lock(&(st)->mu);                                                                 \
-        if (!(e = fg_st_begin((st), (what)))) {                                                        \
-            body;                                                                                      \
-            if (e)                                                                                     \
-                fg_st_rollback(st);                                                                    \
-            else                                                                                       \
-                e = fg_st_commit((st), (what));                                                        \
-        }                                                                                              \
-        pthread_mutex_unlock(&(st)->mu);                                                               \
-    } while (0)
-
 fg_err fg_st_delivery_add(fg_store *st, int64_t call_id)
 {
     sqlite3_stmt *s;

@@ -223,6 +223,24 @@ static const char schema_v6[] =
    Older rows keep NULL: they were recorded when the printer accepted the job. */
 static const char schema_v7[] = "ALTER TABLE deliveries ADD COLUMN job_state TEXT;";
 
+/* v8: the outgoing queue: faxes the gateway sends itself (operators with `faxgatectl send`,
+   opt-out requests in #12). queued → sending (claimed) → sent, or failed after max_attempts. */
+static const char schema_v8[] =
+    "CREATE TABLE outgoing ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " created TEXT NOT NULL,"
+    " dest TEXT NOT NULL,"
+    " tiff TEXT NOT NULL,"
+    " purpose TEXT NOT NULL DEFAULT 'manual',"
+    " call_id INTEGER REFERENCES calls(id) ON DELETE SET NULL,"
+    " state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " max_attempts INTEGER NOT NULL DEFAULT 5,"
+    " next_try TEXT NOT NULL,"
+    " claimed_by TEXT, claimed_at TEXT, last_error TEXT,"
+    " pages INTEGER NOT NULL DEFAULT 0, pages_sent INTEGER NOT NULL DEFAULT 0, far_csi TEXT, done_at TEXT);"
+    "CREATE INDEX outgoing_due ON outgoing(state, next_try);";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
@@ -232,6 +250,7 @@ static const char *const steps[] = {
     schema_v5,
     schema_v6,
     schema_v7,
+    schema_v8,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,

@@ -104,25 +104,18 @@ static json_t *printer_json(gateway *gw)
                      ps.message, "accepting", ps.accepting);
 }
 
-/* The jobs not printed yet, from the store (the queue lives there, not in memory). */
-static json_t *print_queue_json(gateway *gw)
+/* A queue's listing from the store (queues live there, not in memory). */
+static json_t *queue_json(gateway *gw, fg_err (*list)(fg_store *, char **), const char *what)
 {
     char *text = NULL;
     json_t *q;
     fg_err e;
 
-    if ((e = fg_store_delivery_json(gw->st, &text)))
+    if ((e = list(gw->st, &text)))
         return json_pack("{s:s}", "error", fg_err_msg(e));
     q = json_loads(text, 0, NULL);
     free(text);
-    return q ? q : json_pack("{s:s}", "error", "the store's listing of the print queue is not JSON");
-}
-
-/* Faxes waiting to be sent out. There is no outgoing queue yet (faxgate only receives); this is
-   the place where it reports itself, so that status's shape does not change when it comes. */
-static json_t *control_outgoing(void)
-{
-    return json_array();
+    return q ? q : json_pack("{s:s+}", "error", "the store's listing is not JSON: ", what);
 }
 
 static json_t *status_json(control *c)
@@ -134,7 +127,8 @@ static json_t *status_json(control *c)
                      (json_int_t)(time(NULL) - c->started), "listen", atomic_load(&gw->listening) ? atomic_load(&gw->listening) : gw->listen_uri, "config", gw->config_path,
                      "log", log_target(), "stopping", (int)atomic_load(&gw->stopping), "active_calls",
                      atomic_load(&gw->active_calls), "max_calls", atomic_load(&gw->max_calls),
-                     "calls", livecalls_json(), "print_queue", print_queue_json(gw), "outgoing", control_outgoing(),
+                     "calls", livecalls_json(), "print_queue", queue_json(gw, fg_store_delivery_json, "print queue"),
+                     "outgoing", queue_json(gw, fg_store_outgoing_json, "outgoing queue"),
                      "printer", printer_json(gw));
 }
 

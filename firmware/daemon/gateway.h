@@ -11,6 +11,7 @@
 
 typedef struct ocr_pool ocr_pool;
 typedef struct delivery delivery;
+typedef struct outgoing outgoing;
 typedef struct control control;
 typedef struct live_call live_call;
 
@@ -20,6 +21,7 @@ typedef struct gateway {
     fg_pipeline *pipe;          /* swapped by a reload: use it through gateway_pipeline_hold */
     ocr_pool *ocr;
     delivery *dlv;
+    outgoing *out;              /* faxes the gateway sends */
     const char *spool;          /* [spool] dir */
     const char *listen_uri;     /* [line] listen */
     char listening_uri[600];    /* the listener's own URI (port 0 resolved), written once... */
@@ -78,6 +80,12 @@ void delivery_kick(delivery *d);
 
 /** Stops the delivery thread (queued jobs stay queued in the store); NULL is accepted. */
 void delivery_stop(delivery *d);
+
+/** Starts the outgoing queue's worker (faxes the gateway sends: faxgatectl send, opt-out requests). */
+fg_err outgoing_start(gateway *gw, outgoing **out);
+
+/** Stops it: a call in progress is hung up and its fax queued again. NULL is accepted. */
+void outgoing_stop(outgoing *o);
 
 /* recover.c — finishing at start-up the calls a crash or a power cut left unfinished */
 

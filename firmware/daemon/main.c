@@ -290,6 +290,10 @@ int main(int argc, char **argv)
         rc = startup_error("delivery", e);
         goto out;
     }
+    if ((e = outgoing_start(&gw, &gw.out))) {
+        rc = startup_error("outgoing queue", e);
+        goto out;
+    }
     if ((e = control_start(&gw, &ctl))) {
         rc = startup_error("control socket", e);
         goto out;
@@ -303,6 +307,7 @@ int main(int argc, char **argv)
     }
 out:
     control_stop(ctl);
+    outgoing_stop(gw.out);
     delivery_stop(gw.dlv);
     ocr_pool_free(gw.ocr);
     fg_pipeline_free(gw.pipe);

@@ -49,5 +49,7 @@ int ctl_campaigns(ctl *c, int argc, char **argv);
 int ctl_eval(ctl *c, int argc, char **argv);
 int ctl_status(ctl *c, int argc, char **argv);
 int ctl_reload(ctl *c, int argc, char **argv);
+int ctl_send(ctl *c, int argc, char **argv);
+int ctl_outgoing(ctl *c, int argc, char **argv);
 
 #endif

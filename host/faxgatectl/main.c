@@ -28,6 +28,8 @@ static const command commands[] = {
     {"campaigns", ctl_campaigns, "campaigns              the advertisement campaigns recognised"},
     {"status", ctl_status, "status                 the running faxgated: calls in progress, print queue, printer"},
     {"reload", ctl_reload, "reload                 make faxgated re-read its configuration (calls go on)"},
+    {"send", ctl_send, "send --to sip:USER@HOST:PORT [--purpose WHY] [--attempts N] FILE.tif...  queue a fax for faxgated to send"},
+    {"outgoing", ctl_outgoing, "outgoing               the outgoing queue (JSON): queued, sending, the last sent or failed"},
     {"eval", ctl_eval, "eval LABELS.tsv|DIR... [--base DIR] [--split S] [--pages] [--detail FILE] [--texts DIR] [--list]"},
 };
 

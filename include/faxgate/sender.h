@@ -29,6 +29,7 @@ typedef struct fg_send_opts {
                                      URI offers it in the INVITE instead); T.38 runs at line pace */
     int hangup_in_page;           /* 1-based page to hang up in, halfway through its image; 0 = never */
     int timeout_s;                /* the whole call, wall clock; 0 = 600 s */
+    const volatile bool *cancel;  /* may be NULL; when it becomes true the call is hung up (FG_ERR_STATE) */
     const uint8_t *nss;           /* optional NSS frame body (T.35 country, vendor, data) */
     size_t nss_len;
 } fg_send_opts;

@@ -21,7 +21,7 @@
 #include "faxgate/error.h"
 #include "faxgate/policy.h"
 
-#define FG_STORE_SCHEMA_VERSION 7
+#define FG_STORE_SCHEMA_VERSION 8
 
 typedef struct fg_store fg_store;
 
@@ -174,5 +174,37 @@ fg_err fg_store_delivery_pending(fg_store *st, int *n);
 /** The jobs not yet printed, oldest first, as a JSON array (id, call_id, state, attempts,
     next_try, claimed_by, last_error, the call's tsi, caller_id and pages, queued). */
 fg_err fg_store_delivery_json(fg_store *st, char **json);
+
+/* ---- the outgoing queue: faxes the gateway sends (store_outgoing.c) ---- */
+
+typedef struct fg_outgoing {
+    int64_t id;
+    int64_t call_id;             /* the received fax it concerns, 0 if none */
+    char dest[256];              /* line URI to call */
+    char tiff[1024];
+    char purpose[32];            /* "manual", "optout", ... */
+    int attempts, max_attempts;
+} fg_outgoing;
+
+/** Queues a fax to send: dest a line URI, tiff a file the queue now owns (it is kept as sent);
+    purpose says why; call_id the fax it concerns (0: none). *id gets the new entry. */
+fg_err fg_store_outgoing_add(fg_store *st, const char *dest, const char *tiff, const char *purpose, int64_t call_id,
+                             int max_attempts, int pages, int64_t *id);
+
+/** Claims the next fax due for owner (atomically, as print jobs are); FG_ERR_NOTFOUND if none. */
+fg_err fg_store_outgoing_claim(fg_store *st, const char *owner, fg_outgoing *out);
+
+/** A claimed fax was sent: every page confirmed by the far end (its CSI). */
+fg_err fg_store_outgoing_sent(fg_store *st, int64_t id, int pages_sent, const char *far_csi);
+
+/** A claimed fax could not be sent: back in the queue in delay_s, or failed for good once it has
+    had its attempts. *failed (may be NULL) says which. */
+fg_err fg_store_outgoing_retry(fg_store *st, int64_t id, int delay_s, const char *error, bool *failed);
+
+/** Returns to the queue the faxes a stopped daemon had claimed (owner names starting with prefix). */
+fg_err fg_store_outgoing_release(fg_store *st, const char *owner_prefix);
+
+/** The outgoing queue as a JSON array (not sent yet first, then the last 20 sent or failed). */
+fg_err fg_store_outgoing_json(fg_store *st, char **json);
 
 #endif

@@ -241,7 +241,7 @@ printf '[line]\nlisten = sip:mfp@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\
     "$tmp/mfp.db" "$tmp/mfp-spool" "$tmp/mfp-printed" >"$mfpconf"
 if fg_start_gateway "$build" "$mfpconf" "$tmp/mfp.log"; then
     mport=${FG_LINE##*:}
-    printf '[line]\nlisten = sip:fax@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\ndb = %s\n[spool]\ndir = %s\nmin_free_mb = 1\n[printer]\nuri = sip:mfp@127.0.0.1:%s;tsi=FAXGATE FWD\nretry_seconds = 2\n[ocr]\nworkers = 1\n' \
+    printf '[line]\nlisten = sip:fax@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\ndb = %s\n[spool]\ndir = %s\nmin_free_mb = 1\n[printer]\nuri = sip:mfp@127.0.0.1:%s;tsi=FAXGATE FWD\nretry_seconds = 2\n[outgoing]\nretry_seconds = 1\n[ocr]\nworkers = 1\n' \
         "$tmp/front.db" "$tmp/front-spool" "$mport" >"$tmp/front.conf"
     if fg_start_gateway "$build" "$tmp/front.conf" "$tmp/front.log"; then
         fport=${FG_LINE##*:}
@@ -259,6 +259,21 @@ if fg_start_gateway "$build" "$mfpconf" "$tmp/mfp.log"; then
         fg_check "the business fax is forwarded by fax to the MFP (one call, TSI 'FAXGATE FWD', its page received there)" forwarded
         fg_check "the ad is never forwarded ($(fwd_db "SELECT verdict FROM calls WHERE tsi = 'FWD-AD'"); the MFP got one call in all)" \
             [ "$(fwd_db "SELECT count(*) FROM deliveries WHERE call_id = (SELECT id FROM calls WHERE tsi = 'FWD-AD')")" = 0 ]
+        # the outgoing queue: faxgatectl send queues, faxgated sends (at line pace) and records
+        fctl="$build/faxgatectl --config $tmp/front.conf"
+        $fctl send --to "sip:mfp@127.0.0.1:$mport" --purpose test "$tmp/pages/3.tif" >"$tmp/send-out.log" 2>&1
+        $fctl send --to "sip:nobody@127.0.0.1:1;transport=tcp" --attempts 2 "$tmp/pages/3.tif" >>"$tmp/send-out.log" 2>&1
+        out_state() { fwd_db "SELECT group_concat(state || ':' || attempts || ':' || pages_sent, ',') FROM outgoing ORDER BY id"; }
+        outgoing_done() {
+            for _ in $(seq 120); do [ "$(out_state)" = "sent:1:1,failed:2:0" ] && return 0; sleep 0.5; done
+            echo "# outgoing: $(out_state)"; sed 's/^/#   /' "$tmp/send-out.log"; return 1
+        }
+        fg_check "faxgatectl send: the fax is sent by faxgated (1 attempt, 1 page confirmed); one to a dead line is given up after its 2 attempts" \
+            outgoing_done
+        fg_check "the MFP received the sent fax as a second call" \
+            [ "$(sqlite3 -batch -noheader "$tmp/mfp.db" "SELECT count(*) FROM calls WHERE state = 'received'")" = 2 ]
+        fg_check "every attempt is in the log" \
+            [ "$(grep -ac 'outgoing fax [0-9]* .*attempt\|outgoing fax [0-9]* .*given up' "$tmp/front.log")" -ge 4 ]
         # graceful stop over SIP: a call at line pace goes on, new INVITEs get 503 meanwhile
         "$faxsim" send --quiet --realtime --line "sip:mfp@127.0.0.1:$mport" --tsi "LAST-CALL" "$tmp/pages/2.tif" \
             >"$tmp/send-last.log" 2>&1 &

@@ -226,6 +226,7 @@ static void test_migrates_v6(void **state)
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
     fg_store_close(st);
     raw_sql(f->db, "ALTER TABLE deliveries DROP COLUMN job_state");
+    raw_sql(f->db, "DROP TABLE outgoing");
     raw_sql(f->db, "PRAGMA user_version = 6");
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
     assert_int_equal(raw_sql(f->db, "PRAGMA user_version"), FG_STORE_SCHEMA_VERSION);
@@ -234,6 +235,65 @@ static void test_migrates_v6(void **state)
     assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_OK);
     assert_int_equal(d.call_id, a);
     assert_int_equal(fg_store_delivery_done(st, d.id, 3, "completed"), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM outgoing"), 0);   /* v8 made it */
+    fg_store_close(st);
+}
+
+/* The outgoing queue: claimed once, sent, retried with a delay, given up after its attempts,
+   a stopped daemon's claims returned; every step an event of the call it concerns. */
+static void test_outgoing(void **state)
+{
+    fixture *f = *state;
+    fg_outgoing a, b, none;
+    bool failed = true;
+    int64_t call, id1, id2;
+    fg_store *st;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    call = save_new(st, "AD", "+13125550001");
+    assert_int_equal(fg_store_outgoing_add(st, "sip:optout@192.0.2.9:5060", "/spool/out/1.tif", "optout", call, 2, 1,
+                                           &id1), FG_OK);
+    assert_int_equal(fg_store_outgoing_add(st, "sip:mfp@192.0.2.8", "/spool/out/2.tif", NULL, 0, 5, 3, &id2), FG_OK);
+    assert_int_equal(fg_store_outgoing_add(st, "", "/x.tif", NULL, 0, 1, 1, &id2), FG_ERR_INVAL);
+    assert_int_equal(fg_store_outgoing_claim(st, "faxgated:1", &a), FG_OK);
+    assert_int_equal(fg_store_outgoing_claim(st, "faxgated:1", &b), FG_OK);
+    assert_int_equal(fg_store_outgoing_claim(st, "faxgated:1", &none), FG_ERR_NOTFOUND);   /* both taken */
+    assert_int_equal(a.id, id1);
+    assert_string_equal(a.purpose, "optout");
+    assert_int_equal(a.call_id, call);
+    assert_int_equal(a.attempts, 1);
+    assert_string_equal(b.purpose, "manual");
+    /* a fails once: back with a delay (not due now), then given up at its second attempt */
+    assert_int_equal(fg_store_outgoing_retry(st, a.id, 3600, "busy", &failed), FG_OK);
+    assert_false(failed);
+    assert_int_equal(fg_store_outgoing_claim(st, "faxgated:1", &none), FG_ERR_NOTFOUND);
+    raw_sql(f->db, "UPDATE outgoing SET next_try = '2000-01-01T00:00:00Z' WHERE state = 'queued'");
+    assert_int_equal(fg_store_outgoing_claim(st, "faxgated:1", &a), FG_OK);
+    assert_int_equal(a.attempts, 2);
+    assert_int_equal(fg_store_outgoing_retry(st, a.id, 1, "no answer", &failed), FG_OK);
+    assert_true(failed);
+    assert_int_equal(fg_store_outgoing_retry(st, a.id, 1, "again", &failed), FG_ERR_STATE);   /* not claimed */
+    /* b: its daemon stopped: returned, claimed again, sent */
+    assert_int_equal(fg_store_outgoing_release(st, "faxgated:"), FG_OK);
+    assert_int_equal(fg_store_outgoing_claim(st, "faxgated:2", &b), FG_OK);
+    assert_int_equal(b.attempts, 2);
+    assert_int_equal(fg_store_outgoing_sent(st, b.id, 3, "MFP 42"), FG_OK);
+    assert_int_equal(fg_store_outgoing_sent(st, b.id, 3, "MFP 42"), FG_ERR_STATE);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM outgoing WHERE state = 'sent' AND pages_sent = 3 AND "
+                                    "far_csi = 'MFP 42' AND last_error LIKE '%claim abandoned'"), 1);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM outgoing WHERE state = 'failed' AND last_error = 'no answer'"),
+                     1);
+    /* the ad's call has the story: queued, two attempts, given up */
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM events WHERE what LIKE 'fax % queued to send%' OR "
+                                    "what LIKE 'sending fax %' OR what LIKE 'fax % not sent%'"), 5);
+    {
+        char *json = NULL;
+
+        assert_int_equal(fg_store_outgoing_json(st, &json), FG_OK);
+        assert_non_null(strstr(json, "\"state\":\"failed\""));
+        assert_non_null(strstr(json, "\"far_csi\":\"MFP 42\""));
+        free(json);
+    }
     fg_store_close(st);
 }
 
@@ -388,6 +448,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sent_and_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_v6, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outgoing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_call_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claims_are_exclusive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
