@@ -186,6 +186,18 @@ static void drain_rtp(sip_line *sl)
     }
 }
 
+/* Sends one datagram to the far end's media address. Until its media is heard (latched), the
+   address SDP named may be one we cannot reach (a LAN address behind NAT): that is not an error. */
+static fg_err send_media(int fd, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer,
+                         socklen_t peer_len, bool latched, const char *what)
+{
+    if (!len || !peer_len || sendto(fd, pkt, len, 0, (const struct sockaddr *)peer, peer_len) >= 0)
+        return FG_OK;
+    if (errno == EAGAIN || errno == ECONNREFUSED || !latched)
+        return FG_OK;
+    return fg_err_set(FG_ERR_IO, "sending %s: %s", what, strerror(errno));
+}
+
 static fg_err sip_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_ms)
 {
     sip_line *sl = (sip_line *)ln;
@@ -228,11 +240,8 @@ static fg_err sip_send(fg_line *ln, const int16_t *buf, int n)
 
         buf += used;
         n -= used;
-        /* until the far end's media is heard, the SDP address may be one we cannot reach */
-        if (len && sl->rtp_peer_len &&
-            sendto(sl->rtp_fd, pkt, len, 0, (struct sockaddr *)&sl->rtp_peer, sl->rtp_peer_len) < 0 &&
-            errno != EAGAIN && errno != ECONNREFUSED && sl->rtp_latched)
-            return fg_err_set(FG_ERR_IO, "sending RTP: %s", strerror(errno));
+        if ((e = send_media(sl->rtp_fd, pkt, len, &sl->rtp_peer, sl->rtp_peer_len, sl->rtp_latched, "RTP")))
+            return e;
         if (!used && !len)
             break;
     }
@@ -289,10 +298,8 @@ static fg_err sip_t38_send(fg_line *ln, const uint8_t *ifp, size_t len, int coun
 
         if (!n)
             return fg_err_set(FG_ERR_TOOBIG, "T.38 packet of %zu bytes does not fit a UDPTL datagram", len);
-        if (sl->udptl_peer_len &&
-            sendto(sl->udptl_fd, pkt, n, 0, (struct sockaddr *)&sl->udptl_peer, sl->udptl_peer_len) < 0 &&
-            errno != EAGAIN && errno != ECONNREFUSED && sl->udptl_latched)
-            return fg_err_set(FG_ERR_IO, "sending UDPTL: %s", strerror(errno));
+        if ((e = send_media(sl->udptl_fd, pkt, n, &sl->udptl_peer, sl->udptl_peer_len, sl->udptl_latched, "UDPTL")))
+            return e;
     }
     return FG_OK;
 }

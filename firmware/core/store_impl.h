@@ -101,6 +101,9 @@ fg_err fg_st_event(fg_store *st, int64_t call_id, const char *who, const char *w
 /** Runs a statement whose column 0 is a JSON value per row and joins the rows into an array. */
 fg_err fg_st_json_rows(fg_store *st, sqlite3_stmt *s, char **json, const char *what);
 
+/** Runs sql under the store lock (binding arg to ?1 if bind) and returns its rows as one JSON array. */
+fg_err fg_st_json_listing(fg_store *st, const char *sql, bool bind, int64_t arg, char **json, const char *what);
+
 /** Creates or migrates the schema; refuses foreign or newer files. Called by fg_store_open. */
 fg_err fg_st_schema_open(fg_store *st);
 

@@ -41,7 +41,7 @@ fg_err fg_st_json_rows(fg_store *st, sqlite3_stmt *s, char **json, const char *w
 }
 
 /* Prepares sql, binds an optional integer to ?1, and returns the rows as one JSON array. */
-static fg_err listing(fg_store *st, const char *sql, bool bind, int64_t arg, char **json, const char *what)
+fg_err fg_st_json_listing(fg_store *st, const char *sql, bool bind, int64_t arg, char **json, const char *what)
 {
     sqlite3_stmt *s;
     fg_err e;
@@ -72,7 +72,7 @@ static const char calls_sql[] =
 
 fg_err fg_store_calls_json(fg_store *st, int limit, char **json)
 {
-    return listing(st, calls_sql, true, limit > 0 ? limit : -1, json, "list calls");
+    return fg_st_json_listing(st, calls_sql, true, limit > 0 ? limit : -1, json, "list calls");
 }
 
 /* The call's own columns, in two objects because SQLite caps a function at 127 arguments. */
@@ -160,7 +160,7 @@ fg_err fg_store_violations_json(fg_store *st, char **json)
         " 'caller_id', c.caller_id, 'tsi', c.tsi, 'callback', c.callback, 'verdict', c.verdict)"
         " FROM violations v JOIN calls c ON c.id = v.call_id ORDER BY v.created DESC, v.id DESC";
 
-    return listing(st, sql, false, 0, json, "list violations");
+    return fg_st_json_listing(st, sql, false, 0, json, "list violations");
 }
 
 fg_err fg_store_consent_json(fg_store *st, char **json)
@@ -169,7 +169,7 @@ fg_err fg_store_consent_json(fg_store *st, char **json)
         "SELECT json_object('id', id, 'kind', kind, 'value', value, 'basis', basis, 'note', note,"
         " 'created', created) FROM consent ORDER BY kind, value";
 
-    return listing(st, sql, false, 0, json, "list consent entries");
+    return fg_st_json_listing(st, sql, false, 0, json, "list consent entries");
 }
 
 fg_err fg_store_block_json(fg_store *st, char **json)
@@ -178,5 +178,5 @@ fg_err fg_store_block_json(fg_store *st, char **json)
         "SELECT json_object('id', id, 'role', role, 'kind', kind, 'value', value, 'note', note,"
         " 'created', created) FROM blocks ORDER BY role, kind, value";
 
-    return listing(st, sql, false, 0, json, "list block entries");
+    return fg_st_json_listing(st, sql, false, 0, json, "list block entries");
 }

@@ -231,22 +231,12 @@ fg_err fg_store_outgoing_release(fg_store *st, const char *owner_prefix)
 
 fg_err fg_store_outgoing_json(fg_store *st, char **json)
 {
-    sqlite3_stmt *s;
-    fg_err e;
-
-    *json = NULL;
-    pthread_mutex_lock(&st->mu);
-    if (!(e = fg_st_prep(st,
-                         "SELECT json_object('id', id, 'dest', dest, 'purpose', purpose, 'call_id', call_id, 'state',"
-                         " state, 'attempts', attempts, 'max_attempts', max_attempts, 'next_try', next_try,"
-                         " 'last_error', last_error, 'pages', pages, 'pages_sent', pages_sent, 'far_csi', far_csi,"
-                         " 'queued', created, 'done', done_at) FROM (SELECT * FROM outgoing WHERE state IN ('queued',"
-                         " 'sending') UNION ALL SELECT * FROM (SELECT * FROM outgoing WHERE state IN ('sent', 'failed')"
-                         " ORDER BY id DESC LIMIT 20)) ORDER BY state IN ('sent', 'failed'), id",
-                         &s, "list the outgoing queue"))) {
-        e = fg_st_json_rows(st, s, json, "list the outgoing queue");
-        sqlite3_finalize(s);
-    }
-    pthread_mutex_unlock(&st->mu);
-    return e;
+    return fg_st_json_listing(st,
+                              "SELECT json_object('id', id, 'dest', dest, 'purpose', purpose, 'call_id', call_id,"
+                              " 'state', state, 'attempts', attempts, 'max_attempts', max_attempts, 'next_try', next_try,"
+                              " 'last_error', last_error, 'pages', pages, 'pages_sent', pages_sent, 'far_csi', far_csi,"
+                              " 'queued', created, 'done', done_at) FROM (SELECT * FROM outgoing WHERE state IN"
+                              " ('queued', 'sending') UNION ALL SELECT * FROM (SELECT * FROM outgoing WHERE state IN"
+                              " ('sent', 'failed') ORDER BY id DESC LIMIT 20)) ORDER BY state IN ('sent', 'failed'), id",
+                              false, 0, json, "list the outgoing queue");
 }

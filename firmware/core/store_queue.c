@@ -461,20 +461,11 @@ fg_err fg_store_delivery_pending(fg_store *st, int *n)
 
 fg_err fg_store_delivery_json(fg_store *st, char **json)
 {
-    sqlite3_stmt *s;
-    fg_err e;
-
-    *json = NULL;
-    pthread_mutex_lock(&st->mu);
-    if (!(e = fg_st_prep(st,
-                         "SELECT json_object('id', d.id, 'call_id', d.call_id, 'state', d.state, 'attempts', d.attempts,"
-                         " 'next_try', d.next_try, 'claimed_by', d.claimed_by, 'last_error', d.last_error,"
-                         " 'tsi', c.tsi, 'caller_id', c.caller_id, 'pages', c.pages, 'queued', d.created)"
-                         " FROM deliveries d JOIN calls c ON c.id = d.call_id WHERE d.state <> 'done' ORDER BY d.id",
-                         &s, "list the print queue"))) {
-        e = fg_st_json_rows(st, s, json, "list the print queue");
-        sqlite3_finalize(s);
-    }
-    pthread_mutex_unlock(&st->mu);
-    return e;
+    return fg_st_json_listing(st,
+                              "SELECT json_object('id', d.id, 'call_id', d.call_id, 'state', d.state, 'attempts',"
+                              " d.attempts, 'next_try', d.next_try, 'claimed_by', d.claimed_by, 'last_error',"
+                              " d.last_error, 'tsi', c.tsi, 'caller_id', c.caller_id, 'pages', c.pages, 'queued',"
+                              " d.created) FROM deliveries d JOIN calls c ON c.id = d.call_id WHERE d.state <> 'done'"
+                              " ORDER BY d.id",
+                              false, 0, json, "list the print queue");
 }
