@@ -164,7 +164,7 @@ size_t sip_write_offer(sip_call *c, fg_sdp_kind kind, char *out, size_t cap)
 {
     sip_line *sl = &c->line;
 
-    return fg_sdp_write_offer(kind, sl->ua->ip, kind == FG_SDP_T38 ? sl->udptl_port : sl->rtp_port, c->sdp_id,
+    return fg_sdp_write_offer(kind, sl->ua->t38_offer.max_datagram ? &sl->ua->t38_offer : NULL, sl->ua->ip, kind == FG_SDP_T38 ? sl->udptl_port : sl->rtp_port, c->sdp_id,
                               ++c->sdp_version, out, cap);
 }
 

@@ -32,6 +32,30 @@ void sip_start_connect(sip_ua *ua)
     }
 }
 
+/* A caller may state its own T.38 parameters in the URI, as peers of every kind offer them:
+   ;t38_datagram=72..1500 ;t38_ec=none|redundancy|fec ;t38_tcf=local|transferred. */
+static fg_err t38_params_of(const char *params, fg_t38_params *p)
+{
+    const char *v;
+
+    memset(p, 0, sizeof *p);
+    if (!strstr(params, "t38_"))
+        return FG_OK;
+    fg_sdp_t38_ours(p);
+    if ((v = strstr(params, "t38_datagram="))) {
+        p->max_datagram = atoi(v + 13);
+        if (p->max_datagram < FG_UDPTL_MIN_DATAGRAM || p->max_datagram > FG_UDPTL_MAX_DATAGRAM)
+            return fg_err_set(FG_ERR_INVAL, "t38_datagram=%d: give %d to %d", p->max_datagram, FG_UDPTL_MIN_DATAGRAM,
+                              FG_UDPTL_MAX_DATAGRAM);
+    }
+    if ((v = strstr(params, "t38_ec=")))
+        p->ec = !strncmp(v + 7, "none", 4) ? FG_T38_EC_NONE : !strncmp(v + 7, "fec", 3) ? FG_T38_EC_FEC
+                                                                                          : FG_T38_EC_REDUNDANCY;
+    if ((v = strstr(params, "t38_tcf=")))
+        p->transferred_tcf = strncmp(v + 8, "local", 5) != 0;
+    return FG_OK;
+}
+
 /* Our address toward a host: what SDP and Contact must name. */
 static fg_err local_ip_toward(const char *host, const char *port, char *ip, size_t cap)
 {
@@ -61,7 +85,7 @@ static fg_err local_ip_toward(const char *host, const char *port, char *ip, size
 
 fg_err line_sip_connect(const char *rest, const char *uuid, const char *caller_id, fg_line **out)
 {
-    char user[64], host[INET6_ADDRSTRLEN], port[8], params[64];
+    char user[64], host[INET6_ADDRSTRLEN], port[8], params[160];
     struct timespec deadline;
     sip_ua *ua = sip_ua_new();
     sip_call *c;
@@ -77,6 +101,8 @@ fg_err line_sip_connect(const char *rest, const char *uuid, const char *caller_i
         goto fail;
     ua->tcp = strstr(params, "transport=tcp") != NULL;
     ua->offer_t38 = strstr(params, "t38=initial") != NULL;
+    if ((e = t38_params_of(params, &ua->t38_offer)))
+        goto fail;
     snprintf(ua->user, sizeof ua->user, "faxsim");
     snprintf(ua->from_user, sizeof ua->from_user, "%s", caller_id && *caller_id ? caller_id : "faxsim");
     for (char *p = ua->from_user; *p; p++)

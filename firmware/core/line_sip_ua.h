@@ -81,6 +81,7 @@ struct sip_ua {
     char auth_user[64], password[128], realm[64];   /* digest, both ways */
     uint8_t secret[16];             /* for our nonces */
     char registrar[256], aor[256];  /* [sip] register: where, and as whom */
+    fg_t38_params t38_offer;        /* a caller's own T.38 offer (URI ;t38_datagram= ...); 0 datagram: ours */
     int reg_expires;
     bool registered;
     struct sipreg *reg;

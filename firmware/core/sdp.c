@@ -344,8 +344,9 @@ static size_t put_head(char *out, size_t cap, const char *ip, unsigned long long
     return at;
 }
 
-/* Our T.38 attributes; max_datagram is what we receive (ours), the rest as agreed. */
-static size_t put_t38(char *out, size_t cap, size_t at, const fg_t38_params *p)
+/* Our T.38 attributes: the parameters p, with the datagram size we take (rx_datagram) and our
+   buffer, which SDP states for the side that writes them. */
+static size_t put_t38(char *out, size_t cap, size_t at, const fg_t38_params *p, int rx_datagram)
 {
     fg_t38_params ours;
 
@@ -354,7 +355,7 @@ static size_t put_t38(char *out, size_t cap, size_t at, const fg_t38_params *p)
              "a=T38FaxVersion:%d\r\na=T38MaxBitRate:%d\r\na=T38FaxRateManagement:%s\r\na=T38FaxMaxBuffer:%d\r\n"
              "a=T38FaxMaxDatagram:%d\r\na=T38FaxUdpEC:%s\r\n",
              p->version, p->max_bitrate, p->transferred_tcf ? "transferredTCF" : "localTCF", ours.max_buffer,
-             ours.max_datagram,
+             rx_datagram,
              p->ec == FG_T38_EC_REDUNDANCY ? "t38UDPRedundancy" : p->ec == FG_T38_EC_FEC ? "t38UDPFEC" : "t38UDPNoEC");
     return at;
 }
@@ -377,7 +378,10 @@ size_t fg_sdp_write_answer(const fg_sdp *offer, const fg_sdp_choice *c, const ch
         }
         if (c->kind == FG_SDP_T38) {
             at = put(out, cap, at, "m=image %d udptl t38\r\n", port);
-            at = put_t38(out, cap, at, &c->t38);
+            fg_t38_params ours;
+
+            fg_sdp_t38_ours(&ours);
+            at = put_t38(out, cap, at, &c->t38, ours.max_datagram);
         } else {
             at = put(out, cap, at, "m=audio %d RTP/AVP %d\r\na=rtpmap:%d %s/8000\r\na=ptime:%d\r\na=sendrecv\r\n",
                      port, c->pt, c->pt, c->alaw ? "PCMA" : "PCMU", c->ptime);
@@ -386,8 +390,8 @@ size_t fg_sdp_write_answer(const fg_sdp *offer, const fg_sdp_choice *c, const ch
     return at < cap ? at : 0;
 }
 
-size_t fg_sdp_write_offer(fg_sdp_kind kind, const char *ip, int port, unsigned long long id, unsigned version,
-                          char *out, size_t cap)
+size_t fg_sdp_write_offer(fg_sdp_kind kind, const fg_t38_params *t38, const char *ip, int port, unsigned long long id,
+                          unsigned version, char *out, size_t cap)
 {
     size_t at = put_head(out, cap, ip, id, version);
 
@@ -395,8 +399,10 @@ size_t fg_sdp_write_offer(fg_sdp_kind kind, const char *ip, int port, unsigned l
         fg_t38_params ours;
 
         fg_sdp_t38_ours(&ours);
+        if (t38)
+            ours = *t38;
         at = put(out, cap, at, "m=image %d udptl t38\r\n", port);
-        at = put_t38(out, cap, at, &ours);
+        at = put_t38(out, cap, at, &ours, ours.max_datagram);
     } else {
         at = put(out, cap, at,
                  "m=audio %d RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=ptime:20\r\n"

@@ -70,9 +70,10 @@ void fg_sdp_t38_answer(const fg_t38_params *offered, fg_t38_params *answer);
 size_t fg_sdp_write_answer(const fg_sdp *offer, const fg_sdp_choice *c, const char *local_ip, int local_port,
                            unsigned long long sess_id, unsigned version, char *out, size_t cap);
 
-/** Writes an offer for audio (PCMU and PCMA, ptime 20) or for T.38 alone (with our parameters). */
-size_t fg_sdp_write_offer(fg_sdp_kind kind, const char *local_ip, int local_port, unsigned long long sess_id,
-                          unsigned version, char *out, size_t cap);
+/** Writes an offer for audio (PCMU and PCMA, ptime 20) or for T.38 alone, with t38's parameters
+    (NULL: ours; its max_datagram is what the offerer takes). */
+size_t fg_sdp_write_offer(fg_sdp_kind kind, const fg_t38_params *t38, const char *local_ip, int local_port,
+                          unsigned long long sess_id, unsigned version, char *out, size_t cap);
 
 /** Our own T.38 parameters: what we offer and are able to receive. */
 void fg_sdp_t38_ours(fg_t38_params *p);

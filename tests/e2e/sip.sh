@@ -117,6 +117,28 @@ done
 fg_check "the T.38 calls ran in T.38 (log)" \
     [ "$(grep -c 'T.38 (version' "$tmp/faxgated.log")" -ge 2 ]
 
+# --- 1b. T.38 as different peers offer it: the smallest datagram, FEC (answered with redundancy),
+#         no error correction with local TCF; each a real fax through to the end ---
+declare -A variant=([72]="t38_datagram=72;t38_ec=redundancy" [1440]="t38_datagram=1440;t38_ec=fec"
+                    [316]="t38_datagram=316;t38_ec=none;t38_tcf=local")
+declare -A vpid
+for d in "${!variant[@]}"; do
+    "$faxsim" send --quiet --t38 --line "sip:fax@127.0.0.1:$sip_port;${variant[$d]}" --tsi "T38-$d" "$tmp/pages/0.tif" \
+        >"$tmp/send-t38-$d.log" 2>&1 &
+    vpid[$d]=$!
+done
+for d in 72 1440 316; do
+    if wait "${vpid[$d]}"; then fg_ok "T.38 offered with ${variant[$d]}: every page accepted"
+    else fg_not_ok "T.38 offered with ${variant[$d]}: every page accepted"; sed 's/^/#   /' "$tmp/send-t38-$d.log"; fi
+done
+t38_kept() {
+    grep -q "T.38 (version 0, datagram 72, redundancy, transferredTCF)" "$tmp/faxgated.log" &&
+        grep -q "T.38 (version 0, datagram 1440, redundancy, transferredTCF)" "$tmp/faxgated.log" &&
+        grep -q "T.38 (version 0, datagram 316, no EC, localTCF)" "$tmp/faxgated.log"
+}
+fg_check "the gateway kept to each: datagram 72 with redundancy, FEC answered with redundancy, no EC with local TCF" \
+    t38_kept
+
 # --- 2. BYE in the middle of a page: the rows so far are kept, the call is failed ---
 "$faxsim" send --quiet --line "sip:fax@127.0.0.1:$sip_port" --tsi "SIP-BYE" --hangup-in-page 1 \
     "$tmp/pages/3.tif" >"$tmp/send-bye.log" 2>&1
