@@ -92,6 +92,12 @@ void fg_listener_drain(fg_listener *l)
         l->ops->drain(l);
 }
 
+void fg_listener_set_screen(fg_listener *l, fg_line_screen_fn fn, void *user)
+{
+    if (l && l->ops->set_screen)
+        l->ops->set_screen(l, fn, user);
+}
+
 void fg_listener_free(fg_listener *l)
 {
     if (l)

@@ -42,6 +42,7 @@ typedef struct fg_listener_ops {
     int (*fd)(const fg_listener *l);
     void (*destroy)(fg_listener *l);
     void (*drain)(fg_listener *l);   /* NULL: new calls are still accepted (and refused by the caller) */
+    void (*set_screen)(fg_listener *l, fg_line_screen_fn fn, void *user);   /* NULL: no refusal before answer */
 } fg_listener_ops;
 
 struct fg_listener {

@@ -113,6 +113,24 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
     /* not a configured peer: it may still prove who it is (digest), else 403 */
     if (!peer_allowed(ua, &msg->src) && !sip_authorized(ua, msg))
         return;
+    /* a caller the gateway already knows as a junk broadcaster is refused before the answer */
+    {
+        fg_line_screen_fn screen;
+        void *user;
+        char callid[FG_LINE_ID_LEN];
+
+        pthread_mutex_lock(&ua->mu);
+        screen = ua->screen;
+        user = ua->screen_user;
+        pthread_mutex_unlock(&ua->mu);
+        pl_strcpy(&msg->callid, callid, sizeof callid);
+        if (screen && !screen(user, ua->base.uri, callid, from, why, sizeof why)) {
+            sip_say(2, "SIP INVITE from %J (%s) declined (603): %s", &msg->src, from, why);
+            sip_treplyf(NULL, NULL, ua->sip, msg, false, 603, "Decline", "Content-Length: 0\r\n\r\n");
+            return;
+        }
+        why[0] = '\0';
+    }
     err = sip_body_sdp(msg, &offer, why, sizeof why);
     if (err && err != ENODATA) {
         sip_say(1, "SIP INVITE from %J (%s) refused: %s", &msg->src, from, why);
@@ -302,6 +320,16 @@ static void ua_destroy(fg_listener *l)
     sip_ua_unref(ua);
 }
 
+static void ua_set_screen(fg_listener *l, fg_line_screen_fn fn, void *user)
+{
+    sip_ua *ua = (sip_ua *)l;
+
+    pthread_mutex_lock(&ua->mu);
+    ua->screen = fn;
+    ua->screen_user = user;
+    pthread_mutex_unlock(&ua->mu);
+}
+
 static void ua_drain(fg_listener *l)
 {
     atomic_store(&((sip_ua *)l)->draining, true);
@@ -312,6 +340,7 @@ static const fg_listener_ops sip_listener_ops = {
     .fd = ua_fd,
     .destroy = ua_destroy,
     .drain = ua_drain,
+    .set_screen = ua_set_screen,
 };
 
 fg_err line_sip_listen(const char *rest, const fg_config *cfg, fg_listener **out)

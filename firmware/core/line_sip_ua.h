@@ -74,6 +74,8 @@ struct sip_ua {
     int port;                       /* SIP port (UDP and TCP) */
     bool listening;
     atomic_bool draining;           /* stopping: INVITEs get 503 */
+    fg_line_screen_fn screen;       /* refusal before the answer (603); under mu */
+    void *screen_user;
     peer_net peers[UA_MAX_PEERS];
     int npeers;
     int t38;                        /* T38_* */

@@ -418,6 +418,40 @@ static void *call_thread(void *arg)
 }
 
 /* Refuses a call before answering it, and records why: nothing is silently lost. */
+/* A call offered on a line that can refuse before answering (SIP): a caller ID on the block list
+   is declined (603) and recorded as a screened call that never cost a page. A store that cannot
+   be asked lets the call through to phase B: a filter stage that fails never refuses a fax. */
+bool call_screen_offer(void *user, const char *line_uri, const char *call_id, const char *caller_id, char *why,
+                       size_t cap)
+{
+    gateway *gw = user;
+    bool blocked = false;
+    char reason[160];
+    fg_call *c = NULL;
+    fg_err e;
+
+    if (!caller_id || !*caller_id)
+        return true;
+    if ((e = fg_store_screen(gw->st, "", caller_id, &blocked, reason, sizeof reason))) {
+        log_warn("screening %s before the answer failed, taking the call: %s", caller_id, fg_err_msg(e));
+        return true;
+    }
+    if (!blocked)
+        return true;
+    snprintf(why, cap, "blocked: %s", reason);
+    if (fg_call_new(&c) == FG_OK) {
+        fg_call_set_line(c, line_uri, call_id, caller_id);
+        if (fg_store_call_begin(gw->st, c) == FG_OK) {
+            fg_call_set_result(c, FG_CALL_REJECTED, "declined before answer (SIP 603), no page received: %s", why);
+            fg_call_set_delivery(c, "refused");
+            fg_store_call_save(gw->st, c);
+            log_info("call %lld from %s declined before answer: %s", (long long)fg_call_id(c), caller_id, why);
+        }
+        fg_call_free(c);
+    }
+    return false;
+}
+
 void call_refuse(gateway *gw, fg_line *ln, const char *why)
 {
     fg_call *c = NULL;

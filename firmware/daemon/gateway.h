@@ -101,6 +101,10 @@ void call_start(gateway *gw, fg_line *ln);
 /** Refuses a call before answering it, records why, and frees the line. */
 void call_refuse(gateway *gw, fg_line *ln, const char *why);
 
+/** Screens a call offered before it is answered (fg_line_screen_fn; user is the gateway). */
+bool call_screen_offer(void *user, const char *line_uri, const char *call_id, const char *caller_id, char *why,
+                       size_t cap);
+
 /** Ends a received call as every call ends: waits for page 1's verdict (if judging), files the
     pages in the spool folder the verdict names, saves the call and queues its printing in one
     transaction, logs it. Used by call threads and by recovery at start-up. */

@@ -97,6 +97,16 @@ fg_err fg_line_accept(fg_listener *l, fg_line **out);
     On AudioSocket calls still arrive, to be refused by the caller. */
 void fg_listener_drain(fg_listener *l);
 
+/* Screening before the answer, where the protocol can refuse a call without answering it
+   (SIP: 603 Decline): return false, with the reason in why, to refuse. Called on the driver's
+   own thread for every call offered, before anything is answered. */
+typedef bool (*fg_line_screen_fn)(void *user, const char *line_uri, const char *call_id, const char *caller_id,
+                                  char *why, size_t cap);
+
+/** Sets the screening of calls offered on l (NULL: none). On AudioSocket, which has no way to
+    refuse before the answer, it is not called: those calls are screened in phase B. */
+void fg_listener_set_screen(fg_listener *l, fg_line_screen_fn fn, void *user);
+
 /** Stops listening; NULL is accepted. */
 void fg_listener_free(fg_listener *l);
 

@@ -170,6 +170,14 @@ fg_check "the refused ones are in the log, each with its reason" \
 fg_check "session timer: UPDATE (with and without SDP) and a re-INVITE refresh mid-call are answered 200" \
     run_sipp refresh "$sip_port"
 
+# a caller ID on the block list is declined before the answer (603): no page, recorded
+"$build/faxgatectl" --config "$tmp/faxgate.conf" block add broadcaster number +13125550199 >/dev/null
+"$faxsim" send --quiet --line "sip:fax@127.0.0.1:$sip_port" --caller-id +13125550199 --tsi "SIP-BLOCKED" \
+    "$tmp/pages/4.tif" >"$tmp/send-blocked.log" 2>&1
+fg_check "a blocked caller ID is declined before the answer (SIP 603)" grep -q "603 Decline" "$tmp/send-blocked.log"
+fg_check "and recorded: rejected, no page, the reason" \
+    wait_for 10 "SELECT state || '|' || pages || '|' || (result LIKE 'declined before answer (SIP 603)%blocked%') FROM calls WHERE caller_id = '+13125550199'" "rejected|0|1"
+
 # --- 4. the Asterisk test suite's captures, replayed at the gateway ---
 if [ -r "$corpus/asterisk/CARRIER_G711U.pcap" ]; then
     sed "s|@PCAP@|$corpus/asterisk/CARRIER_G711U.pcap|" tests/sip/pcap_audio.xml >"$tmp/pcap_audio.xml"
