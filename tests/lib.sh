@@ -99,6 +99,19 @@ fg_sql() {
     sqlite3 -batch -noheader "$1" "$2"
 }
 
+# fg_wait_sql DB SECONDS SQL EXPECTED: polls the store until the query gives EXPECTED; says what it
+# got instead when the time is up.
+fg_wait_sql() {
+    local db=$1 secs=$2 sql=$3 want=$4 got
+    for _ in $(seq $((secs * 10))); do
+        got=$(fg_sql "$db" "$sql" 2>/dev/null)
+        [ "$got" = "$want" ] && return 0
+        sleep 0.1
+    done
+    echo "# waited $secs s for [$sql] = $want, got '$got'"
+    return 1
+}
+
 # TAP helpers: ok/not ok lines, counted.
 FG_TAP_N=0
 FG_TAP_FAILED=0

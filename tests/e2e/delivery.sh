@@ -42,16 +42,7 @@ retry_seconds = 1
 workers = 1
 EOF
 copies() { ls "$tmp/printer" | grep -v '\.prn$' | grep -c -- "-faxgate_call_$1\.[a-z]*$"; }
-wait_sql() {   # wait_sql SECONDS SQL EXPECTED
-    local got
-    for _ in $(seq $(($1 * 5))); do
-        got=$(fg_sql "$db" "$2")
-        [ "$got" = "$3" ] && return 0
-        sleep 0.2
-    done
-    echo "# waited $1 s for [$2] = $3, got '$got'"
-    return 1
-}
+wait_sql() { fg_wait_sql "$db" "$@"; }   # wait_sql SECONDS SQL EXPECTED
 
 # --- 1. refused for good ---
 fg_check "faxgated starts" fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"

@@ -82,17 +82,7 @@ if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
 fi
 fg_ok "faxgated answers on $FG_LINE"
 
-# wait_for SECONDS SQL EXPECTED: polls the store until the query gives EXPECTED.
-wait_for() {
-    local got
-    for _ in $(seq $(($1 * 4))); do
-        got=$(fg_sql "$db" "$2" 2>/dev/null)
-        [ "$got" = "$3" ] && return 0
-        sleep 0.25
-    done
-    echo "# waited $1 s for [$2] = $3, got '$got'"
-    return 1
-}
+wait_for() { fg_wait_sql "$db" "$@"; }   # wait_for SECONDS SQL EXPECTED
 printed_copies() {   # how many documents the printer kept for one call id
     ls "$tmp/printer" | grep -v '\.prn$' | grep -c -- "-faxgate_call_$1\.[a-z]*$"
 }

@@ -74,16 +74,7 @@ ${3:-}
 workers = 1
 EOF
 }
-wait_sql() {   # wait_sql SECONDS SQL EXPECTED
-    local got
-    for _ in $(seq $(($1 * 10))); do
-        got=$(fg_sql "$db" "$2" 2>/dev/null)
-        [ "$got" = "$3" ] && return 0
-        sleep 0.1
-    done
-    echo "# waited $1 s for [$2] = $3, got '$got'"
-    return 1
-}
+wait_sql() { fg_wait_sql "$db" "$@"; }   # wait_sql SECONDS SQL EXPECTED
 copies() { ls "$tmp/printer" | grep -c -- "-faxgate_call_$1\.pdf$"; }
 now() { date +%s.%N; }
 

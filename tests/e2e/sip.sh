@@ -60,16 +60,7 @@ sip=$(echo "$FG_LINE" | grep -o 'sip://[^ ,]*')
 sip_port=${sip##*:}
 fg_check "faxgated answers SIP and AudioSocket ($FG_LINE)" [ -n "$sip" ]
 
-wait_for() {   # wait_for SECONDS SQL EXPECTED
-    local got
-    for _ in $(seq $(($1 * 4))); do
-        got=$(fg_sql "$db" "$2" 2>/dev/null)
-        [ "$got" = "$3" ] && return 0
-        sleep 0.25
-    done
-    echo "# waited $1 s for [$2] = $3, got '$got'"
-    return 1
-}
+wait_for() { fg_wait_sql "$db" "$@"; }   # wait_for SECONDS SQL EXPECTED
 printed_copies() { ls "$tmp/printer" | grep -v '\.prn$' | grep -c -- "-faxgate_call_$1\.[a-z]*$"; }
 printed_once() { [ -n "$1" ] && [ "$(printed_copies "$1")" -eq 1 ]; }
 kept_off() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != deliver ] && [ "$(printed_copies "$1")" -eq 0 ]; }
