@@ -578,3 +578,63 @@ fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f)
     pthread_mutex_unlock(&st->mu);
     return e;
 }
+
+/* A TSI that is empty or all spaces names nobody: never counted as a sender. */
+static bool names_someone(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ')
+            return true;
+    return false;
+}
+
+fg_err fg_store_screen_offender(fg_store *st, const char *tsi, const char *caller_id, int min_calls, int window_days,
+                                bool *offender, char *why, size_t why_len)
+{
+    static const char *const kinds[] = {"caller ID", "TSI"};
+    const char *values[] = {caller_id, tsi};
+    static const char *const sql[] = {
+        /* a caller ID as given, or its digits against what was stored or its E.164 form */
+        "SELECT count(DISTINCT c.id), max(c.started) FROM calls c JOIN violations v ON v.call_id = c.id"
+        " WHERE (c.caller_id = ?1 OR c.caller_e164 = ?1 OR (?3 <> '' AND (c.caller_id = ?3 OR c.caller_e164 = '+' || ?3)))"
+        " AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
+        "SELECT count(DISTINCT c.id), max(c.started) FROM calls c JOIN violations v ON v.call_id = c.id"
+        " WHERE c.tsi = ?1 AND ?3 = ?3 AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
+    };
+    fg_err e = FG_OK;
+
+    *offender = false;
+    if (why && why_len)
+        why[0] = '\0';
+    if (min_calls <= 0)
+        return FG_OK;
+    pthread_mutex_lock(&st->mu);
+    for (int k = 0; k < 2 && !e && !*offender; k++) {
+        sqlite3_stmt *s;
+        char digits[KEY_LEN];
+        int rc, n;
+
+        if (!names_someone(values[k]) || (e = fg_st_prep(st, sql[k], &s, "count a sender's violations")))
+            continue;
+        digits_of(values[k], digits);
+        fg_st_bind_text(s, 1, values[k], false);
+        sqlite3_bind_int(s, 2, window_days > 0 ? window_days : 36500);
+        fg_st_bind_text(s, 3, strlen(digits) >= 7 ? digits : "", false);
+        if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            n = sqlite3_column_int(s, 0);
+            if (n >= min_calls) {
+                const char *last = (const char *)sqlite3_column_text(s, 1);
+
+                *offender = true;
+                if (why && why_len)
+                    snprintf(why, why_len, "%s '%s' sent %d fax%s with violations in the last %d days (the last %s)",
+                             kinds[k], values[k], n, n == 1 ? "" : "es", window_days, last ? last : "?");
+            }
+        } else {
+            e = fg_st_err(st, rc, "count a sender's violations");
+        }
+        sqlite3_finalize(s);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return e;
+}

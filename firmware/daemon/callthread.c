@@ -30,6 +30,26 @@ static const char *line_uri(const gateway *gw, const fg_line *ln)
     return fg_line_uri(ln)[0] ? fg_line_uri(ln) : gw->listen_uri;
 }
 
+/* A sender seen sending faxes with violations ([screen] offender_faxes in offender_days) is
+   refused before page 1. A store that cannot be asked refuses nobody. */
+static bool offender(gateway *gw, const char *tsi, const char *caller_id, char *reason, size_t cap)
+{
+    bool found = false;
+    char why[200];
+    fg_err e;
+
+    if (gw->offender_n <= 0)
+        return false;
+    if ((e = fg_store_screen_offender(gw->st, tsi, caller_id, gw->offender_n, gw->offender_days, &found, why,
+                                      sizeof why))) {
+        log_warn("screening by history failed, taking the call: %s", fg_err_msg(e));
+        return false;
+    }
+    if (found)
+        snprintf(reason, cap, "repeat offender: %s", why);
+    return found;
+}
+
 /* Phase B: refuse blocked senders (and empty TSIs if configured) before any page is sent. */
 static bool screen_call(void *user, fg_call *call, char *reason, size_t reason_len)
 {
@@ -57,7 +77,7 @@ static bool screen_call(void *user, fg_call *call, char *reason, size_t reason_l
         snprintf(reason, reason_len, "blocked: %s", why);
         return false;
     }
-    return true;
+    return !offender(cc->gw, tsi, fg_call_caller_id(call), reason, reason_len);
 }
 
 static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
@@ -436,9 +456,10 @@ bool call_screen_offer(void *user, const char *line_uri, const char *call_id, co
         log_warn("screening %s before the answer failed, taking the call: %s", caller_id, fg_err_msg(e));
         return true;
     }
-    if (!blocked)
+    if (!blocked && !offender(gw, "", caller_id, why, cap))
         return true;
-    snprintf(why, cap, "blocked: %s", reason);
+    if (blocked)
+        snprintf(why, cap, "blocked: %s", reason);
     if (fg_call_new(&c) == FG_OK) {
         fg_call_set_line(c, line_uri, call_id, caller_id);
         if (fg_store_call_begin(gw->st, c) == FG_OK) {

@@ -51,6 +51,8 @@ static fg_err read_settings(gateway *gw)
     gw->max_calls = (int)fg_config_int(gw->cfg, "line", "max_calls");
     gw->max_seconds = (int)fg_config_int(gw->cfg, "line", "max_seconds");
     gw->no_fax_s = (int)fg_config_int(gw->cfg, "line", "no_fax_seconds");
+    gw->offender_n = (int)fg_config_int(gw->cfg, "screen", "offender_faxes");
+    gw->offender_days = (int)fg_config_int(gw->cfg, "screen", "offender_days");
     gw->stop_grace_s = (int)fg_config_int(gw->cfg, "line", "stop_grace_seconds");
     gw->min_free_mb = fg_config_int(gw->cfg, "spool", "min_free_mb");
     gw->reject_empty_tsi = fg_config_bool(gw->cfg, "screen", "reject_empty_tsi");

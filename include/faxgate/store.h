@@ -93,6 +93,11 @@ fg_err fg_store_verify_chain(fg_store *st, bool *ok, int64_t *bad_id);
 
 /* ---- registries ---- */
 
+/** Screening by history: has this caller ID, or this TSI (not empty or all spaces), sent at least
+    min_calls faxes with violations in the last window_days? *offender says so, why names them. */
+fg_err fg_store_screen_offender(fg_store *st, const char *tsi, const char *caller_id, int min_calls, int window_days,
+                                bool *offender, char *why, size_t why_len);
+
 /** Phase-B screening: is this TSI or caller ID (or an empty TSI, if configured) blocked? */
 fg_err fg_store_screen(fg_store *st, const char *tsi, const char *caller_id, bool *blocked,
                        char *why, size_t why_len);

@@ -521,6 +521,45 @@ static void test_screen(void **state)
     fg_store_close(st);
 }
 
+/* Screening by history: a caller ID or TSI with enough faxes with violations in the window. */
+static void test_screen_offender(void **state)
+{
+    fixture *f = *state;
+    bool found = true;
+    char why[200];
+    fg_store *st;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    for (int i = 0; i < 3; i++)
+        save_new(st, "BLAST FAX", "+13125550777");   /* each with two violations */
+    save_new(st, "   ", "+13125550888");
+    raw_sql(f->db, "UPDATE calls SET started = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3 days')");   /* recent */
+    assert_int_equal(fg_store_screen_offender(st, "OTHER", "+13125550777", 3, 90, &found, why, sizeof why), FG_OK);
+    assert_true(found);
+    assert_non_null(strstr(why, "caller ID '+13125550777' sent 3 faxes with violations in the last 90 days"));
+    assert_int_equal(fg_store_screen_offender(st, "OTHER", "+13125550777", 4, 90, &found, why, sizeof why), FG_OK);
+    assert_false(found);   /* faxes are counted, not violations (6 of them) */
+    /* the caller ID as the line gives it: national, or with its country code but no + */
+    assert_int_equal(fg_store_screen_offender(st, "", "3125550777", 3, 90, &found, why, sizeof why), FG_OK);
+    assert_true(found);
+    assert_int_equal(fg_store_screen_offender(st, "", "13125550777", 3, 90, &found, why, sizeof why), FG_OK);
+    assert_true(found);
+    assert_int_equal(fg_store_screen_offender(st, "BLAST FAX", "", 3, 90, &found, why, sizeof why), FG_OK);
+    assert_true(found);
+    assert_non_null(strstr(why, "TSI 'BLAST FAX'"));
+    /* an empty or all-space TSI names nobody, even with violations behind it */
+    assert_int_equal(fg_store_screen_offender(st, "   ", NULL, 1, 90, &found, why, sizeof why), FG_OK);
+    assert_false(found);
+    /* outside the window */
+    raw_sql(f->db, "UPDATE calls SET started = '2020-01-01T00:00:00Z'");
+    assert_int_equal(fg_store_screen_offender(st, "BLAST FAX", "+13125550777", 1, 90, &found, why, sizeof why), FG_OK);
+    assert_false(found);
+    /* off */
+    assert_int_equal(fg_store_screen_offender(st, "BLAST FAX", "+13125550777", 0, 90, &found, why, sizeof why), FG_OK);
+    assert_false(found);
+    fg_store_close(st);
+}
+
 static void test_lookup(void **state)
 {
     fixture *f = *state;
@@ -792,6 +831,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_text_stays_valid_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_and_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen_offender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_name_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_and_recovery_load, setup, teardown),
