@@ -148,8 +148,11 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	tests/demo.sh $(BUILD)
 
+# as make test: the fuzz targets too (e2e/fuzz), and their seed maker in the ASan build
+check-asan: DEB_PKGS += $(FUZZ_DEB)
 check-asan: deps
-	$(MAKE) --no-print-directory BUILD=build/asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" tests-build
+	$(MAKE) --no-print-directory fuzz-build
+	$(MAKE) --no-print-directory BUILD=build/asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" tests-build build/asan/tools/mkseeds
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run.sh build/asan
 

@@ -49,6 +49,7 @@ static const key_def keys[] = {
     {"screen", "reject_empty_tsi", K_BOOL, 0, 0, NULL},
     {"screen", "offender_faxes", K_INT, 0, 1000, NULL},
     {"screen", "offender_days", K_INT, 1, 3650, NULL},
+    {"screen", "early_hangup", K_BOOL, 0, 0, NULL},
     {"store", "db", K_PATH, 0, 0, NULL},
     {"spool", "dir", K_PATH, 0, 0, NULL},
     {"spool", "min_free_mb", K_INT, 0, 1 << 20, NULL},

@@ -21,6 +21,7 @@ typedef struct call_ctx {
     fg_line *ln;
     fg_call *call;
     bool page1_queued;
+    struct timespec kept_at;    /* when the last page was confirmed (its MCF queued) */
     live_call *live;            /* what `faxgatectl status` shows of this call */
 } call_ctx;
 
@@ -110,6 +111,7 @@ static bool on_kept(void *user, fg_call *call)
                   (long long)fg_call_id(call), fg_call_confirmed(call), fg_err_msg(e));
         return false;
     }
+    clock_gettime(CLOCK_MONOTONIC, &cc->kept_at);
     if (fg_call_complete(call))
         livecall_update(cc->live, call, "E", "all %d page(s) received; ending the call", fg_call_confirmed(call));
     else
@@ -149,6 +151,29 @@ static bool no_fax_yet(call_ctx *cc, fg_rx *rx, const struct timespec *start)
         return false;
     snprintf(why, sizeof why, "no fax signal in %d s: a voice call or a silent line, released ([line] no_fax_seconds)",
              cc->gw->no_fax_s);
+    fg_rx_line_lost(rx, why);
+    return true;
+}
+
+/* [screen] early_hangup: once page 1 is judged drop, the rest of the fax is refused: the line is
+   cut (the rows of the page in progress are kept as evidence, as on any broken line). Not before
+   the MCF of the last page confirmed has had time to reach the sender (EARLY_AFTER_MCF_S: a V.21
+   preamble and frame take about 1.2 s): a sender that did not hear it would send the whole fax
+   again. */
+#define EARLY_AFTER_MCF_S 3.0
+
+static bool early_hangup(call_ctx *cc, fg_rx *rx)
+{
+    fg_call *c = cc->call;
+    char why[160];
+
+    if (!cc->gw->early_hangup || !cc->page1_queued || fg_call_confirmed(c) < 1 || fg_call_complete(c) ||
+        elapsed_s(&cc->kept_at) < EARLY_AFTER_MCF_S || !fg_call_wait_until_judged(c, 0) ||
+        fg_call_verdict(c) != FG_VERDICT_DROP)
+        return false;
+    snprintf(why, sizeof why, "early hang-up: page 1 judged drop, the rest refused after %d page%s",
+             fg_call_confirmed(c), fg_call_confirmed(c) == 1 ? "" : "s");
+    log_info("call %lld: %s", (long long)fg_call_id(c), why);
     fg_rx_line_lost(rx, why);
     return true;
 }
@@ -210,7 +235,7 @@ static void receive_t38(call_ctx *cc, fg_rx *rx, const struct timespec *start)
             fg_rx_line_lost(rx, "no T.38 packet for 30 s");
             break;
         }
-        if (no_fax_yet(cc, rx, start))
+        if (no_fax_yet(cc, rx, start) || early_hangup(cc, rx))
             break;
         e = fg_line_t38_recv(cc->ln, ifp, sizeof ifp, &len, &seq, (int)(20 - ms));
         if (e == FG_ERR_TIMEOUT)
@@ -265,7 +290,7 @@ static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
             fg_rx_line_lost(rx, why);
             break;
         }
-        if (no_fax_yet(cc, rx, &start))
+        if (no_fax_yet(cc, rx, &start) || early_hangup(cc, rx))
             break;
         /* a second at a time, so that the checks above run while the line is quiet */
         e = fg_line_recv(cc->ln, in, MAX_BLOCK, &n, 1000);

@@ -33,6 +33,7 @@ typedef struct gateway {
     atomic_int max_seconds;
     int no_fax_s;               /* [line] no_fax_seconds: release calls that never show fax */
     int offender_n, offender_days;   /* [screen] offender_faxes, offender_days (0: off) */
+    bool early_hangup;          /* [screen] early_hangup: cut a call whose page 1 is judged drop */
     int stop_grace_s;           /* [line] stop_grace_seconds */
     atomic_long min_free_mb;
     atomic_bool reject_empty_tsi;

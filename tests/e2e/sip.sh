@@ -262,7 +262,7 @@ printf '[line]\nlisten = sip:mfp@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\
     "$tmp/mfp.db" "$tmp/mfp-spool" "$tmp/mfp-printed" >"$mfpconf"
 if fg_start_gateway "$build" "$mfpconf" "$tmp/mfp.log"; then
     mport=${FG_LINE##*:}
-    printf '[line]\nlisten = sip:fax@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\ndb = %s\n[spool]\ndir = %s\nmin_free_mb = 1\n[printer]\nuri = sip:mfp@127.0.0.1:%s;tsi=FAXGATE FWD\nretry_seconds = 2\n[outgoing]\nretry_seconds = 1\n[ocr]\nworkers = 1\n' \
+    printf '[line]\nlisten = sip:fax@127.0.0.1:0\n[sip]\npeers = 127.0.0.1\n[store]\ndb = %s\n[spool]\ndir = %s\nmin_free_mb = 1\n[printer]\nuri = sip:mfp@127.0.0.1:%s;tsi=FAXGATE FWD\nretry_seconds = 2\n[outgoing]\nretry_seconds = 1\n[screen]\nearly_hangup = yes\n[ocr]\nworkers = 1\n' \
         "$tmp/front.db" "$tmp/front-spool" "$mport" >"$tmp/front.conf"
     if fg_start_gateway "$build" "$tmp/front.conf" "$tmp/front.log"; then
         fport=${FG_LINE##*:}
@@ -295,6 +295,15 @@ if fg_start_gateway "$build" "$mfpconf" "$tmp/mfp.log"; then
             [ "$(sqlite3 -batch -noheader "$tmp/mfp.db" "SELECT count(*) FROM calls WHERE state = 'received'")" = 2 ]
         fg_check "every attempt is in the log" \
             [ "$(grep -ac 'outgoing fax [0-9]* .*attempt\|outgoing fax [0-9]* .*given up' "$tmp/front.log")" -ge 4 ]
+        # [screen] early_hangup: a three-page ad is cut once page 1 is judged drop (after the
+        # sender heard page 1's MCF), the rows of page 2 kept as evidence
+        "$faxsim" render --res fine tests/data/texts/ad/en_hotel_meetings.txt "$tmp/drop.tif" >/dev/null 2>&1
+        "$faxsim" send --realtime --line "sip:fax@127.0.0.1:$fport" --tsi "EARLY" "$tmp/drop.tif" "$tmp/drop.tif" \
+            "$tmp/drop.tif" >"$tmp/send-early.log" 2>&1
+        fg_check "early hang-up: the sender had page 1 confirmed and not the rest ($(tail -1 "$tmp/send-early.log"))" \
+            grep -q "sent 1 of 3 pages" "$tmp/send-early.log"
+        fg_check "…and the call is recorded dropped, cut in page 2, saying why" \
+            [ "$(fwd_db "SELECT verdict || '|' || deliver_state || '|' || (result LIKE 'line lost in page 2%early hang-up%') FROM calls WHERE tsi = 'EARLY'")" = "drop|dropped|1" ]
         # graceful stop over SIP: a call at line pace goes on, new INVITEs get 503 meanwhile
         "$faxsim" send --quiet --realtime --line "sip:mfp@127.0.0.1:$mport" --tsi "LAST-CALL" "$tmp/pages/2.tif" \
             >"$tmp/send-last.log" 2>&1 &
