@@ -91,6 +91,18 @@ fg_err fg_store_violations_json(fg_store *st, char **json);
 /** Recomputes the hash chain; *ok false and *bad_id set at the first call that does not match. */
 fg_err fg_store_verify_chain(fg_store *st, bool *ok, int64_t *bad_id);
 
+/* The first stored page file that no longer matches what the chain holds. */
+typedef struct fg_evidence_fault {
+    int64_t call_id;
+    int page;                    /* 1-based page whose image changed; 0: the file as a whole */
+    char why[256];
+} fg_evidence_fault;
+
+/** Reads every call's page file back: each page's image against its recorded SHA-256, and the
+    file against its own. *ok false names the first call (and page) that differs or is gone;
+    *calls and *pages count what was checked. */
+fg_err fg_store_verify_files(fg_store *st, bool *ok, fg_evidence_fault *fault, int *calls, int *pages);
+
 /* ---- registries ---- */
 
 /** Screening by history: has this caller ID, or this TSI (not empty or all spaces), sent at least

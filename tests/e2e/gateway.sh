@@ -138,6 +138,26 @@ printf '[store]\ndb = %s/tampered.db\n' "$tmp" >"$tmp/tampered.conf"
 rc=$?
 fg_check "…and a record changed afterwards breaks it (exit $rc: $(head -1 "$tmp/tampered.out"))" \
     bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call' '$tmp/tampered.out'"
+# …a page changed afterwards (one byte of its image, in a copy of the file the record points to)
+victim=$(fg_sql "$db" "SELECT id FROM calls WHERE tsi LIKE 'E2E-%' AND pages > 0 ORDER BY id LIMIT 1 OFFSET 3")
+cp "$(fg_sql "$db" "SELECT tiff FROM calls WHERE id = $victim")" "$tmp/altered.tif"
+python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//3]^=0x5a; open(p,'wb').write(b)" "$tmp/altered.tif"
+sqlite3 "$db" ".backup '$tmp/altered.db'"
+sqlite3 "$tmp/altered.db" "UPDATE calls SET tiff = '$tmp/altered.tif' WHERE id = $victim"
+printf '[store]\ndb = %s/altered.db\n' "$tmp" >"$tmp/altered.conf"
+"$build/faxgatectl" --config "$tmp/altered.conf" evidence verify >"$tmp/altered.out" 2>&1
+rc=$?
+fg_check "…and so does one byte changed in a stored page file, named (exit $rc: $(head -1 "$tmp/altered.out"))" \
+    bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call $victim' '$tmp/altered.out'"
+# …and a call row deleted: the next call's link no longer follows
+sqlite3 "$db" ".backup '$tmp/deleted.db'"
+sqlite3 "$tmp/deleted.db" "PRAGMA foreign_keys = ON; DELETE FROM calls WHERE id = $victim"
+next=$(fg_sql "$tmp/deleted.db" "SELECT min(id) FROM calls WHERE id > $victim")
+printf '[store]\ndb = %s/deleted.db\n' "$tmp" >"$tmp/deleted.conf"
+"$build/faxgatectl" --config "$tmp/deleted.conf" evidence verify >"$tmp/deleted.out" 2>&1
+rc=$?
+fg_check "…and a deleted call row breaks it at the call after it (exit $rc: $(head -1 "$tmp/deleted.out"))" \
+    bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call $next' '$tmp/deleted.out'"
 
 # --- operator actions: release a held fax, junk a printed one ---
 held=$(fg_sql "$db" "SELECT id FROM calls WHERE tsi LIKE 'E2E-%' AND verdict = 'hold' ORDER BY id LIMIT 1")
