@@ -180,13 +180,13 @@ static fg_err retry(fg_store *st, int64_t id, int delay_s, const char *error, bo
         return e;
     *failed = attempts >= max_attempts;
     if ((e = fg_st_prep(st, *failed ? "UPDATE outgoing SET state = 'failed', last_error = ?3, done_at = " FG_SQL_NOW
-                                      ", claimed_by = NULL, claimed_at = NULL WHERE id = ?1 AND ?2 = ?2"
+                                      ", claimed_by = NULL, claimed_at = NULL WHERE id = ?1"
                                     : "UPDATE outgoing SET state = 'queued', last_error = ?3, next_try = " SQL_LATER("?2")
                                       ", claimed_by = NULL, claimed_at = NULL WHERE id = ?1",
                         &s, "put a fax to send back in the queue")))
         return e;
     sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, delay_s);
+    sqlite3_bind_int(s, 2, delay_s);   /* unused by the 'failed' statement: SQLITE_RANGE, ignored */
     fg_st_bind_text(s, 3, error, true);
     if ((e = step_done(st, s, "put a fax to send back in the queue")))
         return e;

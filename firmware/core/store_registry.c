@@ -599,7 +599,7 @@ fg_err fg_store_screen_offender(fg_store *st, const char *tsi, const char *calle
         " WHERE (c.caller_id = ?1 OR c.caller_e164 = ?1 OR (?3 <> '' AND (c.caller_id = ?3 OR c.caller_e164 = '+' || ?3)))"
         " AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
         "SELECT count(DISTINCT c.id), max(c.started) FROM calls c JOIN violations v ON v.call_id = c.id"
-        " WHERE c.tsi = ?1 AND ?3 = ?3 AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
+        " WHERE c.tsi = ?1 AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
     };
     fg_err e = FG_OK;
 
@@ -619,7 +619,8 @@ fg_err fg_store_screen_offender(fg_store *st, const char *tsi, const char *calle
         digits_of(values[k], digits);
         fg_st_bind_text(s, 1, values[k], false);
         sqlite3_bind_int(s, 2, window_days > 0 ? window_days : 36500);
-        fg_st_bind_text(s, 3, strlen(digits) >= 7 ? digits : "", false);
+        if (k == 0)
+            fg_st_bind_text(s, 3, strlen(digits) >= 7 ? digits : "", false);
         if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             n = sqlite3_column_int(s, 0);
             if (n >= min_calls) {

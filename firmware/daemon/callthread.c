@@ -178,6 +178,24 @@ static bool early_hangup(call_ctx *cc, fg_rx *rx)
     return true;
 }
 
+/* What ends a call from our side, whatever the line carries: a stop, [line] max_seconds, no fax
+   signal, an early hang-up. Cuts it (pages so far kept) and says so. */
+static bool must_end(call_ctx *cc, fg_rx *rx, const struct timespec *start)
+{
+    if (atomic_load(&cc->gw->stopping)) {
+        fg_rx_line_lost(rx, "the gateway is stopping");
+        return true;
+    }
+    if (cc->gw->max_seconds > 0 && elapsed_s(start) > cc->gw->max_seconds) {
+        char why[96];
+
+        snprintf(why, sizeof why, "call lasted more than %d s ([line] max_seconds)", cc->gw->max_seconds);
+        fg_rx_line_lost(rx, why);
+        return true;
+    }
+    return no_fax_yet(cc, rx, start) || early_hangup(cc, rx);
+}
+
 static int t38_send(void *user, const uint8_t *ifp, size_t len, int count)
 {
     return fg_line_t38_send(user, ifp, len, count) ? -1 : 0;
@@ -223,20 +241,12 @@ static void receive_t38(call_ctx *cc, fg_rx *rx, const struct timespec *start)
             quiet_ms += steps * 20;
             continue;
         }
-        if (atomic_load(&cc->gw->stopping)) {
-            fg_rx_line_lost(rx, "the gateway is stopping");
+        if (must_end(cc, rx, start))
             break;
-        }
-        if (cc->gw->max_seconds > 0 && elapsed_s(start) > cc->gw->max_seconds) {
-            fg_rx_line_lost(rx, "call lasted more than [line] max_seconds");
-            break;
-        }
         if (quiet_ms > LINE_SILENCE_MS) {
             fg_rx_line_lost(rx, "no T.38 packet for 30 s");
             break;
         }
-        if (no_fax_yet(cc, rx, start) || early_hangup(cc, rx))
-            break;
         e = fg_line_t38_recv(cc->ln, ifp, sizeof ifp, &len, &seq, (int)(20 - ms));
         if (e == FG_ERR_TIMEOUT)
             continue;
@@ -279,18 +289,7 @@ static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
         }
         if (done)
             break;
-        if (atomic_load(&cc->gw->stopping)) {
-            fg_rx_line_lost(rx, "the gateway is stopping");
-            break;
-        }
-        if (cc->gw->max_seconds > 0 && elapsed_s(&start) > cc->gw->max_seconds) {
-            char why[96];
-
-            snprintf(why, sizeof why, "call lasted more than %d s ([line] max_seconds)", cc->gw->max_seconds);
-            fg_rx_line_lost(rx, why);
-            break;
-        }
-        if (no_fax_yet(cc, rx, &start) || early_hangup(cc, rx))
+        if (must_end(cc, rx, &start))
             break;
         /* a second at a time, so that the checks above run while the line is quiet */
         e = fg_line_recv(cc->ln, in, MAX_BLOCK, &n, 1000);
