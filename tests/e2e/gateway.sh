@@ -148,7 +148,7 @@ printf '[store]\ndb = %s/altered.db\n' "$tmp" >"$tmp/altered.conf"
 "$build/faxgatectl" --config "$tmp/altered.conf" evidence verify >"$tmp/altered.out" 2>&1
 rc=$?
 fg_check "…and so does one byte changed in a stored page file, named (exit $rc: $(head -1 "$tmp/altered.out"))" \
-    bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call $victim' '$tmp/altered.out'"
+    bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call $victim (a page): page 1.s image differs' '$tmp/altered.out'"
 # …and a call row deleted: the next call's link no longer follows
 sqlite3 "$db" ".backup '$tmp/deleted.db'"
 sqlite3 "$tmp/deleted.db" "PRAGMA foreign_keys = ON; DELETE FROM calls WHERE id = $victim"
