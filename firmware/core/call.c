@@ -61,6 +61,16 @@ fg_err fg_call_set_line(fg_call *c, const char *line, const char *uuid, const ch
     return FG_OK;
 }
 
+void fg_call_set_called(fg_call *c, const char *number)
+{
+    copy_field(c->called, sizeof c->called, number);
+}
+
+const char *fg_call_called(const fg_call *c)
+{
+    return c->called;
+}
+
 void fg_call_set_t38(fg_call *c)
 {
     size_t n = strlen(c->line);

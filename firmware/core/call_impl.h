@@ -59,6 +59,7 @@ struct fg_call {
     char uuid[40];             /* the line's call id */
     char caller_id[40];        /* as the line gave it */
     char caller_e164[FG_E164_LEN];
+    char called[FG_E164_LEN];  /* the number dialled, as the line gave it (digits, '+'), "" if not */
 
     fg_t30_info t30;
     char result[160];          /* fg_call_result() */

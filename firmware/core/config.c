@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "faxgate/config.h"
 #include "faxgate/policy.h"
 
 extern const char fg_defaults_conf[];   /* generated from boards/<board>/faxgate.conf */
 
-typedef enum { K_STR, K_INT, K_DOUBLE, K_BOOL, K_ENUM, K_LIST, K_URI_LINE, K_URI_PRINTER, K_PATH } kind;
+typedef enum { K_STR, K_INT, K_DOUBLE, K_BOOL, K_ENUM, K_LIST, K_URI_LINE, K_URI_PRINTER, K_PATH, K_DATES, K_TZ } kind;
 
 typedef struct key_def {
     const char *section;
@@ -26,6 +28,11 @@ typedef struct key_def {
 static const key_def keys[] = {
     {"site", "country", K_STR, 0, 0, NULL},
     {"site", "line_owner", K_ENUM, 0, 0, "business|person"},
+    {"site", "number", K_STR, 0, 0, NULL},
+    {"site", "registries", K_LIST, 0, 0, "none|fps|dncl|dncr"},
+    {"site", "registered", K_DATES, 0, 1, NULL},
+    {"site", "timezone", K_TZ, 0, 0, NULL},
+    {"site", "holidays", K_DATES, 0, 64, NULL},
     {"line", "listen", K_URI_LINE, 0, 0, NULL},
     {"line", "csi", K_STR, 0, 20, NULL},
     {"line", "max_calls", K_INT, 1, 1024, NULL},
@@ -74,9 +81,26 @@ static const key_def keys[] = {
 
 #define NKEYS (sizeof keys / sizeof keys[0])
 
+/* [number +E164]: a receiving number whose rules differ from [site] and [policy]. */
+static const key_def number_keys[] = {
+    {"number", "profiles", K_LIST, 0, 0, NULL},
+    {"number", "owner", K_ENUM, 0, 0, "business|person"},
+    {"number", "registries", K_LIST, 0, 0, "none|fps|dncl|dncr"},
+    {"number", "registered", K_DATES, 0, 1, NULL},
+};
+
+#define NNUMKEYS (sizeof number_keys / sizeof number_keys[0])
+
+typedef struct number_cfg {
+    char number[FG_CONFIG_NUMBER_LEN];
+    char *val[NNUMKEYS];    /* NULL: not given, [site] / [policy] apply */
+} number_cfg;
+
 struct fg_config {
     char *val[NKEYS];
     char *def[NKEYS];
+    number_cfg num[FG_CONFIG_NUMBERS_MAX];
+    int nnum;
 };
 
 static int find_key(const char *section, const char *key)
@@ -192,6 +216,62 @@ static bool line_list_ok(const char *v)
     return n > 0;
 }
 
+/* "+14165550100": a '+' and 6 to 15 digits (E.164). */
+static bool e164_ok(const char *v)
+{
+    size_t n = strlen(v);
+
+    if (n < 7 || n > 16 || v[0] != '+')
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!isdigit((unsigned char)v[i]))
+            return false;
+    return true;
+}
+
+/* "2026-12-25": a calendar date (the day checked against its month, leap years included). */
+static bool date_ok(const char *v, size_t n)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d;
+    char tail;
+
+    if (n != 10 || sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3 || v[4] != '-' || v[7] != '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
+            return false;
+    if (y < 1990 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return false;
+    return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+/* "Europe/Paris": a zone of the system's time zone database (tzdata). An unknown name would make
+   the C library fall back to UTC without a word, and every hours rule would be off. */
+static bool tz_ok(const char *v, char *why, size_t why_len)
+{
+    char path[300];
+
+    if (!*v)
+        return true;
+    for (const char *c = v; *c; c++)
+        if (!isalnum((unsigned char)*c) && !strchr("/_+-", *c)) {
+            snprintf(why, why_len, "a time zone name such as Europe/Paris or America/Toronto");
+            return false;
+        }
+    if (strstr(v, "..") || v[0] == '/' || strlen(v) > 64) {
+        snprintf(why, why_len, "a time zone name such as Europe/Paris or America/Toronto");
+        return false;
+    }
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", v);
+    if (access(path, R_OK)) {
+        snprintf(why, why_len, "a time zone of the system's database (/usr/share/zoneinfo/%.64s: %.40s; is tzdata "
+                 "installed?)", v, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
 /* Checks one value; writes what is expected into why. */
 static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
 {
@@ -201,6 +281,10 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
     case K_STR:
         if (k->max > 0 && strlen(v) > (size_t)k->max) {
             snprintf(why, why_len, "at most %.0f characters", k->max);
+            return false;
+        }
+        if (!strcmp(k->key, "number") && *v && !e164_ok(v)) {
+            snprintf(why, why_len, "the receiving number in E.164, such as +14165550100");
             return false;
         }
         if (!strcmp(k->key, "country") &&
@@ -281,6 +365,28 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
         }
         return true;
     }
+    case K_DATES: {
+        const char *p = v;
+        int items = 0;
+
+        while (*p) {
+            size_t n;
+
+            while (*p == ',' || isspace((unsigned char)*p))
+                p++;
+            if (!(n = strcspn(p, ", \t")))
+                break;
+            if (!date_ok(p, n) || ++items > k->max) {
+                snprintf(why, why_len, k->max > 1 ? "dates as YYYY-MM-DD separated by commas (at most %.0f)"
+                                                  : "a date as YYYY-MM-DD", k->max);
+                return false;
+            }
+            p += n;
+        }
+        return true;
+    }
+    case K_TZ:
+        return tz_ok(v, why, why_len);
     case K_URI_LINE:
         if (!line_list_ok(v)) {
             snprintf(why, why_len, "audiosocket://HOST:PORT or sip:USER@HOST:PORT (several separated by commas), "
@@ -331,6 +437,15 @@ fg_err fg_config_new(fg_config **out)
     return FG_OK;
 }
 
+static void numbers_free(number_cfg *num, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (size_t k = 0; k < NNUMKEYS; k++) {
+            free(num[i].val[k]);
+            num[i].val[k] = NULL;
+        }
+}
+
 void fg_config_free(fg_config *cfg)
 {
     if (!cfg)
@@ -339,6 +454,7 @@ void fg_config_free(fg_config *cfg)
         free(cfg->val[i]);
         free(cfg->def[i]);
     }
+    numbers_free(cfg->num, cfg->nnum);
     free(cfg);
 }
 
@@ -351,6 +467,8 @@ typedef struct parse_ctx {
     const char *text;     /* input being read by read_line() */
     size_t pos;
     int lineno;           /* lines handed to inih so far: the line its handler is looking at */
+    number_cfg num[FG_CONFIG_NUMBERS_MAX];  /* the [number …] sections, staged like val */
+    int nnum;
 } parse_ctx;
 
 /* fgets() over the text, counting lines (Debian's inih gives handlers no line numbers). */
@@ -373,6 +491,53 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
+/* A key of a [number +E164] section. */
+static int on_number(parse_ctx *ctx, const char *section, const char *name, const char *value)
+{
+    const char *num = section + 7;
+    int lineno = ctx->lineno, i, k = -1;
+    char why[200];
+
+    if (!e164_ok(num)) {
+        snprintf(ctx->error, sizeof ctx->error, "%s:%d: [%s]: expected a receiving number in E.164, such as "
+                 "[number +14165550100]", ctx->name, lineno, section);
+        ctx->error_line = lineno;
+        return 0;
+    }
+    for (size_t j = 0; j < NNUMKEYS; j++)
+        if (!strcmp(number_keys[j].key, name))
+            k = (int)j;
+    if (k < 0) {
+        snprintf(ctx->error, sizeof ctx->error, "%s:%d: unknown key '%s' in [%s] (profiles, owner, registries, "
+                 "registered)", ctx->name, lineno, name, section);
+        ctx->error_line = lineno;
+        return 0;
+    }
+    if (!value_ok(&number_keys[k], value, why, sizeof why)) {
+        snprintf(ctx->error, sizeof ctx->error, "%s:%d: [%s] %s = '%s': expected %s", ctx->name, lineno,
+                 section, name, value, why);
+        ctx->error_line = lineno;
+        return 0;
+    }
+    for (i = 0; i < ctx->nnum && strcmp(ctx->num[i].number, num); i++)
+        ;
+    if (i == ctx->nnum) {
+        if (ctx->nnum == FG_CONFIG_NUMBERS_MAX) {
+            snprintf(ctx->error, sizeof ctx->error, "%s:%d: [%s]: more than %d [number] sections", ctx->name,
+                     lineno, section, FG_CONFIG_NUMBERS_MAX);
+            ctx->error_line = lineno;
+            return 0;
+        }
+        snprintf(ctx->num[ctx->nnum++].number, sizeof ctx->num[0].number, "%s", num);
+    }
+    free(ctx->num[i].val[k]);
+    if (!(ctx->num[i].val[k] = strdup(value))) {
+        snprintf(ctx->error, sizeof ctx->error, "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
 static int on_entry(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *ctx = user;
@@ -382,6 +547,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 
     if (ctx->error[0])
         return 1;
+    if (!strncmp(section, "number ", 7))
+        return on_number(ctx, section, name, value);
     if (!section_known(section)) {
         snprintf(ctx->error, sizeof ctx->error, "%s:%d: unknown section [%s]", ctx->name, lineno, section);
         ctx->error_line = lineno;
@@ -429,14 +596,49 @@ static fg_err commit(fg_config *cfg, parse_ctx *ctx, int rc)
             free(ctx->val[i]);
         }
     }
+    if (e) {
+        numbers_free(ctx->num, ctx->nnum);
+    } else {
+        numbers_free(cfg->num, cfg->nnum);
+        memcpy(cfg->num, ctx->num, sizeof cfg->num);
+        cfg->nnum = ctx->nnum;
+    }
     return e;
+}
+
+/* Stages a copy of the [number] sections already loaded, for a file to add to or change. */
+static bool numbers_stage(parse_ctx *ctx, const fg_config *cfg)
+{
+    ctx->nnum = cfg->nnum;
+    for (int i = 0; i < cfg->nnum; i++) {
+        memcpy(ctx->num[i].number, cfg->num[i].number, sizeof ctx->num[i].number);
+        for (size_t k = 0; k < NNUMKEYS; k++)
+            if (cfg->num[i].val[k] && !(ctx->num[i].val[k] = strdup(cfg->num[i].val[k]))) {
+                numbers_free(ctx->num, ctx->nnum);
+                return false;
+            }
+    }
+    return true;
 }
 
 fg_err fg_config_load_string(fg_config *cfg, const char *text, const char *name)
 {
-    parse_ctx ctx = {.name = name, .text = text};
+    static parse_ctx zero;
+    parse_ctx *ctx = malloc(sizeof *ctx);
+    fg_err e;
 
-    return commit(cfg, &ctx, ini_parse_stream(read_line, &ctx, on_entry, &ctx));
+    if (!ctx)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory to read %s", name);
+    *ctx = zero;
+    ctx->name = name;
+    ctx->text = text;
+    if (!numbers_stage(ctx, cfg)) {
+        free(ctx);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory to read %s", name);
+    }
+    e = commit(cfg, ctx, ini_parse_stream(read_line, ctx, on_entry, ctx));
+    free(ctx);
+    return e;
 }
 
 #define CONFIG_MAX_BYTES (1 << 20)
@@ -473,9 +675,48 @@ fg_err fg_config_load(fg_config *cfg, const char *path)
 
 fg_err fg_config_set(fg_config *cfg, const char *section, const char *key, const char *value)
 {
-    parse_ctx ctx = {.name = "setting"};
+    static parse_ctx zero;
+    parse_ctx *ctx = malloc(sizeof *ctx);
+    fg_err e;
 
-    return commit(cfg, &ctx, on_entry(&ctx, section, key, value) ? 0 : 1);
+    if (!ctx)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory for a setting");
+    *ctx = zero;
+    ctx->name = "setting";
+    if (!numbers_stage(ctx, cfg)) {
+        free(ctx);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory for a setting");
+    }
+    e = commit(cfg, ctx, on_entry(ctx, section, key, value) ? 0 : 1);
+    free(ctx);
+    return e;
+}
+
+void fg_config_apply_timezone(const fg_config *cfg)
+{
+    const char *tz = fg_config_get(cfg, "site", "timezone");
+
+    if (tz && *tz) {
+        setenv("TZ", tz, 1);
+        tzset();
+    }
+}
+
+int fg_config_numbers(const fg_config *cfg)
+{
+    return cfg ? cfg->nnum : 0;
+}
+
+const char *fg_config_number(const fg_config *cfg, int i, const char *key)
+{
+    if (!cfg || i < 0 || i >= cfg->nnum)
+        return NULL;
+    if (!key)
+        return cfg->num[i].number;
+    for (size_t k = 0; k < NNUMKEYS; k++)
+        if (!strcmp(number_keys[k].key, key))
+            return cfg->num[i].val[k];
+    return NULL;
 }
 
 const char *fg_config_get(const fg_config *cfg, const char *section, const char *key)
@@ -519,6 +760,12 @@ void fg_config_print(const fg_config *cfg, FILE *f)
         }
         fprintf(f, "%s = %s%s\n", keys[i].key, cfg->val[i],
                 cfg->def[i] && strcmp(cfg->val[i], cfg->def[i]) ? "    ; changed" : "");
+    }
+    for (int i = 0; i < cfg->nnum; i++) {
+        fprintf(f, "\n[number %s]\n", cfg->num[i].number);
+        for (size_t k = 0; k < NNUMKEYS; k++)
+            if (cfg->num[i].val[k])
+                fprintf(f, "%s = %s\n", number_keys[k].key, cfg->num[i].val[k]);
     }
 }
 

@@ -241,7 +241,7 @@ fg_err fg_extract(const fg_words *w, const char *country, fg_ident *out)
         if ((e = web_line(x, li)))
             goto fail;
     if ((e = fg_phone_scan(x)) || (e = fg_faxheader_scan(x)) || (e = fg_optout_scan(x)) ||
-        (e = fg_advertiser_scan(x)) || (e = fg_ticker_scan(x)))
+        (e = fg_advertiser_scan(x)) || (e = fg_ticker_scan(x)) || (e = fg_senderid_scan(x)))
         goto fail;
     fg_doc_free(&x->doc);
     free(x);

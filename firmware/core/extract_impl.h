@@ -179,6 +179,9 @@ fg_err fg_advertiser_scan(fg_xctx *x);
 /** Finds the traded symbol a stock promotion names ("SYMBOL: QLTX", "(OTC: CXRV)", "WKN: A3N7Q2"). */
 fg_err fg_ticker_scan(fg_xctx *x);
 
+/** Finds an Australian Business Number and a street or postal address (senderid.c). */
+fg_err fg_senderid_scan(fg_xctx *x);
+
 /* classify_rules.c */
 
 struct fg_scores;

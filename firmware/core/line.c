@@ -135,6 +135,34 @@ const char *fg_line_caller_id(const fg_line *ln)
     return ln->caller_id;
 }
 
+const char *fg_line_called(const fg_line *ln)
+{
+    return ln->called;
+}
+
+void fg_line_take_number(char *dst, size_t cap, const char *src, size_t n)
+{
+    size_t o = 0, digits = 0;
+
+    dst[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char ch = src[i];
+
+        if (ch == '+' && i == 0)
+            ;
+        else if (ch >= '0' && ch <= '9')
+            digits++;
+        else if (!strchr(" -.()", ch))
+            return;   /* a name ("fax"), not a number */
+    }
+    if (digits < 3 || digits > 15)
+        return;
+    for (size_t i = 0; i < n && o + 1 < cap; i++)
+        if (src[i] == '+' || (src[i] >= '0' && src[i] <= '9'))
+            dst[o++] = src[i];
+    dst[o] = '\0';
+}
+
 const char *fg_line_uri(const fg_line *ln)
 {
     return ln->uri;

@@ -187,7 +187,7 @@ static void take_uuid(as_line *ln, const uint8_t *u)
     *o = '\0';
 }
 
-/* "key=value" lines; only caller-id is known today, other keys are left for later versions. */
+/* "key=value" lines: caller-id, called (the number dialled); other keys are left for later versions. */
 static void take_callinfo(as_line *ln, const uint8_t *p, size_t n)
 {
     size_t i = 0;
@@ -207,6 +207,8 @@ static void take_callinfo(as_line *ln, const uint8_t *p, size_t n)
             while (o > 0 && cid[o - 1] == ' ')
                 o--;
             cid[o] = '\0';
+        } else if (e - i > 7 && !memcmp(p + i, "called=", 7)) {
+            fg_line_take_number(ln->base.called, sizeof ln->base.called, (const char *)p + i + 7, e - i - 7);
         }
         i = e + 1;
     }

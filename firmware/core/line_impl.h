@@ -35,6 +35,7 @@ struct fg_line {
     char uri[FG_LINE_URI_LEN];
     char uuid[FG_LINE_ID_LEN];
     char caller_id[FG_LINE_ID_LEN];
+    char called[FG_LINE_ID_LEN];   /* the number dialled (SIP Request-URI user, AudioSocket "called="), or "" */
 };
 
 typedef struct fg_listener_ops {

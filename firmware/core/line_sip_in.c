@@ -151,6 +151,7 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
     pl_strcpy(&msg->callid, c->line.base.uuid, sizeof c->line.base.uuid);
     memcpy(&c->line.sig_host, &msg->src.u, msg->src.len < sizeof c->line.sig_host ? msg->src.len : sizeof c->line.sig_host);
     snprintf(c->line.base.caller_id, sizeof c->line.base.caller_id, "%.39s", from);
+    fg_line_take_number(c->line.base.called, sizeof c->line.base.called, msg->uri.user.p, msg->uri.user.l);
     snprintf(c->line.base.uri, sizeof c->line.base.uri, "%s", ua->base.uri);
     if ((e = sip_media_open(&c->line, ua->ip))) {
         sip_say(0, "SIP INVITE from %J: %s", &msg->src, fg_err_msg(e));

@@ -20,7 +20,6 @@ struct fg_pipeline {
     char country[3];
     fg_policy *policy;
     fg_store *st;              /* may be NULL: no consent or block lists */
-    bool line_is_person;
     fg_verdict on_error;
     fg_learn *learn;           /* NULL: [classify] bayes = no */
     bool campaigns;            /* [classify] campaigns */
@@ -45,7 +44,6 @@ fg_err fg_pipeline_new(const fg_config *cfg, fg_store *st, fg_pipeline **out)
         return e;
     }
     snprintf(p->country, sizeof p->country, "%s", fg_config_get(cfg, "site", "country"));
-    p->line_is_person = !strcmp(fg_config_get(cfg, "site", "line_owner"), "person");
     p->on_error = !strcmp(fg_config_get(cfg, "policy", "on_error"), "hold") ? FG_VERDICT_HOLD
                                                                              : FG_VERDICT_DELIVER;
     p->st = st;
@@ -194,8 +192,8 @@ fg_err fg_pipeline_judge(fg_pipeline *p, fg_ocr *ocr, fg_call *c)
     }
     learn_score(p, c);
     memset(&c->pfacts, 0, sizeof c->pfacts);
-    c->pfacts.line_is_person = p->line_is_person;
     c->pfacts.received = c->started;
+    snprintf(c->pfacts.called, sizeof c->pfacts.called, "%s", c->called);
     if (p->st && (e = fg_store_lookup(p->st, c, &c->pfacts))) {
         /* Without the registries a consented sender could be held: hold is safe, dropping is not. */
         fail_open(p, c, "consent/block lookup", e);

@@ -22,18 +22,146 @@
 
 #include "policy_impl.h"
 
-struct fg_policy {
-    double hold, drop;
+/* The rules of one receiving number: [site] and [policy], or a [number +E164] section. */
+typedef struct line_rules {
+    char number[FG_E164_LEN];  /* "" for the site's default when [site] number is empty */
     const fg_profile *prof[FG_PROFILES_MAX];
     int nprof;
-    bool person;               /* [site] line_owner = person */
+    bool person;
+    unsigned listed;           /* FG_REG_* */
+    time_t registered;         /* when it was listed (0: long enough ago) */
+} line_rules;
+
+#define HOLIDAYS_MAX 64
+
+struct fg_policy {
+    double hold, drop;
+    line_rules site;
+    line_rules num[FG_CONFIG_NUMBERS_MAX];
+    int nnum;
+    int holiday[HOLIDAYS_MAX]; /* yyyymmdd */
+    int nholiday;
     fg_verdict on_error;
 };
+
+/* How long after a number is listed the register binds senders (they get time to clean their
+   lists): FPS 28 days (PECR reg 26), DNCL 31 days (CRTC UTR Part II), DNCR 30 days (ACMA). */
+static const struct {
+    const char *name;
+    unsigned bit;
+    int days;
+} registers[] = {{"fps", FG_REG_FPS, 28}, {"dncl", FG_REG_DNCL, 31}, {"dncr", FG_REG_DNCR, 30}};
+
+/* Splits a comma or space separated list, calling fn with each item (folded to lower case). */
+static fg_err each_item(const char *list, fg_err (*fn)(void *u, const char *item), void *u)
+{
+    fg_err e;
+
+    while (list && *list) {
+        char item[24];
+        size_t n;
+
+        while (*list == ',' || isspace((unsigned char)*list))
+            list++;
+        if (!(n = strcspn(list, ", \t")))
+            break;
+        snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), list);
+        for (char *c = item; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        list += n;
+        if ((e = fn(u, item)))
+            return e;
+    }
+    return FG_OK;
+}
+
+static fg_err add_profile(void *u, const char *name)
+{
+    line_rules *r = u;
+    const fg_profile *pr = fg_profile_find(name);
+
+    if (!pr)
+        return fg_err_set(FG_ERR_CONFIG, "profiles: '%s' is not a known profile", name);
+    for (int i = 0; i < r->nprof; i++)
+        if (r->prof[i] == pr)
+            return FG_OK;
+    if (r->nprof < FG_PROFILES_MAX)
+        r->prof[r->nprof++] = pr;
+    return FG_OK;
+}
+
+static fg_err add_register(void *u, const char *name)
+{
+    line_rules *r = u;
+
+    for (size_t i = 0; i < sizeof registers / sizeof registers[0]; i++)
+        if (!strcmp(registers[i].name, name))
+            r->listed |= registers[i].bit;
+    return FG_OK;
+}
+
+static int yyyymmdd(const char *s)
+{
+    int y, m, d;
+
+    return s && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3 ? y * 10000 + m * 100 + d : 0;
+}
+
+static fg_err add_holiday(void *u, const char *day)
+{
+    fg_policy *p = u;
+
+    if (p->nholiday < HOLIDAYS_MAX)
+        p->holiday[p->nholiday++] = yyyymmdd(day);
+    return FG_OK;
+}
+
+/* Midnight at the start of a YYYY-MM-DD day, in the line's time zone. */
+static time_t day_start(const char *s)
+{
+    struct tm tm = {0};
+    int v = yyyymmdd(s);
+
+    if (!v)
+        return 0;
+    tm.tm_year = v / 10000 - 1900;
+    tm.tm_mon = v / 100 % 100 - 1;
+    tm.tm_mday = v % 100;
+    tm.tm_isdst = -1;
+    return mktime(&tm);
+}
+
+/* A number's rules: what its section says, [site] / [policy] for what it leaves out. */
+static fg_err number_rules(const fg_config *cfg, int i, const line_rules *site, line_rules *r)
+{
+    const char *v;
+    fg_err e;
+
+    *r = *site;
+    snprintf(r->number, sizeof r->number, "%s", fg_config_number(cfg, i, NULL));
+    if ((v = fg_config_number(cfg, i, "profiles"))) {
+        r->nprof = 0;
+        if ((e = each_item(v, add_profile, r)))
+            return e;
+    }
+    if ((v = fg_config_number(cfg, i, "owner")))
+        r->person = !strcasecmp(v, "person");
+    if ((v = fg_config_number(cfg, i, "registries"))) {
+        r->listed = 0;
+        r->registered = 0;
+        each_item(v, add_register, r);
+    }
+    if ((v = fg_config_number(cfg, i, "registered")))
+        r->registered = day_start(v);
+    return FG_OK;
+}
 
 fg_err fg_policy_new(const fg_config *cfg, fg_policy **out)
 {
     fg_policy *p;
-    const char *list, *owner, *onerr;
+    const char *owner, *onerr;
+    char where[40], why[160];
+    fg_err e;
 
     if (!cfg || !out)
         return fg_err_set(FG_ERR_INVAL, "fg_policy_new: no configuration");
@@ -49,35 +177,61 @@ fg_err fg_policy_new(const fg_config *cfg, fg_policy **out)
                           "dropped before it could be held; set drop >= hold", drop, hold);
     }
     owner = fg_config_get(cfg, "site", "line_owner");
-    p->person = owner && !strcasecmp(owner, "person");
+    p->site.person = owner && !strcasecmp(owner, "person");
+    snprintf(p->site.number, sizeof p->site.number, "%s", fg_config_get(cfg, "site", "number") ?: "");
+    each_item(fg_config_get(cfg, "site", "registries"), add_register, &p->site);
+    p->site.registered = day_start(fg_config_get(cfg, "site", "registered"));
+    each_item(fg_config_get(cfg, "site", "holidays"), add_holiday, p);
     onerr = fg_config_get(cfg, "policy", "on_error");
     p->on_error = onerr && !strcasecmp(onerr, "hold") ? FG_VERDICT_HOLD : FG_VERDICT_DELIVER;
-    list = fg_config_get(cfg, "policy", "profiles");
-    while (list && *list) {
-        char name[16];
-        size_t n;
-        const fg_profile *pr;
-
-        while (*list == ',' || isspace((unsigned char)*list))
-            list++;
-        if (!(n = strcspn(list, ", \t")))
-            break;
-        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), list);
-        for (char *c = name; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
-        list += n;
-        if (!(pr = fg_profile_find(name))) {
-            free(p);
-            return fg_err_set(FG_ERR_CONFIG, "[policy] profiles: '%s' is not a known profile", name);
-        }
-        for (int i = 0; i < p->nprof; i++)
-            if (p->prof[i] == pr)
-                pr = NULL;
-        if (pr && p->nprof < FG_PROFILES_MAX)
-            p->prof[p->nprof++] = pr;
+    if ((e = each_item(fg_config_get(cfg, "policy", "profiles"), add_profile, &p->site))) {
+        snprintf(where, sizeof where, "[policy]");
+        goto fail;
     }
+    for (int i = 0; i < fg_config_numbers(cfg) && i < FG_CONFIG_NUMBERS_MAX; i++, p->nnum++)
+        if ((e = number_rules(cfg, i, &p->site, &p->num[i]))) {
+            snprintf(where, sizeof where, "[number %s]", fg_config_number(cfg, i, NULL));
+            goto fail;
+        }
     *out = p;
     return FG_OK;
+fail:
+    snprintf(why, sizeof why, "%s", fg_err_msg(e));
+    free(p);
+    return fg_err_set(e, "%s %s", where, why);
+}
+
+/* The digits of a number ("+1 (416) 555-0100" -> "14165550100"). */
+static size_t digits_of(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    for (; s && *s && n + 1 < cap; s++)
+        if (isdigit((unsigned char)*s))
+            out[n++] = *s;
+    out[n] = '\0';
+    return n;
+}
+
+/* The rules of the number dialled: the [number] section with the same digits, or whose digits end
+   with the dialled ones (a trunk that passes the national form, "4165550100"), else [site]. */
+static const line_rules *rules_for(const fg_policy *p, const char *called)
+{
+    char want[24], have[24];
+    size_t wn = digits_of(called, want, sizeof want);
+    const line_rules *suffix = NULL;
+
+    if (wn < 4)
+        return &p->site;
+    for (int i = 0; i < p->nnum; i++) {
+        size_t hn = digits_of(p->num[i].number, have, sizeof have);
+
+        if (hn == wn && !strcmp(have, want))
+            return &p->num[i];
+        if (!suffix && wn >= 7 && hn > wn && !strcmp(have + hn - wn, want))
+            suffix = &p->num[i];
+    }
+    return suffix ? suffix : &p->site;
 }
 
 void fg_policy_free(fg_policy *p)
@@ -129,6 +283,7 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
     static const fg_ident none;
     static const fg_policy_facts nofacts;
     fg_pctx c;
+    const line_rules *ln;
     bool consent, ebr;
     char top[96];
     double rules_only;   /* the score without what the learned statistics added */
@@ -147,17 +302,35 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
     out->is_ad = out->score >= p->hold || f->campaign_junk;
     ebr = f->consent && !strcasecmp(f->consent_basis, "ebr");
     consent = f->consent && !ebr;
-    c = (fg_pctx){s, id, f, p->person || f->line_is_person, ebr};
+    ln = rules_for(p, f->called);
+    c = (fg_pctx){s, id, f, ln->person || f->line_is_person, ebr, "", 0, {0}, false, false};
+    snprintf(out->called, sizeof out->called, "%s", ln->number[0] ? ln->number : f->called);
+    c.called = out->called;
+    snprintf(out->line_type, sizeof out->line_type, "%s", c.person ? "person" : "business");
+    for (int i = 0; i < ln->nprof; i++)
+        snprintf(out->profiles + strlen(out->profiles), sizeof out->profiles - strlen(out->profiles), "%s%s",
+                 i ? "," : "", ln->prof[i]->info.name);
+    if (f->received && localtime_r(&f->received, &c.local)) {
+        int today = (c.local.tm_year + 1900) * 10000 + (c.local.tm_mon + 1) * 100 + c.local.tm_mday;
 
-    for (int i = 0; i < p->nprof && out->n_optout < FG_PROFILES_MAX; i++) {
+        c.have_local = true;
+        for (int i = 0; i < p->nholiday; i++)
+            c.holiday = c.holiday || p->holiday[i] == today;
+    }
+    for (size_t i = 0; i < sizeof registers / sizeof registers[0]; i++)
+        if ((ln->listed & registers[i].bit) &&
+            (!ln->registered || !f->received || f->received >= ln->registered + registers[i].days * 86400))
+            c.listed |= registers[i].bit;
+
+    for (int i = 0; i < ln->nprof && out->n_optout < FG_PROFILES_MAX; i++) {
         char why[256];
 
-        snprintf(out->optout[out->n_optout].profile, sizeof out->optout[0].profile, "%s", p->prof[i]->info.name);
-        out->optout[out->n_optout++].compliant = p->prof[i]->optout_ok(id, why, sizeof why);
+        snprintf(out->optout[out->n_optout].profile, sizeof out->optout[0].profile, "%s", ln->prof[i]->info.name);
+        out->optout[out->n_optout++].compliant = ln->prof[i]->optout_ok(id, why, sizeof why);
     }
     if (out->is_ad && !consent)
-        for (int i = 0; i < p->nprof; i++)
-            p->prof[i]->violations(&c, out);
+        for (int i = 0; i < ln->nprof; i++)
+            ln->prof[i]->violations(&c, out);
 
     top_rules(s, top, sizeof top);
     if (f->blocked) {

@@ -4,8 +4,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "faxgate/policy.h"
+
+/* National do-not-call registers a receiving number can be listed on ([site] registries). */
+enum { FG_REG_FPS = 1u << 0, FG_REG_DNCL = 1u << 1, FG_REG_DNCR = 1u << 2 };
 
 /* What a profile may look at when a fax is judged. */
 typedef struct fg_pctx {
@@ -14,6 +18,11 @@ typedef struct fg_pctx {
     const fg_policy_facts *f;
     bool person;               /* the receiving line belongs to a natural person */
     bool ebr;                  /* an established business relationship (not consent) is on file */
+    const char *called;        /* the receiving number, "" if unknown */
+    unsigned listed;           /* FG_REG_* the number is listed on, in force when the fax came */
+    struct tm local;           /* when it came, in the receiving line's time ([site] timezone) */
+    bool have_local;           /* received was known */
+    bool holiday;              /* that day is one of [site] holidays */
 } fg_pctx;
 
 typedef struct fg_profile {

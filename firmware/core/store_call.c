@@ -14,7 +14,7 @@
 /* A verdict changed by hand (verdict_by not 'auto') survives later automatic saves. */
 static const char update_sql[] =
     "UPDATE calls SET uuid = :uuid, line = :line, started = coalesce(:started, started), ended = :ended, state = :state,"
-    " result = :result, caller_id = :caller_id, caller_e164 = :caller_e164,"
+    " result = :result, caller_id = :caller_id, caller_e164 = :caller_e164, called = :called,"
     " tsi = :tsi, tsi_seen = :tsi_seen, csi = :csi,"
     " nsf_hex = :nsf_hex, nsf_vendor = :nsf_vendor, nsf_model = :nsf_model, nsf_country = :nsf_country,"
     " dcs = :dcs, bit_rate = :bit_rate, ecm = :ecm, x_res = :x_res, y_res = :y_res,"
@@ -29,6 +29,7 @@ static const char update_sql[] =
     " advertiser = :advertiser, callback = :callback,"
     " optout_present = :optout_present, optout_text = :optout_text, optout_compliant = :optout_compliant,"
     " header_present = :header_present, consent = :consent, blocked = :blocked,"
+    " line_type = :line_type, profiles = :profiles,"
     " text = :text, judge_error = :judge_error,"
     " fingerprint = coalesce(:fingerprint, fingerprint), bayes = coalesce(:bayes, bayes),"
     " ms_ocr = :ms_ocr, ms_judge = :ms_judge, ms_total = :ms_total,"
@@ -61,6 +62,7 @@ void fg_st_bind_line_t30(sqlite3_stmt *s, const fg_call *c)
     fg_st_bind_named(s, ":line", c->line, true);
     fg_st_bind_named(s, ":caller_id", c->caller_id, true);
     fg_st_bind_named(s, ":caller_e164", c->caller_e164, true);
+    fg_st_bind_named(s, ":called", c->called, true);
     /* NULL: no TSI frame; "": the far end sent an empty TSI (a fact screening rules use). */
     fg_st_bind_named(s, ":tsi", c->t30.tsi_seen ? c->t30.tsi : NULL, false);
     fg_st_bind_named_int(s, ":tsi_seen", c->t30.tsi_seen);
@@ -114,6 +116,10 @@ static fg_err update_row(fg_store *st, fg_call *c)
         }
         fg_st_bind_named(s, ":consent", c->pfacts.consent ? c->pfacts.consent_match : NULL, true);
         fg_st_bind_named(s, ":blocked", c->pfacts.blocked ? c->pfacts.block_match : NULL, true);
+        if (c->decision.called[0])   /* the receiving number the rules were applied for */
+            fg_st_bind_named(s, ":called", c->decision.called, true);
+        fg_st_bind_named(s, ":line_type", c->decision.line_type, true);
+        fg_st_bind_named(s, ":profiles", c->decision.profiles, true);
         fg_st_bind_named_double(s, ":ms_ocr", c->ms_ocr);
         fg_st_bind_named_double(s, ":ms_judge", c->ms_judge);
         fg_st_bind_named_double(s, ":ms_total", c->ms_total);

@@ -60,7 +60,7 @@ fg_err fg_st_json_listing(fg_store *st, const char *sql, bool bind, int64_t arg,
 
 static const char calls_sql[] =
     "SELECT json_object('id', c.id, 'started', c.started, 'ended', c.ended, 'state', c.state,"
-    " 'result', c.result, 'line', c.line, 'caller_id', c.caller_id, 'caller_e164', c.caller_e164,"
+    " 'result', c.result, 'line', c.line, 'called', c.called, 'caller_id', c.caller_id, 'caller_e164', c.caller_e164,"
     " 'tsi', c.tsi, 'nsf_vendor', c.nsf_vendor, 'pages', c.pages, 'verdict', c.verdict,"
     " 'verdict_by', c.verdict_by, 'is_ad', " JBOOL("c.is_ad") ", 'score', c.score,"
     " 'printed', " JBOOL("c.printed") ", 'deliver_state', c.deliver_state,"
@@ -90,6 +90,7 @@ static const char call_sql[] =
     " 'callback', callback, 'optout_present', " JBOOL("optout_present") ", 'optout_text', optout_text,"
     " 'optout_compliant', json(optout_compliant), 'header_present', " JBOOL("header_present") ","
     " 'consent', consent, 'blocked', blocked, 'text', text, 'judge_error', judge_error,"
+    " 'called', called, 'line_type', line_type, 'profiles', profiles,"
     " 'ms_ocr', ms_ocr, 'ms_judge', ms_judge, 'ms_total', ms_total,"
     " 'printed', " JBOOL("printed") ", 'deliver_state', deliver_state,"
     " 'pages', json((SELECT json_group_array(json_object('page_no', page_no, 'width', width,"

@@ -15,7 +15,7 @@
 #include "store_impl.h"
 
 static const char progress_sql[] =
-    "UPDATE calls SET uuid = :uuid, line = :line, caller_id = :caller_id, caller_e164 = :caller_e164,"
+    "UPDATE calls SET uuid = :uuid, line = :line, caller_id = :caller_id, caller_e164 = :caller_e164, called = :called,"
     " tsi = :tsi, tsi_seen = :tsi_seen, csi = :csi,"
     " nsf_hex = :nsf_hex, nsf_vendor = :nsf_vendor, nsf_model = :nsf_model, nsf_country = :nsf_country,"
     " dcs = :dcs, bit_rate = :bit_rate, ecm = :ecm, x_res = :x_res, y_res = :y_res,"
@@ -120,7 +120,7 @@ static void col_copy(sqlite3_stmt *s, int col, char *dst, size_t cap)
 static const char load_sql[] =
     "SELECT uuid, line, started, caller_id, caller_e164, tsi, tsi_seen, csi, nsf_hex, nsf_vendor, nsf_model,"
     " nsf_country, dcs, bit_rate, ecm, x_res, y_res, tiff, confirmed, complete,"
-    " coalesce(progress_at, started), state, acked FROM calls WHERE id = ?";
+    " coalesce(progress_at, started), state, acked, called FROM calls WHERE id = ?";
 
 static fg_err load_row(fg_store *st, int64_t id, fg_call *c)
 {
@@ -157,6 +157,7 @@ static fg_err load_row(fg_store *st, int64_t id, fg_call *c)
         c->interrupted = parse_iso(sqlite3_column_text(s, 20));
         c->state = strcmp((const char *)sqlite3_column_text(s, 21), "new") ? FG_CALL_RECEIVING : FG_CALL_NEW;
         c->acked = sqlite3_column_int(s, 22);
+        col_copy(s, 23, c->called, sizeof c->called);
     } else {
         e = rc == SQLITE_DONE ? fg_err_set(FG_ERR_NOTFOUND, "there is no call %lld in the store %s", (long long)id,
                                            st->path)

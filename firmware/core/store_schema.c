@@ -241,6 +241,13 @@ static const char schema_v8[] =
     " pages INTEGER NOT NULL DEFAULT 0, pages_sent INTEGER NOT NULL DEFAULT 0, far_csi TEXT, done_at TEXT);"
     "CREATE INDEX outgoing_due ON outgoing(state, next_try);";
 
+/* v9: the receiving line a call came in on, as the jurisdiction rules saw it: the number dialled
+   (or the configured one), whether it is a person's or a business's line, the profiles checked. */
+static const char schema_v9[] =
+    "ALTER TABLE calls ADD COLUMN called TEXT;"
+    "ALTER TABLE calls ADD COLUMN line_type TEXT;"
+    "ALTER TABLE calls ADD COLUMN profiles TEXT;";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
@@ -251,6 +258,7 @@ static const char *const steps[] = {
     schema_v6,
     schema_v7,
     schema_v8,
+    schema_v9,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,

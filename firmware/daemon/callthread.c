@@ -398,6 +398,7 @@ static void run_call(call_ctx *cc)
        recording the call, so the record names the call as the PBX knows it. */
     e = fg_line_recv(cc->ln, first, MAX_BLOCK, &n, LINE_SILENCE_MS);
     fg_call_set_line(cc->call, line_uri(gw, cc->ln), fg_line_uuid(cc->ln), fg_line_caller_id(cc->ln));
+    fg_call_set_called(cc->call, fg_line_called(cc->ln));
     livecall_line(cc->live, fg_line_uri(cc->ln), fg_line_uuid(cc->ln));
     /* a call in T.38 from its INVITE sends no audio; a silent one is still a call, recorded and
        released as such */
@@ -505,6 +506,7 @@ void call_refuse(gateway *gw, fg_line *ln, const char *why)
     fg_line_hangup(ln);
     if (fg_call_new(&c) == FG_OK) {
         fg_call_set_line(c, line_uri(gw, ln), fg_line_uuid(ln), fg_line_caller_id(ln));
+        fg_call_set_called(c, fg_line_called(ln));
         if (fg_store_call_begin(gw->st, c) == FG_OK) {
             fg_call_set_result(c, FG_CALL_REJECTED, "refused before answer: %s", why);
             fg_call_set_delivery(c, "refused");

@@ -249,6 +249,7 @@ int main(int argc, char **argv)
         fg_config_free(gw.cfg);
         return 2;
     }
+    fg_config_apply_timezone(gw.cfg);
     if (print_config) {
         fg_config_print(gw.cfg, stdout);
         fg_config_free(gw.cfg);

@@ -42,6 +42,10 @@ static bool applied_live(const char *section, const char *key)
         {"line", "max_calls"}, {"line", "max_seconds"}, {"spool", "min_free_mb"}, {"log", "level"},
     };
 
+    if (!strcmp(section, "site") && !strcmp(key, "timezone"))
+        return false;   /* the process's TZ, set once at start (fg_config_apply_timezone) */
+    if (!strncmp(section, "number ", 7))
+        return true;    /* a receiving number's rules: part of the policy, rebuilt by a reload */
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
         if (!strcmp(section, live[i][0]) && (!live[i][1] || !strcmp(key, live[i][1])))
             return true;

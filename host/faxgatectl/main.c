@@ -111,6 +111,7 @@ int main(int argc, char **argv)
         c.config_path = FG_CONFIG_FILE;   /* an installed faxgate's, as faxgated reads it */
     if ((e = fg_config_new(&c.cfg)) || (c.config_path && (e = fg_config_load(c.cfg, c.config_path))))
         return ctl_fail(e, "configuration");
+    fg_config_apply_timezone(c.cfg);
     /* strip a trailing --json so each command sees only its own arguments */
     int cargc = 0;
     char **cargv = calloc((size_t)(argc - i + 1), sizeof *cargv);

@@ -72,6 +72,12 @@ fg_verdict fg_call_verdict(const fg_call *c);
 /** True once the judge has run (whether it succeeded or failed open). */
 bool fg_call_judged(const fg_call *c);
 
+/** Records the number the caller dialled (fg_line_called): it picks the receiving line's rules. */
+void fg_call_set_called(fg_call *c, const char *number);
+
+/** The number dialled, "" if the line did not say. */
+const char *fg_call_called(const fg_call *c);
+
 /** The far end's TSI, or NULL if no TSI frame arrived. */
 const char *fg_call_tsi(const fg_call *c);
 

@@ -14,6 +14,9 @@
 
 typedef struct fg_config fg_config;
 
+#define FG_CONFIG_NUMBERS_MAX 64    /* [number +E164] sections */
+#define FG_CONFIG_NUMBER_LEN 17     /* '+', up to 15 digits, NUL */
+
 /* The configuration file of an installed faxgate (make SYSCONFDIR=…): faxgated and faxgatectl
    read it when no --config is given and it exists; without it, the embedded defaults alone. */
 #ifndef FG_CONFIG_FILE
@@ -46,6 +49,17 @@ double fg_config_double(const fg_config *cfg, const char *section, const char *k
 
 /** Boolean value of section.key (yes/no, true/false, on/off, 1/0). */
 bool fg_config_bool(const fg_config *cfg, const char *section, const char *key);
+
+/** Makes [site] timezone the process's local time (TZ), if set: call once at start, before any
+    thread, as local time is process-wide; a reload cannot change it. */
+void fg_config_apply_timezone(const fg_config *cfg);
+
+/** How many [number +E164] sections (receiving numbers with their own rules) were given. */
+int fg_config_numbers(const fg_config *cfg);
+
+/** Of the i-th [number] section: its number when key is NULL ("+14165550100"), else the value of
+    profiles, owner, registries or registered, NULL when that section does not set it. */
+const char *fg_config_number(const fg_config *cfg, int i, const char *key);
 
 /** Writes the effective configuration as INI; marks values that differ from the defaults. */
 void fg_config_print(const fg_config *cfg, FILE *f);

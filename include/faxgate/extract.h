@@ -91,6 +91,10 @@ typedef struct fg_ident {
     char ticker[13];            /* the traded symbol a stock promotion touts (WKN, ISIN too), "" if none */
     fg_where ticker_at;
     fg_optout optout;
+    char abn[12];               /* an Australian Business Number that passes its check, "" if none */
+    fg_where abn_at;
+    bool postal;                /* a street or postal address is printed (PO Box, "12 Market Street") */
+    fg_where postal_at;
     /* broadcaster (page side; TSI and caller ID come from the call) */
     fg_header header;
 } fg_ident;

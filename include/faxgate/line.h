@@ -131,6 +131,14 @@ const char *fg_line_uuid(const fg_line *ln);
 /** The caller ID the line gave, "" if none. */
 const char *fg_line_caller_id(const fg_line *ln);
 
+/** The number the caller dialled (SIP Request-URI user, AudioSocket call info "called="), digits
+    and a leading '+' only; "" when the line gave none or gave a name. */
+const char *fg_line_called(const fg_line *ln);
+
+/** Copies src[0, n) to dst if it is a telephone number (a leading '+', 3-15 digits, spaces, dots,
+    dashes and brackets between them), as digits and '+'; else dst gets "". */
+void fg_line_take_number(char *dst, size_t cap, const char *src, size_t n);
+
 /** The URI of the listener the call came in on, or the URI called. */
 const char *fg_line_uri(const fg_line *ln);
 

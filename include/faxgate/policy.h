@@ -39,7 +39,9 @@ typedef struct fg_policy_facts {
     bool blocked;              /* a block entry matches broadcaster or advertiser */
     char block_match[96];
     bool line_is_person;       /* the receiving line belongs to a natural person (fr, uk, eu) */
-    time_t received;           /* when the fax arrived (CA/AU hours later) */
+    time_t received;           /* when the fax arrived (the CA/AU hours, registrations in force) */
+    char called[FG_E164_LEN];  /* the number the caller dialled, as the line gave it ("" if it did not):
+                                  picks the [number] section whose rules apply */
     /* campaign recognition (campaign.h): the stored campaign this fax is a copy of */
     int64_t campaign_id;       /* 0: none matched */
     bool campaign_junk;        /* an operator marked that campaign junk: the fax is dropped */
@@ -49,6 +51,10 @@ typedef struct fg_policy_facts {
 
 typedef struct fg_decision {
     fg_verdict verdict;
+    /* the receiving line the rules were applied for */
+    char called[FG_E164_LEN];  /* its number ([number] section or [site] number), "" if unknown */
+    char line_type[12];        /* "business" or "person" */
+    char profiles[48];         /* the profiles checked, "us,fr" */
     bool is_ad;
     double score;
     char reason[192];          /* one line: why this verdict */

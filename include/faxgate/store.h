@@ -21,7 +21,7 @@
 #include "faxgate/error.h"
 #include "faxgate/policy.h"
 
-#define FG_STORE_SCHEMA_VERSION 8
+#define FG_STORE_SCHEMA_VERSION 9
 
 typedef struct fg_store fg_store;
 

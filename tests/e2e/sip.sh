@@ -50,6 +50,9 @@ uri = ipp://localhost:$pport/ipp/print
 retry_seconds = 1
 [ocr]
 workers = 2
+[number +14165550100]
+profiles = ca
+owner = person
 EOF
 if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
     fg_not_ok "faxgated starts"
@@ -70,7 +73,7 @@ id_of() { fg_sql "$db" "SELECT id FROM calls WHERE tsi = '$1' ORDER BY id DESC L
 # (the T.38 calls run at line pace, ~25 s each: all at once)
 declare -A how=(
     [0]="--line sip:fax@127.0.0.1:$sip_port"
-    [4]="--line sip:fax@127.0.0.1:$sip_port"
+    [4]="--line sip:4165550100@127.0.0.1:$sip_port"
     [1]="--t38 --line sip:fax@127.0.0.1:$sip_port"
     [5]="--line sip:fax@127.0.0.1:$sip_port;t38=initial"
     [2]="--line sip:fax@127.0.0.1:$sip_port;transport=tcp"
@@ -93,6 +96,16 @@ fg_check "the line each came on is recorded (sip://)" \
     wait_for 5 "SELECT count(*) FROM calls WHERE tsi LIKE 'SIP-%' AND line LIKE 'sip://%'" 6
 fg_check "caller ID comes from the SIP From header" \
     wait_for 5 "SELECT caller_id FROM calls WHERE tsi = 'SIP-1'" "+13125550101"
+# the number dialled (Request-URI, national form from the trunk) picks its [number] section's rules
+fg_check "a call to 4165550100 is judged by its [number +14165550100] rules (ca, a person's line)" \
+    wait_for 5 "SELECT called || ' ' || profiles || ' ' || line_type FROM calls WHERE tsi = 'SIP-4'" \
+    "+14165550100 ca person"
+fg_check "... and only by them: no violation under the site's us/fr profiles" \
+    wait_for 5 "SELECT count(*) FROM violations v JOIN calls c ON c.id = v.call_id WHERE c.tsi = 'SIP-4'
+                AND v.profile != 'ca'" 0
+fg_check "a call to sip:fax@ keeps the site's rules (us,fr, business)" \
+    wait_for 5 "SELECT coalesce(called, '') || ' ' || profiles || ' ' || line_type FROM calls WHERE tsi = 'SIP-0'" \
+    " us,fr business"
 fg_check "all print jobs done" wait_for 120 "SELECT count(*) FROM deliveries WHERE state != 'done'" 0
 for i in 0 1 2; do
     id=$(id_of "SIP-$i")

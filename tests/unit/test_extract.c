@@ -737,6 +737,47 @@ static void test_hostile(void **state)
     fg_ident_clear(NULL);
 }
 
+/* What Australian, Canadian and UK rules ask a fax to carry: an ABN that passes its check
+   digits, a street or postal address in the three languages; and what is neither. */
+static void test_sender_id(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *abn;
+        bool postal;
+    } cases[] = {
+        {"Coastal Supplies Pty Ltd  ABN 51 824 753 556\nCall 1300 555 010", "51824753556", false},
+        {"ABN: 51824753556", "51824753556", false},
+        {"ABN 51 824 753 557 (a misprint fails the check)", "", false},
+        {"ABN 51 824 753 5560", "", false},                       /* twelve digits: not an ABN */
+        {"CABN 51 824 753 556", "", false},                       /* part of a word */
+        {"Write to PO Box 1234, Sydney NSW 2001", "", true},
+        {"GPO Box 77 Melbourne", "", true},
+        {"Visit us at 12 Market Street, Toronto", "", true},
+        {"Office: 221 West Queen Street Suite 4", "", true},
+        {"45 rue de la Paix, 75002 Paris", "", true},
+        {"12, avenue Foch 69006 Lyon", "", true},
+        {"Hauptstraße 12, 10115 Berlin", "", true},
+        {"Postfach 10 20 30, 80331 München", "", true},
+        {"BP 12 - 13001 Marseille", "", true},
+        {"Call 1 800 555 0199 today, street prices beat!", "", false},
+        {"Save 20 percent on every order this week", "", false},
+        {"Rue the day you missed this offer", "", false},
+        {"Straße closed", "", false},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fg_ident id;
+
+        ex(cases[i].text, "AU", &id);
+        if (strcmp(id.abn, cases[i].abn) || id.postal != cases[i].postal)
+            fail_msg("'%s': ABN '%s' postal %d, expected '%s' %d", cases[i].text, id.abn, id.postal, cases[i].abn,
+                     cases[i].postal);
+        fg_ident_clear(&id);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -749,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_language),        cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_scan_ocr_groups),
         cmocka_unit_test(test_scan_line_break), cmocka_unit_test(test_ticker),
+        cmocka_unit_test(test_sender_id),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

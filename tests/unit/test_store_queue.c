@@ -227,6 +227,9 @@ static void test_migrates_v6(void **state)
     fg_store_close(st);
     raw_sql(f->db, "ALTER TABLE deliveries DROP COLUMN job_state");
     raw_sql(f->db, "DROP TABLE outgoing");
+    raw_sql(f->db, "ALTER TABLE calls DROP COLUMN called");
+    raw_sql(f->db, "ALTER TABLE calls DROP COLUMN line_type");
+    raw_sql(f->db, "ALTER TABLE calls DROP COLUMN profiles");
     raw_sql(f->db, "PRAGMA user_version = 6");
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
     assert_int_equal(raw_sql(f->db, "PRAGMA user_version"), FG_STORE_SCHEMA_VERSION);
