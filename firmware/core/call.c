@@ -61,6 +61,21 @@ fg_err fg_call_set_line(fg_call *c, const char *line, const char *uuid, const ch
     return FG_OK;
 }
 
+const char *fg_call_nsf_vendor(const fg_call *c)
+{
+    return c->t30.nsf_vendor;
+}
+
+const char *fg_call_nsf_model(const fg_call *c)
+{
+    return c->t30.nsf_model;
+}
+
+const char *fg_call_dcs(const fg_call *c)
+{
+    return c->t30.dcs;
+}
+
 void fg_call_set_called(fg_call *c, const char *number)
 {
     copy_field(c->called, sizeof c->called, number);

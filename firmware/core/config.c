@@ -54,6 +54,7 @@ static const key_def keys[] = {
     {"outgoing", "retry_seconds", K_INT, 1, 86400, NULL},
     {"outgoing", "max_attempts", K_INT, 1, 100, NULL},
     {"screen", "reject_empty_tsi", K_BOOL, 0, 0, NULL},
+    {"screen", "junk_senders", K_BOOL, 0, 0, NULL},
     {"screen", "offender_faxes", K_INT, 0, 1000, NULL},
     {"screen", "offender_days", K_INT, 1, 3650, NULL},
     {"screen", "early_hangup", K_BOOL, 0, 0, NULL},

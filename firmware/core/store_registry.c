@@ -290,7 +290,7 @@ out:
 static const char *const consent_kinds[] = {"number", "domain", "name", NULL};
 static const char *const bases[] = {"consent", "ebr", NULL};
 static const char *const block_roles[] = {"broadcaster", "advertiser", NULL};
-static const char *const block_kinds[] = {"number", "tsi", "domain", "name", "ticker", NULL};
+static const char *const block_kinds[] = {"number", "tsi", "domain", "name", "ticker", "nsf", "dcs", NULL};
 
 fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, const char *basis,
                             const char *note)
@@ -330,10 +330,13 @@ static fg_err check_block(const char *role, const char *kind)
     if (!one_of(role, block_roles))
         return fg_err_set(FG_ERR_INVAL, "block role must be broadcaster or advertiser, not '%s'", role ? role : "");
     if (!one_of(kind, block_kinds))
-        return fg_err_set(FG_ERR_INVAL, "block kind must be number, tsi, domain, name or ticker, not '%s'",
+        return fg_err_set(FG_ERR_INVAL, "block kind must be number, tsi, domain, name, ticker, nsf or dcs, not '%s'",
                           kind ? kind : "");
     if (strcmp(kind, "tsi") == 0 && strcmp(role, "broadcaster") != 0)
         return fg_err_set(FG_ERR_INVAL, "a TSI identifies the broadcaster: use role broadcaster");
+    if ((strcmp(kind, "nsf") == 0 || strcmp(kind, "dcs") == 0) && strcmp(role, "broadcaster") != 0)
+        return fg_err_set(FG_ERR_INVAL, "the sending machine's %s identifies the broadcaster: use role broadcaster",
+                          strcmp(kind, "nsf") == 0 ? "NSF (vendor and model)" : "DCS (modem settings)");
     if (strcmp(kind, "ticker") == 0 && strcmp(role, "advertiser") != 0)
         return fg_err_set(FG_ERR_INVAL, "a traded symbol identifies the advertiser: use role advertiser");
     return FG_OK;
@@ -371,13 +374,19 @@ fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, c
     " AND substr(?1, -length(digits)) = digits) OR (length(?1) >= " MATCH_SUFFIX                     \
     " AND length(digits) > length(?1) AND substr(digits, -length(?1)) = ?1))"
 #define DOMAIN_MATCH "(key = ?1 OR substr(?1, -length(key) - 1) = '.' || key)"
+/* nsf: the entry is the machine's vendor, or vendor and the start of its model, word by word */
+#define PREFIX_MATCH "(key = ?1 OR substr(?1, 1, length(key) + 1) = key || ' ')"
+/* dcs: the entry is a part of the DCS as faxgate writes it ("v.17 14400", "no ecm") */
+#define CONTAINS_MATCH "(instr(?1, key) > 0)"
 #define CONSENT_Q(cond) "SELECT value, basis, note FROM consent WHERE kind = ?2 AND " cond " ORDER BY id LIMIT 1"
 #define BLOCK_Q(cond) "SELECT value, role, note FROM blocks WHERE kind = ?2 AND role = ?3 AND " cond " ORDER BY id LIMIT 1"
 
-typedef enum { BY_KEY, BY_DIGITS, BY_DOMAIN } match_by;
+typedef enum { BY_KEY, BY_DIGITS, BY_DOMAIN, BY_PREFIX, BY_CONTAINS } match_by;
 
-static const char *const consent_sql[] = {CONSENT_Q("key = ?1"), CONSENT_Q(DIGITS_MATCH), CONSENT_Q(DOMAIN_MATCH)};
-static const char *const block_sql[] = {BLOCK_Q("key = ?1"), BLOCK_Q(DIGITS_MATCH), BLOCK_Q(DOMAIN_MATCH)};
+static const char *const consent_sql[] = {CONSENT_Q("key = ?1"), CONSENT_Q(DIGITS_MATCH), CONSENT_Q(DOMAIN_MATCH),
+                                          CONSENT_Q(PREFIX_MATCH), CONSENT_Q(CONTAINS_MATCH)};
+static const char *const block_sql[] = {BLOCK_Q("key = ?1"), BLOCK_Q(DIGITS_MATCH), BLOCK_Q(DOMAIN_MATCH),
+                                        BLOCK_Q(PREFIX_MATCH), BLOCK_Q(CONTAINS_MATCH)};
 
 /* One probe against consent (role NULL) or blocks; on a match fills value, basis and note. */
 typedef struct match {
@@ -472,6 +481,97 @@ fg_err fg_store_screen(fg_store *st, const char *tsi, const char *caller_id, boo
                  m.value[0] ? m.value : "empty TSI", m.note[0] ? ": " : "", m.note);
     }
     return FG_OK;
+}
+
+/* A TSI that is empty or all spaces names nobody: never counted as a sender. */
+static bool names_someone(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ')
+            return true;
+    return false;
+}
+
+fg_err fg_store_screen_station(fg_store *st, const char *nsf, const char *dcs, bool *blocked, char *why,
+                               size_t why_len)
+{
+    char kn[KEY_LEN], kd[KEY_LEN];
+    match m = {0};
+    const char *what = "NSF", *seen = nsf;
+    fg_err e = FG_OK;
+
+    *blocked = false;
+    if (why && why_len)
+        why[0] = '\0';
+    fold(nsf, kn);
+    fold(dcs, kd);
+    pthread_mutex_lock(&st->mu);
+    if (kn[0])
+        e = probe(st, "broadcaster", "nsf", BY_PREFIX, kn, &m);
+    if (!e && !m.found && kd[0]) {
+        what = "DCS";
+        seen = dcs;
+        e = probe(st, "broadcaster", "dcs", BY_CONTAINS, kd, &m);
+    }
+    pthread_mutex_unlock(&st->mu);
+    if (e || !m.found)
+        return e;
+    *blocked = true;
+    if (why && why_len)
+        snprintf(why, why_len, "%s '%s' is blocked (broadcaster %s %s%s%s)", what, seen, strcmp(what, "NSF") ? "dcs" : "nsf",
+                 m.value, m.note[0] ? ": " : "", m.note);
+    return FG_OK;
+}
+
+fg_err fg_store_screen_junk(fg_store *st, const char *tsi, const char *caller_id, bool *found, char *why,
+                            size_t why_len)
+{
+    /* the newest call from this sender whose campaign an operator marked junk, or that an
+       operator marked junk itself */
+    static const char sql[] =
+        "SELECT c.id, c.started, coalesce(cp.advertiser, c.advertiser, '?'), cp.id FROM calls c"
+        " LEFT JOIN campaigns cp ON cp.id = c.campaign_id"
+        " WHERE (cp.state = 'junk' OR (c.verdict = 'drop' AND c.verdict_by = 'operator'))"
+        " AND ((?1 <> '' AND c.tsi = ?1)"
+        "  OR (?2 <> '' AND (c.caller_id = ?2 OR c.caller_e164 = ?2"
+        "   OR (?3 <> '' AND (c.caller_id = ?3 OR c.caller_e164 = '+' || ?3)))))"
+        " ORDER BY c.id DESC LIMIT 1";
+    char t[KEY_LEN], digits[KEY_LEN];
+    sqlite3_stmt *s;
+    fg_err e;
+    int rc;
+
+    *found = false;
+    if (why && why_len)
+        why[0] = '\0';
+    fold(tsi, t);
+    digits_of(caller_id, digits);
+    if (!t[0] && !names_someone(caller_id))
+        return FG_OK;
+    pthread_mutex_lock(&st->mu);
+    if (!(e = fg_st_prep(st, sql, &s, "look for the sender's junk faxes"))) {
+        fg_st_bind_text(s, 1, t[0] && tsi ? tsi : "", false);
+        fg_st_bind_text(s, 2, names_someone(caller_id) ? caller_id : "", false);
+        fg_st_bind_text(s, 3, strlen(digits) >= 7 ? digits : "", false);
+        if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            *found = true;
+            if (why && why_len) {
+                if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+                    snprintf(why, why_len, "this sender sent call %lld (%s) of campaign %lld (%s), marked junk",
+                             (long long)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                             (long long)sqlite3_column_int64(s, 3), (const char *)sqlite3_column_text(s, 2));
+                else
+                    snprintf(why, why_len, "this sender sent call %lld (%s, %s), marked junk by an operator",
+                             (long long)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                             (const char *)sqlite3_column_text(s, 2));
+            }
+        } else if (rc != SQLITE_DONE) {
+            e = fg_st_err(st, rc, "look for the sender's junk faxes");
+        }
+        sqlite3_finalize(s);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return e;
 }
 
 /* Every number the page names for the advertiser: callback, numbers, opt-out numbers. */
@@ -577,15 +677,6 @@ fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f)
     }
     pthread_mutex_unlock(&st->mu);
     return e;
-}
-
-/* A TSI that is empty or all spaces names nobody: never counted as a sender. */
-static bool names_someone(const char *s)
-{
-    for (; s && *s; s++)
-        if (*s != ' ')
-            return true;
-    return false;
 }
 
 fg_err fg_store_screen_offender(fg_store *st, const char *tsi, const char *caller_id, int min_calls, int window_days,

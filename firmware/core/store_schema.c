@@ -242,11 +242,24 @@ static const char schema_v8[] =
     "CREATE INDEX outgoing_due ON outgoing(state, next_try);";
 
 /* v9: the receiving line a call came in on, as the jurisdiction rules saw it: the number dialled
-   (or the configured one), whether it is a person's or a business's line, the profiles checked. */
+   (or the configured one), whether it is a person's or a business's line, the profiles checked;
+   blocks on the sending machine itself: its NSF (vendor and model) and its DCS (modem settings),
+   screened in phase B like a TSI. */
 static const char schema_v9[] =
     "ALTER TABLE calls ADD COLUMN called TEXT;"
     "ALTER TABLE calls ADD COLUMN line_type TEXT;"
-    "ALTER TABLE calls ADD COLUMN profiles TEXT;";
+    "ALTER TABLE calls ADD COLUMN profiles TEXT;"
+    "CREATE TABLE blocks_v9 ("
+    " id INTEGER PRIMARY KEY,"
+    " role TEXT NOT NULL CHECK (role IN ('broadcaster','advertiser')),"
+    " kind TEXT NOT NULL CHECK (kind IN ('number','tsi','domain','name','ticker','nsf','dcs')),"
+    " value TEXT NOT NULL COLLATE NOCASE, key TEXT NOT NULL, digits TEXT,"
+    " note TEXT, created TEXT NOT NULL DEFAULT (" FG_SQL_NOW "),"
+    " UNIQUE (role, kind, value));"
+    "INSERT INTO blocks_v9 SELECT id, role, kind, value, key, digits, note, created FROM blocks;"
+    "DROP TABLE blocks;"
+    "ALTER TABLE blocks_v9 RENAME TO blocks;"
+    "CREATE INDEX blocks_key ON blocks(role, kind, key);";
 
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {

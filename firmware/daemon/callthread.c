@@ -51,24 +51,57 @@ static bool offender(gateway *gw, const char *tsi, const char *caller_id, char *
     return found;
 }
 
-/* Phase B: refuse blocked senders (and empty TSIs if configured) before any page is sent. */
+/* A sender that sent a fax of a campaign an operator marked junk ([screen] junk_senders). A store
+   that cannot be asked refuses nobody. */
+static bool junk_sender(gateway *gw, const char *tsi, const char *caller_id, char *reason, size_t cap)
+{
+    bool found = false;
+    char why[200];
+    fg_err e;
+
+    if (!atomic_load(&gw->junk_senders))
+        return false;
+    if ((e = fg_store_screen_junk(gw->st, tsi, caller_id, &found, why, sizeof why))) {
+        log_warn("screening by junk campaigns failed, taking the call: %s", fg_err_msg(e));
+        return false;
+    }
+    if (found)
+        snprintf(reason, cap, "junk sender: %s", why);
+    return found;
+}
+
+static bool all_spaces(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ')
+            return false;
+    return true;
+}
+
+/* Phase B: refuse blocked senders — by TSI, caller ID, the machine's NSF and DCS — senders of
+   campaigns marked junk and repeat offenders (each if configured), and empty or all-space TSIs
+   if configured, before any page is sent. A lookup that fails refuses nobody. */
 static bool screen_call(void *user, fg_call *call, char *reason, size_t reason_len)
 {
     call_ctx *cc = user;
     const char *tsi = fg_call_tsi(call);
+    char why[200], nsf[130];
     bool blocked = false;
-    char why[160];
     fg_err e;
 
     /* the facts of phase B are committed as soon as they are known, whatever happens next */
     if (fg_call_id(call) && (e = fg_store_call_progress(cc->gw->st, call)))
         log_warn("call %lld: cannot record its phase B yet: %s", (long long)fg_call_id(call), fg_err_msg(e));
     fg_fault("after_phase_b");
-    if (cc->gw->reject_empty_tsi && (!tsi || !*tsi)) {
-        snprintf(reason, reason_len, "empty TSI ([screen] reject_empty_tsi = yes)");
+    if (cc->gw->reject_empty_tsi && all_spaces(tsi)) {
+        snprintf(reason, reason_len, "%s TSI ([screen] reject_empty_tsi = yes)", tsi && *tsi ? "all-space" : "empty");
         return false;
     }
     e = fg_store_screen(cc->gw->st, tsi ? tsi : "", fg_call_caller_id(call), &blocked, why, sizeof why);
+    if (!e && !blocked) {
+        snprintf(nsf, sizeof nsf, "%s %s", fg_call_nsf_vendor(call), fg_call_nsf_model(call));
+        e = fg_store_screen_station(cc->gw->st, nsf, fg_call_dcs(call), &blocked, why, sizeof why);
+    }
     if (e) {
         /* A filter stage that fails must not refuse a fax that may be legitimate. */
         log_warn("call %lld: screening failed, accepting the call: %s", (long long)fg_call_id(call), fg_err_msg(e));
@@ -78,7 +111,8 @@ static bool screen_call(void *user, fg_call *call, char *reason, size_t reason_l
         snprintf(reason, reason_len, "blocked: %s", why);
         return false;
     }
-    return !offender(cc->gw, tsi, fg_call_caller_id(call), reason, reason_len);
+    return !junk_sender(cc->gw, tsi, fg_call_caller_id(call), reason, reason_len) &&
+           !offender(cc->gw, tsi, fg_call_caller_id(call), reason, reason_len);
 }
 
 static bool screen(void *user, fg_call *call, char *reason, size_t reason_len)
@@ -481,7 +515,7 @@ bool call_screen_offer(void *user, const char *line_uri, const char *call_id, co
         log_warn("screening %s before the answer failed, taking the call: %s", caller_id, fg_err_msg(e));
         return true;
     }
-    if (!blocked && !offender(gw, "", caller_id, why, cap))
+    if (!blocked && !junk_sender(gw, "", caller_id, why, cap) && !offender(gw, "", caller_id, why, cap))
         return true;
     if (blocked)
         snprintf(why, cap, "blocked: %s", reason);

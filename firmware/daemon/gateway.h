@@ -37,6 +37,7 @@ typedef struct gateway {
     int stop_grace_s;           /* [line] stop_grace_seconds */
     atomic_long min_free_mb;
     atomic_bool reject_empty_tsi;
+    atomic_bool junk_senders;           /* [screen] junk_senders */
 
     atomic_int active_calls;
     atomic_bool stopping;

@@ -57,6 +57,7 @@ static fg_err read_settings(gateway *gw)
     gw->stop_grace_s = (int)fg_config_int(gw->cfg, "line", "stop_grace_seconds");
     gw->min_free_mb = fg_config_int(gw->cfg, "spool", "min_free_mb");
     gw->reject_empty_tsi = fg_config_bool(gw->cfg, "screen", "reject_empty_tsi");
+    gw->junk_senders = fg_config_bool(gw->cfg, "screen", "junk_senders");
     if ((e = fg_modems_parse(fg_config_get(gw->cfg, "line", "modems"), &gw->modems)))
         return e;
     return fg_resolutions_parse(fg_config_get(gw->cfg, "line", "resolutions"), &gw->resolutions);

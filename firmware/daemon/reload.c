@@ -6,7 +6,7 @@
  * nothing), then
  *   - the judging pipeline ([classify], [policy], [site]) is rebuilt and swapped in: a page being
  *     judged finishes with the old one (the swap waits for it), the next page gets the new one;
- *   - [screen] reject_empty_tsi, [line] max_calls and max_seconds, [spool] min_free_mb and
+ *   - [screen] reject_empty_tsi and junk_senders, [line] max_calls and max_seconds, [spool] min_free_mb and
  *     [log] level are set (atomics: call threads read them as they go);
  * and everything else that differs is reported as needing a restart: the line's address, the
  * store, the spool, OCR engines, the printer and the control socket are held open by running
@@ -38,7 +38,7 @@ void gateway_pipeline_release(gateway *gw)
 static bool applied_live(const char *section, const char *key)
 {
     static const char *const live[][2] = {
-        {"classify", NULL}, {"policy", NULL}, {"site", NULL},        {"screen", "reject_empty_tsi"},
+        {"classify", NULL}, {"policy", NULL}, {"site", NULL},        {"screen", "reject_empty_tsi"}, {"screen", "junk_senders"},
         {"line", "max_calls"}, {"line", "max_seconds"}, {"spool", "min_free_mb"}, {"log", "level"},
     };
 
@@ -165,6 +165,7 @@ json_t *gateway_reload(gateway *gw)
     fg_pipeline_free(old);
 
     atomic_store(&gw->reject_empty_tsi, fg_config_bool(cfg, "screen", "reject_empty_tsi"));
+    atomic_store(&gw->junk_senders, fg_config_bool(cfg, "screen", "junk_senders"));
     atomic_store(&gw->max_calls, (int)fg_config_int(cfg, "line", "max_calls"));
     atomic_store(&gw->max_seconds, (int)fg_config_int(cfg, "line", "max_seconds"));
     atomic_store(&gw->min_free_mb, fg_config_int(cfg, "spool", "min_free_mb"));
@@ -179,7 +180,7 @@ json_t *gateway_reload(gateway *gw)
         log_warn("reload: %s needs a restart to take effect", json_string_value(json_array_get(restart, i)));
     reply = json_pack("{s:b, s:s?, s:[s,s,s], s:o, s:o}", "ok", 1, "config", gw->config_path, "reloaded",
                       "judging: [classify], [policy], [site] (rebuilt; the next page judged uses them)",
-                      "[screen] reject_empty_tsi, [line] max_calls and max_seconds, [spool] min_free_mb, [log] level",
+                      "[screen] reject_empty_tsi, junk_senders, [line] max_calls and max_seconds, [spool] min_free_mb, [log] level",
                       "block and consent lists, campaigns, learned statistics: read from the store at every call, "
                       "always current",
                       "changed", live, "restart_needed", restart);

@@ -140,7 +140,7 @@ int ctl_consent(ctl *c, int argc, char **argv)
 int ctl_block(ctl *c, int argc, char **argv)
 {
     static const char *const roles[] = {"broadcaster", "advertiser", NULL};
-    static const char *const kinds[] = {"number", "tsi", "domain", "name", "ticker", NULL};
+    static const char *const kinds[] = {"number", "tsi", "domain", "name", "ticker", "nsf", "dcs", NULL};
     const char *note = NULL;
     char *pos[4], value[256];
     int n = positional(argc, argv, &note, NULL, pos, 4);
@@ -150,8 +150,8 @@ int ctl_block(ctl *c, int argc, char **argv)
     if (n < 1 ||
         (strcmp(pos[0], "list") && (n != 4 || !one_of(pos[1], roles) || !one_of(pos[2], kinds)))) {
         fprintf(stderr, "usage: faxgatectl block list\n"
-                        "       faxgatectl block add broadcaster|advertiser number|tsi|domain|name|ticker VALUE [--note TEXT]\n"
-                        "       faxgatectl block remove broadcaster|advertiser number|tsi|domain|name|ticker VALUE\n"
+                        "       faxgatectl block add broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE [--note TEXT]\n"
+                        "       faxgatectl block remove broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE\n"
                         "  broadcaster = who sends (TSI, caller ID, header); advertiser = who sells (numbers, site, name,\n"
                         "  the traded symbol of a stock promotion)\n");
         return 2;

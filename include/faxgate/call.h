@@ -78,6 +78,13 @@ void fg_call_set_called(fg_call *c, const char *number);
 /** The number dialled, "" if the line did not say. */
 const char *fg_call_called(const fg_call *c);
 
+/** What the far end's NSF says of its machine (T.35 vendor, model), "" if unknown. */
+const char *fg_call_nsf_vendor(const fg_call *c);
+const char *fg_call_nsf_model(const fg_call *c);
+
+/** The DCS the far end chose, as faxgate describes it ("V.17 14400, fine, ECM"), "" before it. */
+const char *fg_call_dcs(const fg_call *c);
+
 /** The far end's TSI, or NULL if no TSI frame arrived. */
 const char *fg_call_tsi(const fg_call *c);
 

@@ -114,6 +114,18 @@ fg_err fg_store_screen_offender(fg_store *st, const char *tsi, const char *calle
 fg_err fg_store_screen(fg_store *st, const char *tsi, const char *caller_id, bool *blocked,
                        char *why, size_t why_len);
 
+/** Phase B: is the sending machine blocked by what it says of itself? nsf: "vendor model" as
+    decoded from its NSF (T.35), matched by broadcaster nsf entries (vendor, or vendor and the
+    start of the model); dcs: its DCS as faxgate describes it, matched by broadcaster dcs entries
+    (a part of it: "v.17 14400", "no ecm"). Either may be NULL or "". */
+fg_err fg_store_screen_station(fg_store *st, const char *nsf, const char *dcs, bool *blocked, char *why,
+                               size_t why_len);
+
+/** Phase B: did this TSI or caller ID send a fax of a campaign an operator marked junk, or one an
+    operator marked junk ([screen] junk_senders)? *found says so, why names that call. */
+fg_err fg_store_screen_junk(fg_store *st, const char *tsi, const char *caller_id, bool *found, char *why,
+                            size_t why_len);
+
 /** Looks the call's identity up in consent and block lists; fills consent and blocked parts of f. */
 fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f);
 

@@ -521,6 +521,60 @@ static void test_screen(void **state)
     fg_store_close(st);
 }
 
+/* Screening by the sending machine (NSF maker and model, DCS settings) and by the junk an operator
+   marked: faxes of a junk campaign, or a fax marked junk, from the same TSI or caller ID. */
+static void test_screen_station_and_junk(void **state)
+{
+    fixture *f = *state;
+    bool hit = true;
+    char why[200];
+    fg_store *st;
+    int64_t a;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "advertiser", "nsf", "Kyocera", NULL), FG_ERR_INVAL);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "nsf", "kyocera  ", "modem bank"), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "nsf", "Minolta Di", NULL), FG_OK);
+    assert_int_equal(fg_store_block_add(st, "broadcaster", "dcs", "V.27ter 2400", NULL), FG_OK);
+    assert_int_equal(fg_store_screen_station(st, "Kyocera ", "V.17 14400, fine, ECM", &hit, why, sizeof why), FG_OK);
+    assert_true(hit);
+    assert_non_null(strstr(why, "NSF 'Kyocera ' is blocked (broadcaster nsf kyocera: modem bank)"));
+    assert_int_equal(fg_store_screen_station(st, "KYOCERA FS-1020", "", &hit, why, sizeof why), FG_OK);
+    assert_true(hit);   /* the vendor entry covers every model */
+    assert_int_equal(fg_store_screen_station(st, "Kyoceramita X", "", &hit, why, sizeof why), FG_OK);
+    assert_false(hit);  /* word by word, not a prefix of a longer name */
+    assert_int_equal(fg_store_screen_station(st, "Minolta Di250", "", &hit, why, sizeof why), FG_OK);
+    assert_false(hit);
+    assert_int_equal(fg_store_screen_station(st, "Minolta Di 250", "", &hit, why, sizeof why), FG_OK);
+    assert_true(hit);
+    assert_int_equal(fg_store_screen_station(st, "Minolta", "", &hit, why, sizeof why), FG_OK);
+    assert_false(hit);  /* the entry names a model line: other Minoltas pass */
+    assert_int_equal(fg_store_screen_station(st, " ", "V.27ter 2400, standard, no ECM", &hit, why, sizeof why), FG_OK);
+    assert_true(hit);
+    assert_non_null(strstr(why, "DCS 'V.27ter 2400, standard, no ECM' is blocked (broadcaster dcs V.27ter 2400)"));
+    assert_int_equal(fg_store_screen_station(st, NULL, "V.29 9600, fine", &hit, why, sizeof why), FG_OK);
+    assert_false(hit);
+
+    a = save_new(st, "JUNK SENDER", "+13125550333");
+    assert_int_equal(fg_store_screen_junk(st, "JUNK SENDER", "+13125550333", &hit, why, sizeof why), FG_OK);
+    assert_false(hit);
+    assert_int_equal(fg_store_set_verdict(st, a, FG_VERDICT_DROP, "operator", "marked junk"), FG_OK);
+    assert_int_equal(fg_store_screen_junk(st, "JUNK SENDER", "", &hit, why, sizeof why), FG_OK);
+    assert_true(hit);
+    assert_non_null(strstr(why, "marked junk by an operator"));
+    assert_int_equal(fg_store_screen_junk(st, "", "3125550333", &hit, why, sizeof why), FG_OK);
+    assert_true(hit);   /* the caller ID in national form */
+    assert_int_equal(fg_store_screen_junk(st, "OTHER", "+13125550334", &hit, why, sizeof why), FG_OK);
+    assert_false(hit);
+    assert_int_equal(fg_store_screen_junk(st, "   ", NULL, &hit, why, sizeof why), FG_OK);
+    assert_false(hit);  /* an all-space TSI names nobody */
+    /* a call dropped by the rules (not an operator) does not make its sender a junk sender */
+    assert_int_equal(fg_store_set_verdict(st, a, FG_VERDICT_DROP, "auto", "rules"), FG_OK);
+    assert_int_equal(fg_store_screen_junk(st, "JUNK SENDER", "", &hit, why, sizeof why), FG_OK);
+    assert_false(hit);
+    fg_store_close(st);
+}
+
 /* Screening by history: a caller ID or TSI with enough faxes with violations in the window. */
 static void test_screen_offender(void **state)
 {
@@ -834,6 +888,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_text_stays_valid_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_and_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen_station_and_junk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_offender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_name_keys, setup, teardown),
