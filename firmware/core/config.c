@@ -26,6 +26,8 @@ typedef struct key_def {
 static const key_def keys[] = {
     {"site", "country", K_STR, 0, 0, NULL},
     {"site", "line_owner", K_ENUM, 0, 0, "business|person"},
+    {"site", "number", K_STR, 0, 32, NULL},
+    {"site", "timezone", K_STR, 0, 64, NULL},
     {"line", "listen", K_URI_LINE, 0, 0, NULL},
     {"line", "csi", K_STR, 0, 20, NULL},
     {"line", "max_calls", K_INT, 1, 1024, NULL},
