@@ -74,6 +74,7 @@
     X(chain_whole)                                                     \
     X(matches)                /* "matches the log" */                  \
     X(mismatch)               /* "DOES NOT MATCH" */                   \
+    X(recomputed)             /* before the hash computed now, when it differs */ \
     X(image_missing)          /* "page image missing" */               \
     /* the summary of an advertiser's faxes */                         \
     X(summary_title)                                                   \

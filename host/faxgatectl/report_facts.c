@@ -52,7 +52,7 @@ static void verdict_line(report_ctx *x, json_t *check, char *out, size_t cap)
     else if (json_is_true(json_object_get(check, "matches")))
         snprintf(out, cap, "%s\n%s", or_nr(x, rec), x->lb->matches);
     else if (now)
-        snprintf(out, cap, "%s\n%s: %s", or_nr(x, rec), x->lb->mismatch, now);
+        snprintf(out, cap, "%s\n%s; %s\n%s", or_nr(x, rec), x->lb->mismatch, x->lb->recomputed, now);
     else
         snprintf(out, cap, "%s\n%s", or_nr(x, rec), x->lb->mismatch);
 }
