@@ -90,17 +90,7 @@ fg_ok "faxgated answers on $FG_LINE"
 
 # send TSI CALLER TIF...: one real call; prints the call's id once it is judged and filed.
 send() {
-    local tsi=$1 caller=$2 id last
-    shift 2
-    last=$(fg_sql "$db" "SELECT coalesce(max(id), 0) FROM calls" 2>/dev/null)
-    "$faxsim" send --quiet --line "$FG_LINE" --tsi "$tsi" --caller-id "$caller" "$@" >"$tmp/send.log" 2>&1 ||
-        { echo "# faxsim send $* failed:"; sed 's/^/#   /' "$tmp/send.log"; } >&2
-    for _ in $(seq 240); do
-        id=$(fg_sql "$db" "SELECT id FROM calls WHERE id > ${last:-0} AND tsi = '$tsi' AND deliver_state IS NOT NULL AND verdict IS NOT NULL ORDER BY id DESC LIMIT 1" 2>/dev/null)
-        [ -n "$id" ] && { echo "$id"; return 0; }
-        sleep 0.25
-    done
-    return 1
+    fg_send_judged "$build" "$db" "$tmp/send.log" "$@"
 }
 
 id1=$(send "BLAST ONE" "+17025550104" "$tmp/camp1.tif" "$tmp/page2.tif")
