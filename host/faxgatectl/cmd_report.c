@@ -93,7 +93,7 @@ static int set_timezone(ctl *c)
 }
 
 /* The ids the report covers, as a JSON array. */
-static int which_calls(ctl *c, fg_store *st, const report_args *a, json_t **ids)
+static int which_calls(fg_store *st, const report_args *a, json_t **ids)
 {
     json_error_t jerr;
     char *text = NULL;
@@ -118,7 +118,6 @@ static int which_calls(ctl *c, fg_store *st, const report_args *a, json_t **ids)
                 a->profile, a->advertiser);
         return 3;
     }
-    (void)c;
     return 0;
 }
 
@@ -147,6 +146,17 @@ static int gather(report_ctx *x, fg_store *st, json_t *ids, json_t *calls)
         json_array_append_new(calls, r);
     }
     return 0;
+}
+
+/* How many of the calls' reports have that status (damages and fines count faxes). */
+static json_int_t count_status(json_t *calls, const char *status)
+{
+    json_int_t n = 0;
+    json_t *r;
+    size_t i;
+
+    json_array_foreach(calls, i, r) n += !strcmp(json_string_value(json_object_get(r, "status")), status);
+    return n;
 }
 
 static json_t *profile_json(const fg_profile_info *info)
@@ -263,11 +273,12 @@ int ctl_report(ctl *c, int argc, char **argv)
         rc = 1;
         goto out;
     }
-    if ((rc = which_calls(c, st, &a, &ids)) || (rc = gather(&x, st, ids, calls)))
+    if ((rc = which_calls(st, &a, &ids)) || (rc = gather(&x, st, ids, calls)))
         goto out;
     if (a.advertiser)
-        doc = json_pack("{s:s, s:I, s:O}", "advertiser", a.advertiser, "total", (json_int_t)json_array_size(calls),
-                        "calls", calls);
+        doc = json_pack("{s:s, s:I, s:I, s:I, s:O}", "advertiser", a.advertiser, "total",
+                        (json_int_t)json_array_size(calls), "standing", count_status(calls, "standing"), "pending",
+                        count_status(calls, "pending"), "calls", calls);
     else
         doc = json_incref(json_array_get(calls, 0));
     json_object_set_new(doc, "profile_info", profile_json(x.info));

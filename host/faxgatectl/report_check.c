@@ -39,19 +39,19 @@ static void problem(report_ctx *x, long long call, const char *what)
 }
 
 /* One recorded page read back and hashed: {"page_no","recorded","recomputed","matches"[,"error"]}. */
-static json_t *check_page(report_ctx *x, long long call, const char *tiff, const char *missing, json_t *pg)
+static json_t *check_page(report_ctx *x, long long call, const char *tiff, const char *missing, int count,
+                          json_t *pg)
 {
-    int no = (int)json_integer_value(json_object_get(pg, "page_no")), count = 0;
+    int no = (int)json_integer_value(json_object_get(pg, "page_no"));
     const char *want = jstr(pg, "sha256");
     json_t *o = json_pack("{s:i, s:s?}", "page_no", no, "recorded", want);
-    char hex[65], why[700];
+    char hex[65], why[1024];
     fg_page *p = NULL;
-    fg_err e;
+    fg_err e = FG_OK;
 
     if (missing) {
         snprintf(why, sizeof why, "%s: %s", x->lb->image_missing, missing);
-    } else if ((e = fg_page_tiff_count(tiff, &count)) || no < 1 || no > count ||
-               (e = fg_page_read_tiff(tiff, no - 1, &p))) {
+    } else if (no < 1 || no > count || (e = fg_page_read_tiff(tiff, no - 1, &p))) {
         snprintf(why, sizeof why, "%s: %s (%s)", x->lb->image_missing, tiff,
                  e ? fg_err_msg(e) : "the file has fewer pages than were recorded");
     } else {
@@ -75,17 +75,24 @@ void report_check_call(report_ctx *x, fg_store *st, json_t *r)
 {
     json_t *call = json_object_get(r, "call"), *pages = json_array(), *v = json_object(), *pg;
     long long id = json_integer_value(json_object_get(r, "call_id"));
-    const char *tiff = jstr(call, "tiff"), *file_sha = jstr(call, "tiff_sha256"), *missing;
-    char buf[600], hex[65];
+    const char *tiff = jstr(call, "tiff"), *file_sha = jstr(call, "tiff_sha256"), *missing, *gone;
+    char buf[600], broken[700], hex[65];
     bool link_ok = false;
+    int count = 0;
     size_t i;
     fg_err e;
 
-    missing = unreadable(tiff, buf, sizeof buf);
+    /* gone: the file cannot be opened; missing: its page images cannot be read (gone, or there
+       but no longer a readable TIFF, whose bytes are still hashed below) */
+    missing = gone = unreadable(tiff, buf, sizeof buf);
+    if (!missing && (e = fg_page_tiff_count(tiff, &count))) {
+        snprintf(broken, sizeof broken, "%s", fg_err_msg(e));   /* it names the file and why */
+        missing = broken;
+    }
     json_array_foreach(json_object_get(call, "pages"), i, pg)
-        json_array_append_new(pages, check_page(x, id, tiff, missing, pg));
+        json_array_append_new(pages, check_page(x, id, tiff, missing, count, pg));
     json_object_set_new(v, "pages", pages);
-    if (missing) {
+    if (gone) {
         json_object_set_new(v, "tiff", json_pack("{s:s?, s:b, s:s}", "recorded", file_sha, "matches", 0, "error", buf));
     } else if ((e = fg_sha256_file(tiff, hex))) {
         json_object_set_new(v, "tiff", json_pack("{s:s?, s:b, s:s}", "recorded", file_sha, "matches", 0, "error",

@@ -278,6 +278,17 @@ fg_check "a page hash altered in the store: exit 1, the report written, page 1 '
 fg_check "…and the chain link and the whole chain do not match either" \
     bash -c "grep -A1 'Hash chain link of this call' '$tmp/r4.txt' | tail -1 | grep -q 'DOES NOT MATCH' && grep -qE 'Hash chain of the whole log +DOES NOT MATCH: Call $id4\$' '$tmp/r4.txt'"
 
+# call 2's TIFF overwritten: no page can be read, the file's own hash differs; still a report
+tiff2=$(sql "SELECT tiff FROM calls WHERE id = $id2")
+head -c 4096 /dev/urandom >"$tiff2"
+$ctl report "$id2" --profile us --out "$tmp/r2.pdf" >/dev/null 2>"$tmp/r2.err"
+rc=$?
+sed 's/^/#   /' "$tmp/r2.err"
+pdftotext -layout -f 1 -l 1 "$tmp/r2.pdf" "$tmp/r2.txt"
+fg_check "a TIFF overwritten with noise: exit 1, its page 'missing' as not a TIFF, the file's hash DOES NOT MATCH" \
+    bash -c "[ $rc = 1 ] && grep -qF 'page image missing: $tiff2: not a readable TIFF' '$tmp/r2.err' &&
+        grep -A1 'SHA-256 of the received file' '$tmp/r2.txt' | tail -1 | grep -q 'DOES NOT MATCH; recomputed now:'"
+
 # the held fax's TIFF deleted: the report is still written, says so on the page, exits 1
 tiff3=$(sql "SELECT tiff FROM calls WHERE id = $id3")
 rm -f "$tiff3"
