@@ -59,6 +59,7 @@ static const fg_report_labels labels[] = {
     {
         EN_SHARED,
         .profile = "us",
+        .excerpt = "What the fax advertised (its first lines, as read by OCR)",
         .letter = true,
         .title = "Junk fax complaint - facts for the FCC consumer complaint form",
         .authority = "File at https://consumercomplaints.fcc.gov (Phone > Unwanted Calls, junk fax); state attorney "
@@ -93,6 +94,7 @@ static const fg_report_labels labels[] = {
     },
     {
         .profile = "fr",
+        .excerpt = "Objet de la publicité (début du texte, lu par OCR)",
         .letter = false,
         .title = "Plainte pour prospection par télécopie - éléments pour la CNIL",
         .authority = "Plainte en ligne sur https://www.cnil.fr/fr/plaintes (prospection commerciale par "
@@ -172,6 +174,7 @@ static const fg_report_labels labels[] = {
     },
     {
         .profile = "de",
+        .excerpt = "Inhalt der Werbung (Anfang des Textes, per OCR gelesen)",
         .letter = false,
         .title = "Beschwerde über unerlaubte Telefaxwerbung - Angaben für die Bundesnetzagentur",
         .authority = "Beschwerde an die Bundesnetzagentur (https://www.bundesnetzagentur.de, Rufnummernmissbrauch, "
@@ -250,6 +253,7 @@ static const fg_report_labels labels[] = {
     {
         EN_SHARED,
         .profile = "uk",
+        .excerpt = "What the fax marketed (its first lines, as read by OCR)",
         .letter = false,
         .title = "Unsolicited marketing fax - facts for an ICO / Fax Preference Service complaint",
         .authority = "Report to the Fax Preference Service (https://www.fpsonline.org.uk, within 3 months, with a "
@@ -286,6 +290,7 @@ static const fg_report_labels labels[] = {
     {
         EN_SHARED,
         .profile = "ca",
+        .excerpt = "What the fax offered (its first lines, as read by OCR)",
         .letter = true,
         .title = "Unsolicited telecommunication (fax) - facts for a National DNCL / CRTC complaint",
         .authority = "File at https://lnnte-dncl.gc.ca (Make a complaint, fax) within 21 days of the fax; the CRTC "
@@ -321,6 +326,7 @@ static const fg_report_labels labels[] = {
     {
         EN_SHARED,
         .profile = "au",
+        .excerpt = "What the fax marketed (its first lines, as read by OCR)",
         .letter = false,
         .title = "Unsolicited marketing fax - facts for an ACMA complaint",
         .authority = "Complain to the ACMA (https://www.acma.gov.au/complain-about-telemarketing-or-marketing-fax) "
@@ -357,6 +363,7 @@ static const fg_report_labels labels[] = {
     {
         EN_SHARED,
         .profile = "eu",
+        .excerpt = "What the fax advertised (its first lines, as read by OCR)",
         .letter = false,
         .title = "Unsolicited fax advertisement - facts for a complaint",
         .authority = "File with the national authority that enforces Directive 2002/58/EC art. 13 (ePrivacy) in the "

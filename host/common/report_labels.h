@@ -36,6 +36,7 @@
     /* who advertised, who sent */                                     \
     X(sec_advertiser)                                                  \
     X(advertiser)                                                      \
+    X(excerpt)                /* the start of the fax's text, as OCR read it */ \
     X(adv_numbers)                                                     \
     X(adv_web)                                                         \
     X(adv_email)                                                       \

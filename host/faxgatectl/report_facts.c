@@ -8,6 +8,8 @@
 
 #include "report.h"
 
+#define EXCERPT_MAX 280   /* bytes of the fax's text on the facts sheet */
+
 static const char *jstr(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
@@ -91,6 +93,31 @@ static void draw_fax(report_ctx *x, fg_pdf *d, json_t *r)
     fg_pdf_field(d, lb->printed, buf);
 }
 
+/* The start of the fax's text, white space folded, cut after a word near max bytes and marked
+   " ..." (the whole text is in the JSON, and the pages follow). out holds max + 5 bytes. */
+static void excerpt(const char *text, char *out, size_t max)
+{
+    size_t n = 0, cut = 0;
+
+    for (const char *p = text ? text : ""; *p && n < max; p++) {
+        bool space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+
+        if (space && (n == 0 || out[n - 1] == ' '))
+            continue;
+        if (space)
+            cut = n;
+        out[n++] = space ? ' ' : *p;
+    }
+    if (n >= max) {   /* out holds max + 5 bytes */
+        n = cut > 0 ? cut : n;
+        memcpy(out + n, " ...", 4);
+        n += 4;
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+}
+
 static void draw_parties(report_ctx *x, fg_pdf *d, json_t *r)
 {
     const fg_report_labels *lb = x->lb;
@@ -101,6 +128,8 @@ static void draw_parties(report_ctx *x, fg_pdf *d, json_t *r)
     fg_pdf_section(d, lb->sec_advertiser);
     join(json_object_get(adv, "names"), jstr(adv, "name"), buf, sizeof buf);
     fg_pdf_field(d, lb->advertiser, or_nr(x, buf));
+    excerpt(jstr(call, "text"), buf, EXCERPT_MAX);
+    fg_pdf_field(d, lb->excerpt, or_nr(x, buf));
     join(json_object_get(adv, "numbers"), jstr(adv, "callback"), buf, sizeof buf);
     fg_pdf_field(d, lb->adv_numbers, or_nr(x, buf));
     join(json_object_get(adv, "urls"), NULL, buf, sizeof buf);

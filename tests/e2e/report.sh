@@ -151,6 +151,7 @@ fg_check "…and the TSI ($(sql "SELECT tsi FROM calls WHERE id = $id1"))" grep 
 cb=$(sql "SELECT callback FROM calls WHERE id = $id1")
 fg_check "…and the advertiser's number to call back ($cb), apart from the broadcaster's" \
     grep -qE "Numbers to call back +\\$cb\$" "$tmp/r1-facts.txt"
+fg_check "…and what it advertised, as OCR read it" grep -qE "^What the fax advertised .*Island Breeze" "$tmp/r1-facts.txt"
 fg_check "…and the header line sent with the fax" has "$tmp/r1-facts.txt" "FROM: FAXBLAST SVC"
 fg_check "…the rule 47 USC 227(b)(1)(C) under 'Rules broken' (junked: standing)" \
     bash -c "sed -n '/^Rules broken/,/^Earlier/p' '$tmp/r1-facts.txt' | grep -q '^47 USC 227(b)(1)(C) '"
