@@ -54,6 +54,10 @@ static int parse(int argc, char **argv, report_args *a)
         fprintf(stderr, "faxgatectl report: give a call id or --advertiser, and --profile\n" USAGE);
         return 2;
     }
+    if (a->bundle && !report_bundle_name_ok(a->bundle)) {
+        fprintf(stderr, "faxgatectl report: --bundle takes a file name ending in .tar or .zip, not %s\n", a->bundle);
+        return 2;
+    }
     return 0;
 }
 

@@ -53,6 +53,9 @@ void report_draw_summary(report_ctx *x, fg_pdf *d, const char *who, json_t *call
     be NULL) and adds r["optout_requests"]. */
 void report_optouts(report_ctx *x, fg_pdf *d, json_t *r);
 
+/** True if path names a bundle report_bundle can write (.tar or .zip, any case). */
+bool report_bundle_name_ok(const char *path);
+
 /** Writes the bundle: the PDF, the JSON document, each call's original TIFF and SHA256SUMS over
     them; .tar (POSIX pax) or .zip by the name's extension. A TIFF that cannot be read is left
     out and said (ctx->problems). */

@@ -25,9 +25,20 @@ typedef struct bundle {
     time_t now;
 } bundle;
 
+/* libarchive's message, with the system's reason when it has one ("Failed to open 'x.tar'" alone
+   does not say why). */
+static fg_err arch_fail(struct archive *a, const char *path, const char *what)
+{
+    int err = archive_errno(a);
+
+    return fg_err_set(err > 0 ? fg_err_from_errno(err) : FG_ERR_IO, "cannot write the bundle %s%s%s%s: %s%s%s", path,
+                      what ? " (" : "", what ? what : "", what ? ")" : "", archive_error_string(a),
+                      err > 0 ? ": " : "", err > 0 ? strerror(err) : "");
+}
+
 static fg_err arch_err(bundle *b, const char *what)
 {
-    return fg_err_set(FG_ERR_IO, "cannot write the bundle %s (%s): %s", b->path, what, archive_error_string(b->a));
+    return arch_fail(b->a, b->path, what);
 }
 
 static void hex_of(const uint8_t d[SHA256_DIGEST_SIZE], char out[65])
@@ -135,6 +146,11 @@ static bool ends_with(const char *s, const char *tail)
     return n >= m && !strcasecmp(s + n - m, tail);
 }
 
+bool report_bundle_name_ok(const char *path)
+{
+    return ends_with(path, ".tar") || ends_with(path, ".zip");
+}
+
 /* Each call's TIFF as call-ID.tif; one that cannot be read is left out, and said. */
 static fg_err add_tiffs(report_ctx *x, bundle *b, json_t *calls)
 {
@@ -169,7 +185,7 @@ fg_err report_bundle(report_ctx *x, const char *path, const char *pdf, const cha
 
     if (!b)
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate the bundle");
-    if (!zip && !ends_with(path, ".tar")) {
+    if (!report_bundle_name_ok(path)) {
         free(b);
         return fg_err_set(FG_ERR_INVAL, "--bundle takes a file name ending in .tar or .zip, not %s", path);
     }
@@ -178,8 +194,7 @@ fg_err report_bundle(report_ctx *x, const char *path, const char *pdf, const cha
     b->a = archive_write_new();
     if (!b->a || (zip ? archive_write_set_format_zip(b->a) : archive_write_set_format_pax_restricted(b->a)) ||
         archive_write_open_filename(b->a, path) != ARCHIVE_OK) {
-        e = b->a ? fg_err_set(FG_ERR_IO, "cannot write the bundle %s: %s", path, archive_error_string(b->a))
-                 : fg_err_set(FG_ERR_NOMEM, "cannot allocate the bundle");
+        e = b->a ? arch_fail(b->a, path, NULL) : fg_err_set(FG_ERR_NOMEM, "cannot allocate the bundle");
         archive_write_free(b->a);
         free(b);
         return e;

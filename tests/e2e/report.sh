@@ -262,6 +262,11 @@ expect_fail "an unknown call" 3 "there is no call 9999" $ctl report 9999 --profi
 expect_fail "an unknown profile" 2 "unknown profile 'xx': the known profiles are us, fr" $ctl report "$id1" --profile xx --out "$tmp/x.pdf"
 expect_fail "an output that cannot be written" 1 "cannot write the report $tmp/no/such/folder.pdf: No such file or directory" \
     $ctl report "$id1" --profile us --out "$tmp/no/such/folder.pdf"
+expect_fail "a bundle that cannot be written" 1 "cannot write the bundle $tmp/no/b.tar: Failed to open '$tmp/no/b.tar': No such file or directory" \
+    $ctl report "$id1" --profile us --bundle "$tmp/no/b.tar"
+expect_fail "a bundle neither .tar nor .zip, before anything is written" 2 "--bundle takes a file name ending in .tar or .zip" \
+    $ctl report "$id1" --profile us --out "$tmp/not-written.pdf" --bundle "$tmp/b.rar"
+fg_check "…and no PDF written for it" [ ! -e "$tmp/not-written.pdf" ]
 expect_fail "an advertiser with no faxes" 3 "names the advertiser 'Nobody Ltd'" $ctl report --advertiser "Nobody Ltd" --profile us --out "$tmp/x.pdf"
 sed 's|^timezone = .*|timezone = Mars/Olympus_Mons|' "$tmp/faxgate.conf" >"$tmp/badtz.conf"
 expect_fail "a [site] timezone that is no zone" 2 "[site] timezone 'Mars/Olympus_Mons' is not a time zone" \
