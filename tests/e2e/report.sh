@@ -113,6 +113,8 @@ fg_ok "faxgated stopped: the reports below need no daemon"
 sql() { fg_sql "$db" "$1"; }
 # has FILE TEXT: FILE contains TEXT (fixed string)
 has() { grep -qF -- "$2" "$1"; }
+# jqe ARGS...: jq -e, its output (true or false) kept off the TAP stream
+jqe() { jq -e "$@" >/dev/null; }
 # pages PDF: the number of pages pdfinfo counts
 pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
 # dark PDF PAGE: pixels darker than mid-grey on that page rendered at 50 dpi in grey (PGM)
@@ -206,12 +208,12 @@ fg_check "…only the fr profile's rules (CPCE L34-5), none of the US ones" \
 $ctl report "$id1" --profile us --json >"$tmp/r1.json" 2>/dev/null
 p1=$(sql "SELECT sha256 FROM pages WHERE call_id = $id1 AND page_no = 1")
 fg_check "--json: the same facts (status standing, us rules only, page 1 re-verified against $(echo "${p1:0:16}")…)" \
-    jq -e --arg p1 "$p1" --arg caller "$caller" --arg want "$want" \
+    jqe --arg p1 "$p1" --arg caller "$caller" --arg want "$want" \
     '.status == "standing" and (.violations | length > 0) and all(.violations[]; .profile == "us")
      and any(.violations[]; .rule == "47 USC 227(b)(1)(C)") and .verification.pages[0].recorded == $p1
      and .verification.pages[0].recomputed == $p1 and .verification.pages[0].matches
      and .call.caller_id == $caller and .received_local == $want and .chain.intact
-     and (.profile_info.law | contains("227")) and .optout_requests == []' "$tmp/r1.json" >/dev/null
+     and (.profile_info.law | contains("227")) and .optout_requests == []' "$tmp/r1.json"
 
 # --- 4. one advertiser's faxes ---
 $ctl report --advertiser "1-888-555-0141" --profile us --out "$tmp/adv.pdf" --json >"$tmp/adv.json" 2>"$tmp/adv.err"
@@ -225,7 +227,7 @@ fg_check "…one row per fax with its caller ID" \
 fg_check "…then each fax's facts and pages: 1 + (1 + 2) + (1 + 1) = 6 pages ($(pages "$tmp/adv.pdf"))" [ "$(pages "$tmp/adv.pdf")" = 6 ]
 $ctl report --advertiser "harbor DENTAL supply" --profile us --json >"$tmp/adv3.json" 2>/dev/null
 fg_check "--advertiser by name in any case finds the held fax, pending" \
-    jq -e --argjson id "$id3" '.total == 1 and .calls[0].call_id == $id and .calls[0].status == "pending"' "$tmp/adv3.json" >/dev/null
+    jqe --argjson id "$id3" '.total == 1 and .calls[0].call_id == $id and .calls[0].status == "pending"' "$tmp/adv3.json"
 
 # --- 5. bundles ---
 for kind in tar zip; do
