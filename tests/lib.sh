@@ -94,6 +94,24 @@ fg_start_gateway() {
     return 1
 }
 
+# fg_send_judged BUILD DB LOG TSI CALLER TIF...: one real call into the running gateway (FG_LINE),
+# placed by faxsim; prints the new call's id once it is judged and filed (verdict and delivery state
+# recorded). Says why on stderr and returns 1 if that does not happen within 60 s.
+fg_send_judged() {
+    local build=$1 db=$2 log=$3 tsi=$4 caller=$5 id last
+    shift 5
+    last=$(fg_sql "$db" "SELECT coalesce(max(id), 0) FROM calls" 2>/dev/null)
+    "$build/faxsim" send --quiet --line "$FG_LINE" --tsi "$tsi" --caller-id "$caller" "$@" >"$log" 2>&1 ||
+        { echo "# faxsim send $* failed:"; sed 's/^/#   /' "$log"; } >&2
+    for _ in $(seq 240); do
+        id=$(fg_sql "$db" "SELECT id FROM calls WHERE id > ${last:-0} AND tsi = '$tsi' AND deliver_state IS NOT NULL AND verdict IS NOT NULL ORDER BY id DESC LIMIT 1" 2>/dev/null)
+        [ -n "$id" ] && { echo "$id"; return 0; }
+        sleep 0.25
+    done
+    echo "# the call from TSI $tsi was not judged and filed within 60 s" >&2
+    return 1
+}
+
 # fg_sql DB QUERY: one SQLite query, values separated by |.
 fg_sql() {
     sqlite3 -batch -noheader "$1" "$2"

@@ -345,13 +345,15 @@ fg_err fg_store_violations_by_json(fg_store *st, const char *by, char **json)
         " 'call_ids', json_group_array(DISTINCT v.call_id), 'rules', json_group_array(DISTINCT v.rule),"
         " 'callbacks', json_group_array(DISTINCT c.callback) FILTER (WHERE c.callback IS NOT NULL))"
         " FROM violations v JOIN calls c ON c.id = v.call_id LEFT JOIN campaigns cp ON cp.id = c.campaign_id"
+        " WHERE " FG_SQL_STANDING("c")
         " GROUP BY c.campaign_id ORDER BY count(DISTINCT v.call_id) DESC, max(v.created) DESC";
     /* A stock promotion is grouped by the symbol it touts: its senders rename their newsletters,
        the stock stays the same (and is what a complaint to a securities regulator names). */
     static const char by_advertiser[] =
         "WITH t AS (SELECT v.*, c.campaign_id, c.callback,"
         "  (SELECT max(i.value) FROM identities i WHERE i.call_id = v.call_id AND i.role = 'advertiser'"
-        "   AND i.kind = 'ticker') AS ticker FROM violations v JOIN calls c ON c.id = v.call_id)"
+        "   AND i.kind = 'ticker') AS ticker FROM violations v JOIN calls c ON c.id = v.call_id"
+        "  WHERE " FG_SQL_STANDING("c") ")"
         " SELECT json_object('advertiser', max(advertiser), 'ticker', max(ticker), 'calls', count(DISTINCT call_id),"
         " 'violations', count(*), 'first', min(created), 'last', max(created),"
         " 'call_ids', json_group_array(DISTINCT call_id), 'rules', json_group_array(DISTINCT rule),"

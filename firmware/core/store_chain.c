@@ -344,3 +344,26 @@ out:
     pthread_mutex_unlock(&st->mu);
     return e;
 }
+
+fg_err fg_store_verify_link(fg_store *st, int64_t id, bool *ok)
+{
+    char prev[HEX_LEN], stored[HEX_LEN], link[HEX_LEN];
+    fg_strbuf ev = {0};
+    fg_err e;
+
+    *ok = false;
+    pthread_mutex_lock(&st->mu);
+    if ((e = fg_st_exec(st, "BEGIN", "start reading a chain link")))
+        goto out;
+    if (!(e = prev_link(st, id, prev)) && !(e = evidence(st, id, &ev, stored))) {
+        sha_hex(prev, &ev, link);
+        *ok = strcmp(link, stored) == 0;
+    }
+    fg_st_rollback(st);
+out:
+    pthread_mutex_unlock(&st->mu);
+    free(ev.s);
+    if (e == FG_ERR_NOTFOUND)
+        e = fg_err_set(FG_ERR_NOTFOUND, "there is no call %lld in the store %s", (long long)id, st->path);
+    return e;
+}

@@ -25,6 +25,24 @@
 /* A time delay_s seconds from now, param being the SQL parameter that holds delay_s. */
 #define SQL_LATER(param) "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('%+d seconds', " param "))"
 
+/* SQL for a boolean column as a JSON true/false (NULL stays null). */
+#define FG_SQL_JBOOL(c) "json(CASE WHEN " c " IS NULL THEN NULL WHEN " c " THEN 'true' ELSE 'false' END)"
+
+/* The one definition of a standing violation (docs/jurisdictions.md, last paragraph), as an SQL
+   expression over the calls row aliased c: it accuses a sender only on a fax that is an
+   advertisement beyond doubt, i.e. dropped as one, or marked junk by hand (a drop whose verdict_by
+   is not 'auto': faxgatectl junk writes "operator"), or held as a copy of a campaign an operator
+   marked junk (the mark covers its copies). Any other held fax's violations are pending; a
+   delivered or released call's are not standing. Reports and counts use these, never their own
+   copy. */
+#define FG_SQL_STANDING(c)                                                                             \
+    "((" c ".verdict = 'drop' AND (" c ".is_ad = 1 OR coalesce(" c ".verdict_by, 'auto') <> 'auto'))" \
+    " OR (" c ".verdict = 'hold' AND EXISTS (SELECT 1 FROM campaigns cs WHERE cs.id = " c ".campaign_id"    \
+    " AND cs.state = 'junk')))"
+#define FG_SQL_VIOLATION_STATUS(c)                                                                     \
+    "(CASE WHEN " FG_SQL_STANDING(c) " THEN 'standing' WHEN " c ".verdict = 'hold' THEN 'pending'"    \
+    " ELSE 'not standing' END)"
+
 /* Runs body inside a write transaction under the store lock; e is the caller's fg_err. */
 #define IN_TRANSACTION(st, what, body)                                                                 \
     do {                                                                                               \
@@ -103,6 +121,10 @@ fg_err fg_st_json_rows(fg_store *st, sqlite3_stmt *s, char **json, const char *w
 
 /** Runs sql under the store lock (binding arg to ?1 if bind) and returns its rows as one JSON array. */
 fg_err fg_st_json_listing(fg_store *st, const char *sql, bool bind, int64_t arg, char **json, const char *what);
+
+/** One call with everything recorded about it as a JSON object (fg_store_call_json) under the
+    lock the caller holds, so that it can be part of a larger snapshot. */
+fg_err fg_st_call_json(fg_store *st, int64_t id, char **json);
 
 /** Creates or migrates the schema; refuses foreign or newer files. Called by fg_store_open. */
 fg_err fg_st_schema_open(fg_store *st);

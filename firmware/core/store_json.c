@@ -9,8 +9,7 @@
 
 #include "store_impl.h"
 
-/* SQL for a boolean column as a JSON true/false (NULL stays null). */
-#define JBOOL(c) "json(CASE WHEN " c " IS NULL THEN NULL WHEN " c " THEN 'true' ELSE 'false' END)"
+#define JBOOL FG_SQL_JBOOL
 
 fg_err fg_st_json_rows(fg_store *st, sqlite3_stmt *s, char **json, const char *what)
 {
@@ -113,7 +112,7 @@ static const char call_sql[] =
     "   FROM events e WHERE e.call_id = calls.id)))"
     " FROM calls WHERE id = ?1";
 
-fg_err fg_store_call_json(fg_store *st, int64_t id, char **json)
+fg_err fg_st_call_json(fg_store *st, int64_t id, char **json)
 {
     fg_strbuf b = {0};
     sqlite3_stmt *s;
@@ -121,9 +120,8 @@ fg_err fg_store_call_json(fg_store *st, int64_t id, char **json)
     int rc;
 
     *json = NULL;
-    pthread_mutex_lock(&st->mu);
     if ((e = fg_st_prep(st, call_sql, &s, "read a call")))
-        goto out;
+        return e;
     sqlite3_bind_int64(s, 1, id);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
@@ -148,7 +146,15 @@ fg_err fg_store_call_json(fg_store *st, int64_t id, char **json)
     if (e)
         free(b.s);
     sqlite3_finalize(s);
-out:
+    return e;
+}
+
+fg_err fg_store_call_json(fg_store *st, int64_t id, char **json)
+{
+    fg_err e;
+
+    pthread_mutex_lock(&st->mu);
+    e = fg_st_call_json(st, id, json);
     pthread_mutex_unlock(&st->mu);
     return e;
 }
@@ -158,7 +164,8 @@ fg_err fg_store_violations_json(fg_store *st, char **json)
     static const char sql[] =
         "SELECT json_object('id', v.id, 'call_id', v.call_id, 'profile', v.profile, 'rule', v.rule,"
         " 'detail', v.detail, 'advertiser', v.advertiser, 'created', v.created,"
-        " 'caller_id', c.caller_id, 'tsi', c.tsi, 'callback', c.callback, 'verdict', c.verdict)"
+        " 'caller_id', c.caller_id, 'tsi', c.tsi, 'callback', c.callback, 'verdict', c.verdict,"
+        " 'status', " FG_SQL_VIOLATION_STATUS("c") ")"
         " FROM violations v JOIN calls c ON c.id = v.call_id ORDER BY v.created DESC, v.id DESC";
 
     return fg_st_json_listing(st, sql, false, 0, json, "list violations");

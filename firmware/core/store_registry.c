@@ -687,10 +687,10 @@ fg_err fg_store_screen_offender(fg_store *st, const char *tsi, const char *calle
     static const char *const sql[] = {
         /* a caller ID as given, or its digits against what was stored or its E.164 form */
         "SELECT count(DISTINCT c.id), max(c.started) FROM calls c JOIN violations v ON v.call_id = c.id"
-        " WHERE (c.caller_id = ?1 OR c.caller_e164 = ?1 OR (?3 <> '' AND (c.caller_id = ?3 OR c.caller_e164 = '+' || ?3)))"
+        " WHERE " FG_SQL_STANDING("c") " AND (c.caller_id = ?1 OR c.caller_e164 = ?1 OR (?3 <> '' AND (c.caller_id = ?3 OR c.caller_e164 = '+' || ?3)))"
         " AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
         "SELECT count(DISTINCT c.id), max(c.started) FROM calls c JOIN violations v ON v.call_id = c.id"
-        " WHERE c.tsi = ?1 AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
+        " WHERE " FG_SQL_STANDING("c") " AND c.tsi = ?1 AND c.started >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', printf('-%d days', ?2))",
     };
     fg_err e = FG_OK;
 

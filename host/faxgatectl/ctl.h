@@ -39,6 +39,7 @@ int ctl_calls(ctl *c, int argc, char **argv);
 int ctl_show(ctl *c, int argc, char **argv);
 int ctl_violations(ctl *c, int argc, char **argv);
 int ctl_evidence(ctl *c, int argc, char **argv);
+int ctl_report(ctl *c, int argc, char **argv);
 int ctl_release(ctl *c, int argc, char **argv);
 int ctl_junk(ctl *c, int argc, char **argv);
 int ctl_consent(ctl *c, int argc, char **argv);

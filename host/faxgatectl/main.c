@@ -19,6 +19,7 @@ static const command commands[] = {
     {"show", ctl_show, "show ID"},
     {"evidence", ctl_evidence, "evidence verify        re-walk the hash chain over every call's record"},
     {"violations", ctl_violations, "violations [--by campaign|advertiser]"},
+    {"report", ctl_report, "report ID|--advertiser NAME|NUMBER|SYMBOL --profile P [--out FILE.pdf] [--bundle FILE.tar|FILE.zip]  complaint report (PDF), --json its facts"},
     {"release", ctl_release, "release ID             print a held fax"},
     {"junk", ctl_junk, "junk ID                mark a fax as junk (not printed, kept as evidence)"},
     {"consent", ctl_consent, "consent add|list|remove [number|domain|name VALUE] [--basis consent|ebr] [--note TEXT]"},

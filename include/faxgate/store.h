@@ -103,6 +103,28 @@ typedef struct fg_evidence_fault {
     *calls and *pages count what was checked. */
 fg_err fg_store_verify_files(fg_store *st, bool *ok, fg_evidence_fault *fault, int *calls, int *pages);
 
+/** Recomputes one call's chain link from the link stored for the call before it and the call's
+    record as stored now; *ok false if they differ (the record, or the link before it, was changed
+    after it was written). FG_ERR_NOTFOUND if there is no such call. */
+fg_err fg_store_verify_link(fg_store *st, int64_t id, bool *ok);
+
+/* ---- complaint reports (store_report.c) ---- */
+
+/** The facts of one call for a complaint, as a JSON object built by SQLite's JSON functions:
+    "status" ("standing", "pending" or "not standing": the one definition of docs/jurisdictions.md),
+    "violations" (of profile only, unless profile is NULL, each with that status), "advertiser"
+    (name, callback, names, numbers, urls, emails, domains, tickers), "broadcaster" (tsi,
+    caller_id, header, header_numbers), "optout" (present, text, compliant per profile, numbers),
+    "consent", "printed", "printed_at", and "call": the whole record of fg_store_call_json().
+    FG_ERR_NOTFOUND if there is no such call; caller frees *json. */
+fg_err fg_store_report_json(fg_store *st, int64_t call_id, const char *profile, char **json);
+
+/** Ids of the calls of one advertiser that carry violations (of profile, unless NULL), oldest
+    first, as a JSON array: who is matched against the advertiser's name (case-insensitive), a
+    traded symbol it touts, or a number it gave (callback, phone, fax; 7 digits or more, matched
+    on the last digits). Caller frees *json; an empty array when none matches. */
+fg_err fg_store_report_calls_json(fg_store *st, const char *who, const char *profile, char **json);
+
 /* ---- registries ---- */
 
 /** Screening by history: has this caller ID, or this TSI (not empty or all spaces), sent at least

@@ -78,16 +78,7 @@ fg_ok "faxgated answers on $FG_LINE, printing to spool:$tmp/out"
 
 # send TIF TSI CALLER: one real call; prints the call's id once it is judged and filed.
 send() {
-    local id last
-    last=$(fg_sql "$db" "SELECT coalesce(max(id), 0) FROM calls" 2>/dev/null)
-    "$faxsim" send --quiet --line "$FG_LINE" --tsi "$2" --caller-id "$3" "$1" >"$tmp/send-$2.log" 2>&1 ||
-        { echo "# faxsim send $1 failed:"; sed 's/^/#   /' "$tmp/send-$2.log"; } >&2
-    for _ in $(seq 240); do
-        id=$(fg_sql "$db" "SELECT id FROM calls WHERE id > ${last:-0} AND tsi = '$2' AND deliver_state IS NOT NULL AND verdict IS NOT NULL ORDER BY id DESC LIMIT 1" 2>/dev/null)
-        [ -n "$id" ] && { echo "$id"; return 0; }
-        sleep 0.25
-    done
-    return 1
+    fg_send_judged "$build" "$db" "$tmp/send-$2.log" "$2" "$3" "$1"
 }
 
 # --- 1. one junk mark stops the campaign ---

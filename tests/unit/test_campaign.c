@@ -341,7 +341,10 @@ static void test_junk_stops_the_campaign(void **state)
     assert_int_equal(fg_store_campaign_mark(f->st, 9999, "junk", "operator", &cid), FG_ERR_NOTFOUND);
     /* two stock promotions under two newsletter names, one symbol: one advertiser in the log */
     json_decref(receive(f, promo1, "FAXBLAST", &id4));
-    json_decref(receive(f, promo2, "BLASTNET", &id4));
+    json_decref(receive(f, promo2, "BLASTNET", &id3));
+    /* counted once an operator says they are junk (held, their violations were only pending) */
+    assert_int_equal(fg_store_set_verdict(f->st, id4, FG_VERDICT_DROP, "operator", "junk"), FG_OK);
+    assert_int_equal(fg_store_set_verdict(f->st, id3, FG_VERDICT_DROP, "operator", "junk"), FG_OK);
     assert_int_equal(fg_store_violations_by_json(f->st, "advertiser", &json), FG_OK);
     assert_non_null(r = json_loads(json, 0, NULL));
     free(json);

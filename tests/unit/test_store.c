@@ -588,6 +588,10 @@ static void test_screen_offender(void **state)
         save_new(st, "BLAST FAX", "+13125550777");   /* each with two violations */
     save_new(st, "   ", "+13125550888");
     raw_sql(f->db, "UPDATE calls SET started = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3 days')");   /* recent */
+    /* held: their violations are pending, an accusation nobody made yet */
+    assert_int_equal(fg_store_screen_offender(st, "OTHER", "+13125550777", 1, 90, &found, why, sizeof why), FG_OK);
+    assert_false(found);
+    raw_sql(f->db, "UPDATE calls SET verdict = 'drop'");   /* dropped as ads: standing */
     assert_int_equal(fg_store_screen_offender(st, "OTHER", "+13125550777", 3, 90, &found, why, sizeof why), FG_OK);
     assert_true(found);
     assert_non_null(strstr(why, "caller ID '+13125550777' sent 3 faxes with violations in the last 90 days"));
@@ -876,6 +880,144 @@ static void test_chain(void **state)
     fg_store_close(st);
 }
 
+/* ---- complaint reports (store_report.c) ---- */
+
+static json_t *report(fg_store *st, int64_t id, const char *profile)
+{
+    char *text = NULL;
+
+    assert_int_equal(fg_store_report_json(st, id, profile, &text), FG_OK);
+    return parse(text);
+}
+
+/* A saved call with the verdict v decided automatically (is_ad as given). */
+static int64_t save_judged(fg_store *st, const char *tsi, fg_verdict v, bool is_ad)
+{
+    fg_call *c = full_call(tsi, "+13125550009");
+    int64_t id;
+
+    c->decision.verdict = v;
+    c->decision.is_ad = is_ad;
+    assert_int_equal(fg_store_call_begin(st, c), FG_OK);
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    id = fg_call_id(c);
+    fg_call_free(c);
+    return id;
+}
+
+static void assert_status(fg_store *st, int64_t id, const char *want)
+{
+    json_t *r = report(st, id, NULL), *v;
+    size_t i;
+
+    if (strcmp(jstr(r, "status"), want))
+        fail_msg("call %lld: status %s, expected %s", (long long)id, jstr(r, "status"), want);
+    json_array_foreach(json_object_get(r, "violations"), i, v) assert_string_equal(jstr(v, "status"), want);
+    json_decref(r);
+}
+
+static void test_report_facts_and_standing(void **state)
+{
+    fixture *f = *state;
+    int64_t held, dropped, not_ad;
+    char *text = NULL;
+    fg_store *st;
+    json_t *r;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    held = save_judged(st, "HELD", FG_VERDICT_HOLD, true);
+    dropped = save_judged(st, "DROPPED", FG_VERDICT_DROP, true);
+    not_ad = save_judged(st, "BLOCKED", FG_VERDICT_DROP, false);
+
+    r = report(st, held, "us");
+    assert_int_equal(json_integer_value(json_object_get(r, "call_id")), held);
+    assert_int_equal(json_array_size(json_object_get(r, "violations")), 2);
+    assert_string_equal(jstr(json_object_get(r, "advertiser"), "name"), "ACME Vacations");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(r, "advertiser"), "tickers"), 0)),
+                        "ACMV");
+    assert_string_equal(jstr(json_object_get(r, "broadcaster"), "header"), "05/01/2024 10:00 ACME 212-555-0123 P.1");
+    assert_string_equal(jstr(json_object_get(r, "broadcaster"), "tsi"), "HELD");
+    assert_true(json_is_true(json_object_get(json_object_get(r, "optout"), "present")));
+    /* the whole record rides along, read in the same snapshot */
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "call"), "id")), held);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(r, "call"), "pages")), 2);
+    json_decref(r);
+    r = report(st, held, "fr");
+    assert_int_equal(json_array_size(json_object_get(r, "violations")), 0);
+    json_decref(r);
+
+    /* the one definition: held = pending; dropped as an ad = standing; dropped, not an ad = not standing */
+    assert_status(st, held, "pending");
+    assert_status(st, dropped, "standing");
+    assert_status(st, not_ad, "not standing");
+    /* an operator's junk stands (even on a fax not judged an ad); a release withdraws it */
+    assert_int_equal(fg_store_set_verdict(st, not_ad, FG_VERDICT_DROP, "operator", "marked junk"), FG_OK);
+    assert_status(st, not_ad, "standing");
+    assert_int_equal(fg_store_set_verdict(st, held, FG_VERDICT_DELIVER, "operator", "released"), FG_OK);
+    assert_status(st, held, "not standing");
+
+    assert_int_equal(fg_store_report_json(st, 99, "us", &text), FG_ERR_NOTFOUND);
+    assert_null(text);
+    assert_msg_has(FG_ERR_NOTFOUND, "no call 99");
+    fg_store_close(st);
+}
+
+static void assert_calls(fg_store *st, const char *who, const char *profile, const char *want)
+{
+    char *text = NULL;
+
+    assert_int_equal(fg_store_report_calls_json(st, who, profile, &text), FG_OK);
+    if (strcmp(text, want))
+        fail_msg("advertiser '%s' (%s): calls %s, expected %s", who, profile ? profile : "any", text, want);
+    free(text);
+}
+
+static void test_report_advertiser_calls(void **state)
+{
+    fixture *f = *state;
+    fg_store *st;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    save_judged(st, "ONE", FG_VERDICT_DROP, true);
+    save_judged(st, "TWO", FG_VERDICT_HOLD, true);
+    raw_sql(f->db, "INSERT INTO calls(started, state, advertiser) VALUES ('2024-05-02T10:00:00Z', 'received', 'Other Co')");
+    assert_calls(st, "acme VACATIONS", "us", "[1,2]");
+    assert_calls(st, "ACMV", NULL, "[1,2]");            /* the traded symbol */
+    assert_calls(st, "$acmv", NULL, "[1,2]");
+    assert_calls(st, "1 (877) 555-0142", NULL, "[1,2]"); /* the callback, written another way */
+    assert_calls(st, "877-555-0142", NULL, "[1,2]");
+    assert_calls(st, "800-555-0100", NULL, "[]");       /* the opt-out fax is not the advertiser's number */
+    assert_calls(st, "555-01", NULL, "[]");             /* too few digits to be a number */
+    assert_calls(st, "Other Co", NULL, "[]");           /* no violations: nothing to report */
+    assert_calls(st, "acme vacations", "fr", "[]");
+    fg_store_close(st);
+}
+
+static void test_verify_link(void **state)
+{
+    fixture *f = *state;
+    fg_store *st;
+    bool ok = false;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    save_new(st, "A", "+13125550001");
+    save_new(st, "B", "+13125550002");
+    save_new(st, "C", "+13125550003");
+    assert_int_equal(fg_store_verify_link(st, 2, &ok), FG_OK);
+    assert_true(ok);
+    raw_sql(f->db, "UPDATE calls SET caller_id = '5550000' WHERE id = 2");
+    assert_int_equal(fg_store_verify_link(st, 2, &ok), FG_OK);
+    assert_false(ok);
+    /* its neighbours' links still match their records */
+    assert_int_equal(fg_store_verify_link(st, 1, &ok), FG_OK);
+    assert_true(ok);
+    assert_int_equal(fg_store_verify_link(st, 3, &ok), FG_OK);
+    assert_true(ok);
+    assert_int_equal(fg_store_verify_link(st, 99, &ok), FG_ERR_NOTFOUND);
+    assert_msg_has(FG_ERR_NOTFOUND, "no call 99");
+    fg_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -894,6 +1036,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_name_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_and_recovery_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_facts_and_standing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_advertiser_calls, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_link, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
