@@ -213,16 +213,16 @@ static const fg_profile profiles[] = {
     {{"us", "TCPA 47 USC 227(b)(1)(C); JFPA 2005; 47 CFR 64.1200(a)(4); 47 CFR 68.318(d)",
       "https://www.law.cornell.edu/cfr/text/47/64.1200",
       "consent or EBR on file; opt-out notice on page 1 with domestic phone and fax, 30-day/unlawful "
-      "statement, cost-free mechanism; header with date, time, sender name and number"},
+      "statement, cost-free mechanism; header with date, time, sender name and number", 30},
      us_optout_ok, us_violations},
     {{"fr", "Code des postes et des communications electroniques, article L34-5",
       "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070987",
       "consent when the line belongs to a natural person; advertiser identity shown; a valid way to "
-      "object that is not a premium-rate number"},
+      "object that is not a premium-rate number", 30},
      fr_optout_ok, fr_violations},
     {{"de", "Gesetz gegen den unlauteren Wettbewerb (UWG) §7(2) Nr. 2 and Nr. 3",
       "https://www.gesetze-im-internet.de/uwg_2004/__7.html",
-      "prior express consent from every recipient; sender identity shown; a stop address at basic rates"},
+      "prior express consent from every recipient; sender identity shown; a stop address at basic rates", 30},
      de_optout_ok, de_violations},
 };
 
