@@ -103,15 +103,10 @@ static fg_err add(fg_store *st, const fg_optout_req *r, int64_t *id, int64_t *ou
     fg_err e;
 
     *outgoing_id = 0;
-    if ((e = check_new(st, r)))
-        return e;
-    if (queued && (e = fg_st_outgoing_add(st, r->line_uri, r->tiff, "optout", r->call_id, r->max_attempts, r->pages,
-                                          outgoing_id)))
-        return e;
-    if ((e = fg_st_prep(st,
-                        "INSERT INTO optouts(call_id, created, advertiser, channel, dest, profile, state, outgoing_id,"
-                        " tiff, sha256, note) SELECT ?1, " FG_SQL_NOW ", advertiser, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
-                        " FROM calls WHERE id = ?1",
+    if ((e = check_new(st, r)) ||
+        (e = fg_st_prep(st,
+                        "INSERT INTO optouts(call_id, created, advertiser, channel, dest, profile, state, tiff, sha256,"
+                        " note) SELECT ?1, " FG_SQL_NOW ", advertiser, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM calls WHERE id = ?1",
                         &s, "record the opt-out request")))
         return e;
     sqlite3_bind_int64(s, 1, r->call_id);
@@ -119,37 +114,37 @@ static fg_err add(fg_store *st, const fg_optout_req *r, int64_t *id, int64_t *ou
     fg_st_bind_text(s, 3, r->dest, false);
     fg_st_bind_text(s, 4, r->profile, false);
     fg_st_bind_text(s, 5, queued ? "queued" : "manual", false);
-    if (*outgoing_id)
-        sqlite3_bind_int64(s, 6, *outgoing_id);
-    fg_st_bind_text(s, 7, r->tiff, true);
-    fg_st_bind_text(s, 8, r->sha256, true);
-    fg_st_bind_text(s, 9, r->note, true);
-    if ((e = fg_st_run(st, s, "record the opt-out request")))
-        goto out;
-    if (sqlite3_changes(st->db) == 0) {
-        e = fg_err_set(FG_ERR_NOTFOUND, "there is no call %lld in the store %s", (long long)r->call_id, st->path);
-        goto out;
-    }
-    *id = sqlite3_last_insert_rowid(st->db);
-    if ((e = write_keys(st, *id, r->call_id, key, sizeof key)))
-        goto out;
+    fg_st_bind_text(s, 6, r->tiff, true);
+    fg_st_bind_text(s, 7, r->sha256, true);
+    fg_st_bind_text(s, 8, r->note, true);
+    e = fg_st_run(st, s, "record the opt-out request");
     sqlite3_finalize(s);
-    if ((e = fg_st_prep(st, "UPDATE optouts SET adv_key = ?2 WHERE id = ?1", &s, "record the opt-out request")))
+    if (e)
+        return e;
+    if (sqlite3_changes(st->db) == 0)
+        return fg_err_set(FG_ERR_NOTFOUND, "there is no call %lld in the store %s", (long long)r->call_id, st->path);
+    *id = sqlite3_last_insert_rowid(st->db);
+    if ((e = write_keys(st, *id, r->call_id, key, sizeof key)) ||
+        (queued && (e = fg_st_outgoing_add(st, r->line_uri, r->tiff, "optout", r->call_id, r->max_attempts, r->pages,
+                                           outgoing_id))) ||
+        (e = fg_st_prep(st, "UPDATE optouts SET adv_key = ?2, outgoing_id = ?3 WHERE id = ?1", &s,
+                        "record the opt-out request")))
         return e;
     sqlite3_bind_int64(s, 1, *id);
     fg_st_bind_text(s, 2, key, true);
-    if ((e = fg_st_run(st, s, "record the opt-out request")))
-        goto out;
+    if (*outgoing_id)
+        sqlite3_bind_int64(s, 3, *outgoing_id);
+    e = fg_st_run(st, s, "record the opt-out request");
+    sqlite3_finalize(s);
+    if (e)
+        return e;
     if (queued)
         snprintf(what, sizeof what, "opt-out request #%lld (%s profile) queued by fax to %.60s as outgoing fax %lld",
                  (long long)*id, r->profile, r->dest, (long long)*outgoing_id);
     else
         snprintf(what, sizeof what, "opt-out request #%lld (%s profile) by %s to %.60s left to the operator: %.200s",
                  (long long)*id, r->profile, r->channel, r->dest, r->note ? r->note : "");
-    e = fg_st_event(st, r->call_id, "admin", what);
-out:
-    sqlite3_finalize(s);
-    return e;
+    return fg_st_event(st, r->call_id, "admin", what);
 }
 
 fg_err fg_store_optout_add(fg_store *st, const fg_optout_req *r, int64_t *id, int64_t *outgoing_id)
