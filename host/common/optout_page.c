@@ -42,9 +42,9 @@ char *fg_optout_page_text(const fg_optout_page *p)
     fact(f, w->reference, or_none(p->reference, p));
     fact(f, w->sent_to, or_none(p->dest, p));
     fputs("\n", f);
+    fprintf(f, "%s\n\n", p->law->basis);
     fprintf(f, "! %s:\n", w->remove);
     fprintf(f, "## %s\n\n", or_none(p->numbers, p));
-    fprintf(f, "%s\n\n", p->law->basis);
     fprintf(f, "! %s\n\n", p->law->deadline);
     fputs("---\n", f);
     fact(f, w->regarding, or_none(p->received, p));
@@ -53,7 +53,7 @@ char *fg_optout_page_text(const fg_optout_page *p)
     fact(f, w->advertiser, or_none(p->advertiser, p));
     fact(f, w->sha256, or_none(p->sha256, p));
     fputs("---\n", f);
-    fact(f, w->law, p->law->profile);
+    fact(f, w->law, p->law->cite);
     if (fclose(f)) {
         free(text);
         return NULL;

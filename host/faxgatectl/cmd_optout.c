@@ -292,7 +292,7 @@ int ctl_optout(ctl *c, int argc, char **argv)
                 (long long)a.id);
         goto out;
     }
-    if (!strcmp(ch.kind, "fax") && (!via || !*via)) {
+    if (!strcmp(ch.kind, "fax") && (!via || !*via) && !a.dry_run) {
         fprintf(stderr, "faxgatectl optout: the request would be faxed to %s, but [optout] via is not set: give the SIP "
                 "trunk or proxy that routes numbers (via = sip:HOST:PORT)\n", ch.dest);
         goto out;
@@ -312,8 +312,10 @@ int ctl_optout(ctl *c, int argc, char **argv)
     pg.sha256 = page1_sha256(call);
     pg.dest = ch.dest;
     pg.from = fg_config_get(c->cfg, "line", "csi");
-    if (!strcmp(ch.kind, "fax"))
+    if (!strcmp(ch.kind, "fax") && via && *via)
         line_uri(via, ch.dest, uri, sizeof uri);
+    else if (!strcmp(ch.kind, "fax"))
+        snprintf(uri, sizeof uri, "nothing: [optout] via is not set");
     else
         instruction(&ch, &pg, how, sizeof how);
     if (a.dry_run) {

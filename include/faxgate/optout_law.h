@@ -29,6 +29,7 @@ typedef struct fg_optout_law {
     const char *profile;       /* "us" */
     const fg_optout_words *words;
     const char *title;         /* heading of the request page */
+    const char *cite;          /* the law, short: "47 CFR 64.1200(a)(4)(iii)-(v); 47 USC 227(b)" */
     const char *basis;         /* the request and its legal basis, one paragraph */
     const char *deadline;      /* how long the sender has, and what follows a repeat */
     const char *repeat_rule;   /* violation rule of a fax after the delay (< 64 bytes) */
