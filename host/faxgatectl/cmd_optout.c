@@ -341,7 +341,8 @@ int ctl_optout(ctl *c, int argc, char **argv)
         rc = 1;
         goto out;
     }
-    snprintf(path, sizeof path, "%s/optout-%lld-%ld.tif", dir, (long long)a.id, (long)t);
+    /* a name no other request can have: a refused one deletes its own page, never another's */
+    snprintf(path, sizeof path, "%s/optout-%lld-%ld-%d.tif", dir, (long long)a.id, (long)t, (int)getpid());
     if ((e = fg_optout_page_write(&pg, path, sha)) || (e = fg_sync_file(path)) ||
         (a.out && (e = fg_optout_page_write(&pg, a.out, sha)))) {
         unlink(path);
