@@ -15,7 +15,7 @@
 
 extern const char fg_defaults_conf[];   /* generated from boards/<board>/faxgate.conf */
 
-typedef enum { K_STR, K_INT, K_DOUBLE, K_BOOL, K_ENUM, K_LIST, K_URI_LINE, K_URI_PRINTER, K_PATH, K_DATES, K_TZ } kind;
+typedef enum { K_STR, K_INT, K_DOUBLE, K_BOOL, K_ENUM, K_LIST, K_URI_LINE, K_URI_PRINTER, K_PATH, K_SIP_VIA, K_DATES, K_TZ } kind;
 
 typedef struct key_def {
     const char *section;
@@ -53,6 +53,8 @@ static const key_def keys[] = {
     {"sip", "register_expires", K_INT, 10, 86400, NULL},
     {"outgoing", "retry_seconds", K_INT, 1, 86400, NULL},
     {"outgoing", "max_attempts", K_INT, 1, 100, NULL},
+    {"optout", "enabled", K_BOOL, 0, 0, NULL},
+    {"optout", "via", K_SIP_VIA, 0, 0, NULL},
     {"screen", "reject_empty_tsi", K_BOOL, 0, 0, NULL},
     {"screen", "junk_senders", K_BOOL, 0, 0, NULL},
     {"screen", "offender_faxes", K_INT, 0, 1000, NULL},
@@ -392,6 +394,14 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
         if (!line_list_ok(v)) {
             snprintf(why, why_len, "audiosocket://HOST:PORT or sip:USER@HOST:PORT (several separated by commas), "
                      "e.g. sip:fax@192.0.2.10:5060");
+            return false;
+        }
+        return true;
+    case K_SIP_VIA:
+        /* the number is the user part of each call: sip:+18005550199@HOST:PORT */
+        if (*v && (strncmp(v, "sip:", 4) || strchr(v, '@') || !line_uri_ok(v))) {
+            snprintf(why, why_len, "empty, or the SIP trunk or proxy that routes numbers as sip:HOST:PORT (no user: "
+                     "the number called is the user), e.g. sip:192.0.2.1:5060");
             return false;
         }
         return true;

@@ -19,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "faxgate/optout_law.h"
 #include "policy_impl.h"
 
 /* The rules of one receiving number: [site] and [policy], or a [number +E164] section. */
@@ -255,6 +257,33 @@ static double learned_share(const fg_scores *s)
     return sum > 0 ? sum : 0;
 }
 
+/* An advertisement from an advertiser the site asked to stop, arriving later than the profile
+   gives it to comply: a repeat, which makes a violation wilful (US: up to treble damages). An
+   opt-out request ends any consent or business relationship, so it counts whatever the registry
+   says. A fax inside the delay is not one: the sender may not have processed the request yet. */
+static void repeat_after_optout(const line_rules *ln, const fg_policy_facts *f, fg_decision *out)
+{
+    char sent[16];
+    struct tm tm;
+    long days;
+
+    if (!out->is_ad || !f->optout_id || !f->optout_sent || f->received <= f->optout_sent)
+        return;
+    days = (long)((f->received - f->optout_sent) / 86400);
+    gmtime_r(&f->optout_sent, &tm);
+    strftime(sent, sizeof sent, "%Y-%m-%d", &tm);
+    for (int i = 0; i < ln->nprof; i++) {
+        const fg_optout_law *law = fg_optout_law_find(ln->prof[i]->info.name);
+        int delay = ln->prof[i]->info.optout_delay_days > 0 ? ln->prof[i]->info.optout_delay_days : 30;
+
+        if (f->received - f->optout_sent <= (time_t)delay * 86400)
+            continue;
+        fg_violation_add(out, ln->prof[i]->info.name, law ? law->repeat_rule : "repeat after opt-out request",
+                         "sent %ld days after opt-out request #%lld of %s to %s (the profile allows %d)", days,
+                         (long long)f->optout_id, sent, f->optout_dest[0] ? f->optout_dest : "the advertiser", delay);
+    }
+}
+
 /* "AD_OPTOUT_NOTICE, AD_PROMO_VOCAB": the strongest reasons for an advertisement. */
 static void top_rules(const fg_scores *s, char *buf, size_t cap)
 {
@@ -331,6 +360,7 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
     if (out->is_ad && !consent)
         for (int i = 0; i < ln->nprof; i++)
             ln->prof[i]->violations(&c, out);
+    repeat_after_optout(ln, f, out);
 
     top_rules(s, top, sizeof top);
     if (f->blocked) {

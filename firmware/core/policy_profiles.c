@@ -393,38 +393,39 @@ static const fg_profile profiles[] = {
     {{"us", "TCPA 47 USC 227(b)(1)(C); JFPA 2005; 47 CFR 64.1200(a)(4); 47 CFR 68.318(d)",
       "https://www.law.cornell.edu/cfr/text/47/64.1200",
       "consent or EBR on file; opt-out notice on page 1 with domestic phone and fax, 30-day/unlawful "
-      "statement, cost-free mechanism; header with date, time, sender name and number"},
+      "statement, cost-free mechanism; header with date, time, sender name and number", 30},
      us_optout_ok, us_violations},
     {{"fr", "Code des postes et des communications electroniques, article L34-5",
       "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070987",
       "consent when the line belongs to a natural person; advertiser identity shown; a valid way to "
-      "object that is not a premium-rate number"},
+      "object that is not a premium-rate number", 30},
      fr_optout_ok, fr_violations},
     {{"de", "Gesetz gegen den unlauteren Wettbewerb (UWG) §7(2) Nr. 2 and Nr. 3",
       "https://www.gesetze-im-internet.de/uwg_2004/__7.html",
-      "prior express consent from every recipient; sender identity shown; a stop address at basic rates"},
+      "prior express consent from every recipient; sender identity shown; a stop address at basic rates", 30},
      de_optout_ok, de_violations},
     {{"eu", "Directive 2002/58/EC (ePrivacy) art. 13, as the baseline of the member states' laws",
       "https://eur-lex.europa.eu/eli/dir/2002/58/oj",
       "consent when the line belongs to a natural person (legal persons: national law); sender identity "
-      "not concealed; a valid address to object to"},
+      "not concealed; a valid address to object to", 30},
      eu_optout_ok, eu_violations},
     {{"uk", "Privacy and Electronic Communications (EC Directive) Regulations 2003 (PECR) regs 20, 24, 25",
       "https://www.legislation.gov.uk/uksi/2003/2426/regulation/20",
       "consent from individual subscribers; no fax to a number on the Fax Preference Service (28 days after "
-      "registration); sender name and an address or freephone number"},
+      "registration); sender name and an address or freephone number", 28},
      uk_optout_ok, uk_violations},
     {{"ca", "CRTC Unsolicited Telecommunications Rules (Parts II and III), Telecommunications Act s. 41",
       "https://crtc.gc.ca/eng/trules-reglest.htm",
       "no fax to a personal number on the National DNCL without consent or business relationship; "
       "identification at the top of page 1 (names, voice and fax numbers, date and time, contact address); "
-      "09:00-21:30 weekdays, 10:00-18:00 weekends, recipient's time"},
+      "09:00-21:30 weekdays, 10:00-18:00 weekends, recipient's time",
+      31 /* the DNCL's 31 days, the longest delay in the CRTC rules: a repeat is never flagged early */},
      ca_optout_ok, ca_violations},
     {{"au", "Do Not Call Register Act 2006 s 12B; Telecommunications (Fax Marketing) Industry Standard 2021",
       "https://www.legislation.gov.au/F2021L00923/latest/text",
       "no fax to a number on the Do Not Call Register without consent; advertiser name, ABN, a business-hours "
       "number, an address and how to opt out; 09:00-20:00 weekdays, 09:00-17:00 Saturdays, none on Sundays "
-      "and public holidays"},
+      "and public holidays", 30},
      au_optout_ok, au_violations},
 };
 

@@ -250,6 +250,16 @@ void fg_st_iso(time_t t, char out[32])
         strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+time_t fg_st_parse_iso(const char *v)
+{
+    struct tm tm = {0};
+    const char *end;
+
+    if (!v || !(end = strptime(v, "%Y-%m-%dT%H:%M:%SZ", &tm)) || *end)
+        return 0;
+    return timegm(&tm);
+}
+
 /* ---- open and close ---- */
 
 fg_err fg_store_open(const char *path, fg_store **out)

@@ -132,6 +132,22 @@ fg_err fg_st_schema_open(fg_store *st);
 /** SQL function fg_fold(TEXT): the registries' match key of a name or TSI (store_registry.c). */
 void fg_st_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
+/* Size of a registry match key (store_registry.c). */
+#define FG_ST_KEY_LEN 256
+
+/** The registries' match key of a value of kind "number" (digits, leading zeros dropped, "" if
+    too few; also in digits), "domain" (lower-case host of a URL, e-mail or domain) or "name"
+    (folded); digits is "" but for numbers. */
+void fg_st_key_of(const char *kind, const char *value, char key[FG_ST_KEY_LEN], char digits[FG_ST_KEY_LEN]);
+
+/** Queues a fax to send (inside a transaction; store_outgoing.c); *id gets the entry. */
+fg_err fg_st_outgoing_add(fg_store *st, const char *dest, const char *tiff, const char *purpose, int64_t call_id,
+                          int max_attempts, int pages, int64_t *id);
+
+/** The opt-out request riding outgoing entry outgoing_id (if any) follows it to "sent" (sent_at
+    now) or "failed" (inside a transaction; store_optout.c). */
+fg_err fg_st_optout_follow(fg_store *st, int64_t outgoing_id, const char *state);
+
 /** Recomputes the chain links of call from_id and every later call (inside a transaction). */
 fg_err fg_st_chain_from(fg_store *st, int64_t from_id);
 
@@ -160,5 +176,8 @@ static inline const char *fg_st_verdict_name(fg_verdict v)
 
 /** Formats t as ISO-8601 UTC ("2024-05-01T10:00:00Z"); "" for 0. */
 void fg_st_iso(time_t t, char out[32]);
+
+/** "2024-05-01T10:00:00Z" (as fg_st_iso writes it) to UTC seconds; 0 if absent or malformed. */
+time_t fg_st_parse_iso(const char *v);
 
 #endif

@@ -3,7 +3,8 @@
  * queued → sending (claimed by one owner, in a BEGIN IMMEDIATE transaction like print jobs,
  * so two senders never take the same fax) → sent; a fax that cannot be sent goes back to
  * queued with a delay, and is failed once it has had max_attempts. Every step is an event of
- * the call it concerns, when there is one.
+ * the call it concerns, when there is one. An opt-out request riding an entry (optouts) follows
+ * it to sent or failed in the same transaction.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +25,8 @@ static fg_err event(fg_store *st, int64_t call_id, const char *what)
     return call_id ? fg_st_event(st, call_id, "faxgate", what) : FG_OK;
 }
 
-static fg_err add(fg_store *st, const char *dest, const char *tiff, const char *purpose, int64_t call_id,
-                  int max_attempts, int pages, int64_t *id)
+fg_err fg_st_outgoing_add(fg_store *st, const char *dest, const char *tiff, const char *purpose, int64_t call_id,
+                          int max_attempts, int pages, int64_t *id)
 {
     char what[400];
     sqlite3_stmt *s;
@@ -58,7 +59,8 @@ fg_err fg_store_outgoing_add(fg_store *st, const char *dest, const char *tiff, c
     if (!dest || !*dest || !tiff || !*tiff)
         return fg_err_set(FG_ERR_INVAL, "a fax to send needs a destination and a file");
     IN_TRANSACTION(st, "queue a fax to send",
-                   e = add(st, dest, tiff, purpose && *purpose ? purpose : "manual", call_id, max_attempts, pages, id));
+                   e = fg_st_outgoing_add(st, dest, tiff, purpose && *purpose ? purpose : "manual", call_id, max_attempts,
+                                          pages, id));
     return e;
 }
 
@@ -152,7 +154,7 @@ static fg_err sent(fg_store *st, int64_t id, int pages_sent, const char *far_csi
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, pages_sent);
     fg_st_bind_text(s, 3, far_csi, true);
-    if ((e = step_done(st, s, "record a fax sent")))
+    if ((e = step_done(st, s, "record a fax sent")) || (e = fg_st_optout_follow(st, id, "sent")))
         return e;
     snprintf(what, sizeof what, "fax %lld sent: %d page%s confirmed by '%.40s' (attempt %d)", (long long)id,
              pages_sent, pages_sent == 1 ? "" : "s", far_csi ? far_csi : "", attempts);
@@ -188,7 +190,8 @@ static fg_err retry(fg_store *st, int64_t id, int delay_s, const char *error, bo
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, delay_s);   /* unused by the 'failed' statement: SQLITE_RANGE, ignored */
     fg_st_bind_text(s, 3, error, true);
-    if ((e = step_done(st, s, "put a fax to send back in the queue")))
+    if ((e = step_done(st, s, "put a fax to send back in the queue")) ||
+        (*failed && (e = fg_st_optout_follow(st, id, "failed"))))
         return e;
     if (*failed)
         snprintf(what, sizeof what, "fax %lld not sent after %d attempts, given up: %.300s", (long long)id, attempts,

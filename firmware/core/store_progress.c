@@ -99,17 +99,6 @@ out:
     return FG_OK;
 }
 
-/* "2024-05-01T10:00:00Z" (as fg_st_iso writes it) to UTC seconds; 0 if absent or malformed. */
-static time_t parse_iso(const unsigned char *v)
-{
-    struct tm tm = {0};
-    const char *end;
-
-    if (!v || !(end = strptime((const char *)v, "%Y-%m-%dT%H:%M:%SZ", &tm)) || *end)
-        return 0;
-    return timegm(&tm);
-}
-
 static void col_copy(sqlite3_stmt *s, int col, char *dst, size_t cap)
 {
     const unsigned char *v = sqlite3_column_text(s, col);
@@ -135,7 +124,7 @@ static fg_err load_row(fg_store *st, int64_t id, fg_call *c)
         c->id = id;
         col_copy(s, 0, c->uuid, sizeof c->uuid);
         col_copy(s, 1, c->line, sizeof c->line);
-        c->started = parse_iso(sqlite3_column_text(s, 2));
+        c->started = fg_st_parse_iso((const char *)sqlite3_column_text(s, 2));
         col_copy(s, 3, c->caller_id, sizeof c->caller_id);
         col_copy(s, 4, c->caller_e164, sizeof c->caller_e164);
         col_copy(s, 5, c->t30.tsi, sizeof c->t30.tsi);
@@ -154,7 +143,7 @@ static fg_err load_row(fg_store *st, int64_t id, fg_call *c)
             e = fg_err_set(FG_ERR_NOMEM, "cannot load call %lld", (long long)id);
         c->confirmed = sqlite3_column_int(s, 18);
         c->complete = sqlite3_column_int(s, 19) != 0;
-        c->interrupted = parse_iso(sqlite3_column_text(s, 20));
+        c->interrupted = fg_st_parse_iso((const char *)sqlite3_column_text(s, 20));
         c->state = strcmp((const char *)sqlite3_column_text(s, 21), "new") ? FG_CALL_RECEIVING : FG_CALL_NEW;
         c->acked = sqlite3_column_int(s, 22);
         col_copy(s, 23, c->called, sizeof c->called);

@@ -12,6 +12,8 @@
  *   letters of other scripts are kept as they are; a
  *   TSI with at least MIN_DIGITS digits also matches number and tsi entries by its digits.
  *   An empty tsi entry blocks calls whose TSI is empty or missing.
+ * The opt-out requests the site sent (optout_keys, store_optout.c) are keyed the same way, so that
+ * a later fax from the same advertiser is found by its numbers, domain or name.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -23,12 +25,12 @@
 
 #define MIN_DIGITS 6       /* fewer digits are not a number worth matching */
 #define MATCH_SUFFIX "9"   /* shortest national significant number matched as a suffix */
-#define KEY_LEN 256
+#define KEY_LEN FG_ST_KEY_LEN
 
 /* ---- normalisation ---- */
 
 /* Trim, collapse white space, fold case and Latin accents; bytes of other scripts are kept. */
-static void fold(const char *in, char out[KEY_LEN])
+static void fold(const char *in, char out[FG_ST_KEY_LEN])
 {
     size_t o = 0, n = in ? strlen(in) : 0, used;
     bool space = false;
@@ -122,6 +124,19 @@ static void host_of(const char *in, char out[KEY_LEN])
     while (o > 0 && out[o - 1] == '.')
         o--;
     out[o] = '\0';
+}
+
+void fg_st_key_of(const char *kind, const char *value, char key[FG_ST_KEY_LEN], char digits[FG_ST_KEY_LEN])
+{
+    digits[0] = '\0';
+    if (!strcmp(kind, "number")) {
+        digits_of(value, key);
+        memcpy(digits, key, FG_ST_KEY_LEN);
+    } else if (!strcmp(kind, "domain")) {
+        host_of(value, key);
+    } else {
+        fold(value, key);
+    }
 }
 
 static bool valid_host(const char *h)
@@ -380,6 +395,11 @@ fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, c
 #define CONTAINS_MATCH "(instr(?1, key) > 0)"
 #define CONSENT_Q(cond) "SELECT value, basis, note FROM consent WHERE kind = ?2 AND " cond " ORDER BY id LIMIT 1"
 #define BLOCK_Q(cond) "SELECT value, role, note FROM blocks WHERE kind = ?2 AND role = ?3 AND " cond " ORDER BY id LIMIT 1"
+/* The earliest opt-out request sent before the fax (?3) to an advertiser with this identity: the
+   one that gives the sender the longest time to have complied. */
+#define OPTOUT_Q(cond)                                                                                 \
+    "SELECT k.key, o.sent_at, o.dest, o.id FROM optout_keys k JOIN optouts o ON o.id = k.optout_id"   \
+    " WHERE k.kind = ?2 AND o.state = 'sent' AND o.sent_at < ?3 AND " cond " ORDER BY o.sent_at, o.id LIMIT 1"
 
 typedef enum { BY_KEY, BY_DIGITS, BY_DOMAIN, BY_PREFIX, BY_CONTAINS } match_by;
 
@@ -387,27 +407,37 @@ static const char *const consent_sql[] = {CONSENT_Q("key = ?1"), CONSENT_Q(DIGIT
                                           CONSENT_Q(PREFIX_MATCH), CONSENT_Q(CONTAINS_MATCH)};
 static const char *const block_sql[] = {BLOCK_Q("key = ?1"), BLOCK_Q(DIGITS_MATCH), BLOCK_Q(DOMAIN_MATCH),
                                         BLOCK_Q(PREFIX_MATCH), BLOCK_Q(CONTAINS_MATCH)};
+static const char *const optout_sql[] = {OPTOUT_Q("key = ?1"), OPTOUT_Q(DIGITS_MATCH), OPTOUT_Q(DOMAIN_MATCH),
+                                         OPTOUT_Q(PREFIX_MATCH), OPTOUT_Q(CONTAINS_MATCH)};
 
-/* One probe against consent (role NULL) or blocks; on a match fills value, basis and note. */
+/* The role "optout" probes the opt-out requests sent before m->before instead of a block list. */
+#define ROLE_OPTOUT "optout"
+
+/* One probe against consent (role NULL), blocks or opt-out requests; on a match fills value, basis
+   (an opt-out request's sent time) and note (its destination), and id (the request). */
 typedef struct match {
     bool found;
-    char value[KEY_LEN], extra[16], note[128];
+    char value[KEY_LEN], extra[32], note[128];
+    int64_t id;
+    char before[32];           /* opt-out requests: sent before this time */
 } match;
 
 static fg_err probe(fg_store *st, const char *role, const char *kind, match_by by, const char *arg, match *m)
 {
+    bool optout = role && !strcmp(role, ROLE_OPTOUT);
     sqlite3_stmt *s;
     fg_err e;
     int rc;
 
     if (m->found || !arg || (by != BY_KEY && !*arg))
         return FG_OK;
-    if ((e = fg_st_prep(st, role ? block_sql[by] : consent_sql[by], &s, "look the sender up in the registries")))
+    if ((e = fg_st_prep(st, optout ? optout_sql[by] : role ? block_sql[by] : consent_sql[by], &s,
+                        "look the sender up in the registries")))
         return e;
     fg_st_bind_text(s, 1, arg, false);
     fg_st_bind_text(s, 2, kind, false);
     if (role)
-        fg_st_bind_text(s, 3, role, false);
+        fg_st_bind_text(s, 3, optout ? m->before : role, false);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         const char *note = (const char *)sqlite3_column_text(s, 2);
@@ -416,6 +446,7 @@ static fg_err probe(fg_store *st, const char *role, const char *kind, match_by b
         snprintf(m->value, sizeof m->value, "%s", (const char *)sqlite3_column_text(s, 0));
         snprintf(m->extra, sizeof m->extra, "%s", (const char *)sqlite3_column_text(s, 1));
         snprintf(m->note, sizeof m->note, "%s", note ? note : "");
+        m->id = sqlite3_column_count(s) > 3 ? sqlite3_column_int64(s, 3) : 0;
         e = FG_OK;
     } else {
         e = rc == SQLITE_DONE ? FG_OK : fg_st_err(st, rc, "look the sender up in the registries");
@@ -651,6 +682,36 @@ static fg_err lookup_blocks(fg_store *st, const fg_call *c, match *m, const char
     return probe_name(st, *role, "ticker", id->ticker, m);
 }
 
+/* A sent opt-out request to this fax's advertiser: by the numbers on the page (callback, opt-out
+   numbers), then its domain, then its name. */
+static fg_err lookup_optout(fg_store *st, const fg_call *c, fg_policy_facts *f)
+{
+    const fg_ident *id = &c->ident;
+    const char *kind = "number";
+    match m = {0};
+    fg_err e;
+
+    fg_st_iso(f->received ? f->received : time(NULL), m.before);
+    if ((e = probe_page_numbers(st, ROLE_OPTOUT, id, &m)))
+        return e;
+    if (!m.found) {
+        kind = "domain";
+        if ((e = probe_host(st, ROLE_OPTOUT, id->adv_domain, &m)) || (e = probe_page_hosts(st, ROLE_OPTOUT, id, &m)))
+            return e;
+    }
+    if (!m.found) {
+        kind = "name";
+        if ((e = probe_name(st, ROLE_OPTOUT, "name", id->adv_name, &m)))
+            return e;
+    }
+    if (!m.found || !(f->optout_sent = fg_st_parse_iso(m.extra)))
+        return FG_OK;
+    f->optout_id = m.id;
+    snprintf(f->optout_dest, sizeof f->optout_dest, "%.63s", m.note);
+    snprintf(f->optout_match, sizeof f->optout_match, "%s %.80s", kind, m.value);
+    return FG_OK;
+}
+
 fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f)
 {
     const char *kind = "", *role = "";
@@ -661,12 +722,15 @@ fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f)
     f->consent_basis[0] = f->consent_match[0] = '\0';
     f->blocked = false;
     f->block_match[0] = '\0';
+    f->optout_id = 0;
+    f->optout_sent = 0;
+    f->optout_dest[0] = f->optout_match[0] = '\0';
     pthread_mutex_lock(&st->mu);
     e = lookup_consent(st, c, &cm, &kind);
     if (!e && cm.found) {
         f->consent = true;
-        snprintf(f->consent_basis, sizeof f->consent_basis, "%s", cm.extra);
-        snprintf(f->consent_match, sizeof f->consent_match, "%s %.64s (%s)", kind, cm.value, cm.extra);
+        snprintf(f->consent_basis, sizeof f->consent_basis, "%.15s", cm.extra);
+        snprintf(f->consent_match, sizeof f->consent_match, "%s %.64s (%.15s)", kind, cm.value, cm.extra);
     }
     if (!e)
         e = lookup_blocks(st, c, &bm, &role, &kind);
@@ -675,6 +739,8 @@ fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f)
         snprintf(f->block_match, sizeof f->block_match, "%s %s %.64s", role, kind,
                  bm.value[0] ? bm.value : "(empty)");
     }
+    if (!e)
+        e = lookup_optout(st, c, f);
     pthread_mutex_unlock(&st->mu);
     return e;
 }

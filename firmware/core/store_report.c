@@ -35,7 +35,20 @@ static const char report_sql[] =
     " 'optout', json_object('present', " FG_SQL_JBOOL("c.optout_present") ", 'text', c.optout_text,"
     "   'compliant', json(c.optout_compliant), 'numbers', " IDS("optout", "'phone','tollfree','fax'") "),"
     " 'consent', c.consent, 'printed', " FG_SQL_JBOOL("c.printed") ","
-    " 'printed_at', (SELECT max(d.done_at) FROM deliveries d WHERE d.call_id = c.id AND d.state = 'done'))"
+    " 'printed_at', (SELECT max(d.done_at) FROM deliveries d WHERE d.call_id = c.id AND d.state = 'done'),"
+    /* opt-out requests about this fax, or to its advertiser (a number it printed, or its name, as the
+       request keyed them), and whether this fax came as a repeat after one (the policy's violation
+       names the request) */
+    " 'optout_requests', json((SELECT json_group_array(json_object('id', o.id, 'call_id', o.call_id,"
+    "   'created', o.created, 'channel', o.channel, 'dest', o.dest, 'state', o.state, 'sent_at', o.sent_at,"
+    "   'profile', o.profile, 'repeat', json(CASE WHEN EXISTS (SELECT 1 FROM violations v WHERE v.call_id = c.id"
+    "    AND v.detail LIKE '% opt-out request #' || o.id || ' of %') THEN 'true' ELSE 'false' END)))"
+    "  FROM optouts o WHERE o.call_id = c.id OR EXISTS (SELECT 1 FROM optout_keys k JOIN identities i"
+    "   ON i.call_id = c.id AND i.role IN ('advertiser', 'optout') WHERE k.optout_id = o.id"
+    "   AND ((k.kind = 'number' AND coalesce(k.digits, '') <> '' AND i.kind IN ('phone', 'tollfree', 'fax')"
+    "     AND ltrim(replace(i.value, '+', ''), '0') = k.digits)"
+    "    OR (k.kind = 'name' AND i.kind = 'name' AND fg_fold(i.value) = k.key)))"
+    "  ORDER BY o.id)))"
     " FROM calls c WHERE c.id = ?1";
 
 /* The report's own object for call id (caller holds the lock). */

@@ -260,6 +260,35 @@ static const char schema_v9[] =
     "DROP TABLE blocks;"
     "ALTER TABLE blocks_v9 RENAME TO blocks;"
     "CREATE INDEX blocks_key ON blocks(role, kind, key);";
+/* v10 (#12, managed opt-out): the opt-out requests the site sent or has to make by hand.
+   optouts: one request per row, about the received fax call_id; channel and dest say where it
+   goes (a fax request rides the outgoing queue as outgoing_id, and its state follows that entry:
+   store_outgoing.c updates both in one transaction); sent_at is when the advertiser was told,
+   the start of the profile's delay (a fax from the same advertiser later than that is a wilful
+   repeat). optout_keys: the advertiser's identities at the time of the request, keyed as the
+   consent and block lists are (number digits, lower-case domain, folded name), which later
+   faxes are matched against (store_registry.c). Self-contained: the step only creates. */
+static const char schema_v10[] =
+    "CREATE TABLE optouts ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " call_id INTEGER REFERENCES calls(id) ON DELETE SET NULL,"
+    " created TEXT NOT NULL,"
+    " advertiser TEXT,"
+    " adv_key TEXT,"
+    " channel TEXT NOT NULL CHECK (channel IN ('fax', 'phone', 'web', 'email', 'mail')),"
+    " dest TEXT NOT NULL,"
+    " profile TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed', 'manual')),"
+    " outgoing_id INTEGER REFERENCES outgoing(id) ON DELETE SET NULL,"
+    " tiff TEXT, sha256 TEXT, sent_at TEXT, note TEXT);"
+    "CREATE INDEX optouts_call ON optouts(call_id);"
+    "CREATE INDEX optouts_outgoing ON optouts(outgoing_id);"
+    "CREATE TABLE optout_keys ("
+    " optout_id INTEGER NOT NULL REFERENCES optouts(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL CHECK (kind IN ('number', 'domain', 'name')),"
+    " key TEXT NOT NULL, digits TEXT,"
+    " PRIMARY KEY (optout_id, kind, key)) WITHOUT ROWID;"
+    "CREATE INDEX optout_keys_key ON optout_keys(kind, key);";
 
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
@@ -272,6 +301,7 @@ static const char *const steps[] = {
     schema_v7,
     schema_v8,
     schema_v9,
+    schema_v10,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,

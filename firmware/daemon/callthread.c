@@ -12,7 +12,7 @@
 #include "gateway.h"
 #include "log.h"
 
-/* No audio for this long means the line is dead even if the socket is not. */
+/* The peer's first message may take this long (a PBX connecting the call). */
 #define LINE_SILENCE_MS 30000
 #define MAX_BLOCK 8000
 
@@ -23,6 +23,7 @@ typedef struct call_ctx {
     bool page1_queued;
     struct timespec kept_at;    /* when the last page was confirmed (its MCF queued) */
     live_call *live;            /* what `faxgatectl status` shows of this call */
+    struct timespec start;      /* when receiving began (max_seconds, no_fax_seconds) */
 } call_ctx;
 
 /* The line a call came in on (with several listeners, [line] listen is a list). */
@@ -230,124 +231,32 @@ static bool must_end(call_ctx *cc, fg_rx *rx, const struct timespec *start)
     return no_fax_yet(cc, rx, start) || early_hangup(cc, rx);
 }
 
-static int t38_send(void *user, const uint8_t *ifp, size_t len, int count)
+static bool end_now(void *user, fg_rx *rx)
 {
-    return fg_line_t38_send(user, ifp, len, count) ? -1 : 0;
+    call_ctx *cc = user;
+
+    return must_end(cc, rx, &cc->start);
 }
 
-/* The call is in T.38 now: packets as they come, and a clock tick every 20 ms for SpanDSP's
-   timers and what it has to send. */
-static void receive_t38(call_ctx *cc, fg_rx *rx, const struct timespec *start)
+static void switched_t38(void *user, const fg_t38_params *p)
 {
-    struct timespec last, now;
-    fg_t38_params p;
-    long quiet_ms = 0;
-    bool done = false;
-    fg_err e;
+    call_ctx *cc = user;
 
-    if ((e = fg_line_t38_params(cc->ln, &p)) || (e = fg_rx_use_t38(rx, &p, t38_send, cc->ln))) {
-        fg_rx_line_lost(rx, fg_err_msg(e));
-        return;
-    }
     fg_call_set_t38(cc->call);
     livecall_update(cc->live, cc->call, "B", "switched to T.38; identifying the sender");
-    log_info("call %lld: T.38 (version %d, datagram %d, %s, %s)", (long long)fg_call_id(cc->call), p.version,
-             p.max_datagram, p.ec == FG_T38_EC_REDUNDANCY ? "redundancy" : p.ec == FG_T38_EC_FEC ? "FEC" : "no EC",
-             p.transferred_tcf ? "transferredTCF" : "localTCF");
-    clock_gettime(CLOCK_MONOTONIC, &last);
-    while (!done) {
-        uint8_t ifp[1500];
-        size_t len;
-        uint16_t seq;
-        long ms;
-
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        ms = (now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000;
-        if (ms >= 20) {
-            /* time passes for SpanDSP as it passes here, in whole 20 ms steps */
-            long steps = ms / 20;
-
-            if ((e = fg_rx_t38_tick(rx, (int)(steps * 160), &done)))
-                break;
-            last.tv_nsec += (steps * 20) % 1000 * 1000000L;
-            last.tv_sec += steps * 20 / 1000 + last.tv_nsec / 1000000000L;
-            last.tv_nsec %= 1000000000L;
-            quiet_ms += steps * 20;
-            continue;
-        }
-        if (must_end(cc, rx, start))
-            break;
-        if (quiet_ms > LINE_SILENCE_MS) {
-            fg_rx_line_lost(rx, "no T.38 packet for 30 s");
-            break;
-        }
-        e = fg_line_t38_recv(cc->ln, ifp, sizeof ifp, &len, &seq, (int)(20 - ms));
-        if (e == FG_ERR_TIMEOUT)
-            continue;
-        if (e) {
-            fg_rx_line_lost(rx, fg_err_msg(e));
-            break;
-        }
-        quiet_ms = 0;
-        if ((e = fg_rx_t38_packet(rx, ifp, len, seq, &done)))
-            break;
-    }
+    log_info("call %lld: T.38 (version %d, datagram %d, %s, %s)", (long long)fg_call_id(cc->call), p->version,
+             p->max_datagram, p->ec == FG_T38_EC_REDUNDANCY ? "redundancy" : p->ec == FG_T38_EC_FEC ? "FEC" : "no EC",
+             p->transferred_tcf ? "transferredTCF" : "localTCF");
 }
 
-/* Runs T.30 until it ends, the line drops or the call lasts too long. */
+/* Runs T.30 until it ends, the line drops or the call must end (must_end). */
 static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
 {
-    int16_t *in = malloc(MAX_BLOCK * sizeof *in), *out = malloc(MAX_BLOCK * sizeof *out);
-    const int16_t *block = first;
-    int n = first_n;
-    long quiet_ms = 0;
-    struct timespec start;
-    bool done = false;
-    fg_err e;
+    fg_rx_drive d = {.ln = cc->ln, .first = first, .first_n = first_n, .must_end = end_now, .on_t38 = switched_t38,
+                     .user = cc};
 
-    if (!in || !out) {
-        fg_rx_line_lost(rx, "out of memory");
-        goto out;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (;;) {
-        if (n > 0) {
-            if ((e = fg_rx_audio(rx, block, out, n, &done))) {
-                fg_rx_line_lost(rx, fg_err_msg(e));
-                break;
-            }
-            if ((e = fg_line_send(cc->ln, out, n))) {
-                fg_rx_line_lost(rx, fg_err_msg(e));
-                break;
-            }
-        }
-        if (done)
-            break;
-        if (must_end(cc, rx, &start))
-            break;
-        /* a second at a time, so that the checks above run while the line is quiet */
-        e = fg_line_recv(cc->ln, in, MAX_BLOCK, &n, 1000);
-        if (e == FG_ERR_STATE) {
-            receive_t38(cc, rx, &start);
-            break;
-        }
-        if (e == FG_ERR_TIMEOUT) {
-            n = 0;
-            if ((quiet_ms += 1000) < LINE_SILENCE_MS)
-                continue;
-            fg_rx_line_lost(rx, "no audio for 30 s");
-            break;
-        }
-        quiet_ms = 0;
-        if (e) {
-            fg_rx_line_lost(rx, e == FG_ERR_HANGUP ? "the caller hung up" : fg_err_msg(e));
-            break;
-        }
-        block = in;
-    }
-out:
-    free(in);
-    free(out);
+    clock_gettime(CLOCK_MONOTONIC, &cc->start);
+    fg_rx_drive_line(rx, &d);
 }
 
 /* Puts the pages where their verdict says; true if they are to be printed. */

@@ -40,6 +40,7 @@ static bool applied_live(const char *section, const char *key)
     static const char *const live[][2] = {
         {"classify", NULL}, {"policy", NULL}, {"site", NULL},        {"screen", "reject_empty_tsi"}, {"screen", "junk_senders"},
         {"line", "max_calls"}, {"line", "max_seconds"}, {"spool", "min_free_mb"}, {"log", "level"},
+        {"optout", NULL},   /* read by faxgatectl optout, each time it runs */
     };
 
     if (!strcmp(section, "site") && !strcmp(key, "timezone"))

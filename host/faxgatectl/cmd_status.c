@@ -21,27 +21,54 @@
 #define ANSWER_TIMEOUT_S 60
 #define ANSWER_MAX (4 << 20)
 
+/* A socket connected to the daemon's control socket, or -1 with errno (and sa filled in). */
+static int connect_daemon(ctl *c, struct sockaddr_un *sa, bool quiet)
+{
+    fg_err e;
+    int fd;
+
+    *sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+    if ((e = fg_config_control_socket(c->cfg, sa->sun_path, sizeof sa->sun_path))) {
+        if (!quiet)
+            ctl_fail(e, "control socket");
+        errno = EINVAL;
+        return -1;
+    }
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)sa, sizeof *sa)) {
+        int err = errno;
+
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+bool ctl_daemon_running(ctl *c)
+{
+    struct sockaddr_un sa;
+    int fd = connect_daemon(c, &sa, true);
+
+    if (fd < 0)
+        return false;
+    close(fd);   /* a connection without a request: the daemon reads nothing and moves on */
+    return true;
+}
+
 /* Sends one request and returns the daemon's answer, parsed; NULL after printing why. */
 static json_t *ask(ctl *c, const char *request)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct sockaddr_un sa;
     struct timeval tv = {.tv_sec = ANSWER_TIMEOUT_S};
     size_t len = 0, cap = 4096;
     char *buf = NULL;
     json_error_t jerr;
     json_t *answer;
-    fg_err e;
     int fd;
 
-    if ((e = fg_config_control_socket(c->cfg, sa.sun_path, sizeof sa.sun_path))) {
-        ctl_fail(e, "control socket");
-        return NULL;
-    }
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-        fprintf(stderr, "faxgatectl: cannot create a socket: %s\n", strerror(errno));
-        return NULL;
-    }
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+    if ((fd = connect_daemon(c, &sa, false)) < 0) {
         int err = errno;
 
         if (err == ENOENT)
@@ -52,9 +79,8 @@ static json_t *ask(ctl *c, const char *request)
         else if (err == EACCES || err == EPERM)
             fprintf(stderr, "faxgatectl: cannot use the control socket %s: %s (run as root, or as a member of the "
                     "daemon's group, faxgate)\n", sa.sun_path, strerror(err));
-        else
+        else if (err != EINVAL)
             fprintf(stderr, "faxgatectl: cannot reach faxgated on %s: %s\n", sa.sun_path, strerror(err));
-        close(fd);
         return NULL;
     }
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -32,6 +32,9 @@ int ctl_scan_file(ctl *c, const char *tiff, const char *tsi);
     as a fax machine would send it. Used by `scan` and `eval`. */
 fg_err ctl_load_page1(const char *path, int yres, fg_page **page);
 
+/** True if a faxgated answers on the control socket (nothing is asked of it). */
+bool ctl_daemon_running(ctl *c);
+
 /* Each command gets its own argv (argv[0] is the command name) and returns an exit status. */
 int ctl_scan(ctl *c, int argc, char **argv);
 int ctl_classify(ctl *c, int argc, char **argv);
@@ -52,5 +55,7 @@ int ctl_status(ctl *c, int argc, char **argv);
 int ctl_reload(ctl *c, int argc, char **argv);
 int ctl_send(ctl *c, int argc, char **argv);
 int ctl_outgoing(ctl *c, int argc, char **argv);
+int ctl_optout(ctl *c, int argc, char **argv);
+int ctl_optouts(ctl *c, int argc, char **argv);
 
 #endif

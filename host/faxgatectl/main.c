@@ -31,6 +31,8 @@ static const command commands[] = {
     {"reload", ctl_reload, "reload                 make faxgated re-read its configuration (calls go on)"},
     {"send", ctl_send, "send --to sip:USER@HOST:PORT [--purpose WHY] [--attempts N] FILE.tif...  queue a fax for faxgated to send"},
     {"outgoing", ctl_outgoing, "outgoing               the outgoing queue (JSON): queued, sending, the last sent or failed"},
+    {"optout", ctl_optout, "optout ID [--profile P] [--dry-run] [--out FILE.tif]  ask the advertiser of fax ID to stop (off unless [optout] enabled)"},
+    {"optouts", ctl_optouts, "optouts [--done N [--note TEXT]]  the opt-out requests (JSON), or record request N made by hand"},
     {"eval", ctl_eval, "eval LABELS.tsv|DIR... [--base DIR] [--split S] [--pages] [--detail FILE] [--texts DIR] [--list]"},
 };
 

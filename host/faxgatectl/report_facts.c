@@ -184,14 +184,31 @@ static void draw_violations(report_ctx *x, fg_pdf *d, json_t *r)
     fg_pdf_field(d, lb->source, x->info->url);
 }
 
+/* The opt-out requests the store found for this fax (about it, or to its advertiser), each with its
+   date, channel, destination and state, and whether this fax came as a repeat after it. */
 void report_optouts(report_ctx *x, fg_pdf *d, json_t *r)
 {
-    /* the opt-out log (its own branch) gives the requests sent to this sender and the faxes that
-       came after them; until it is wired here, none is on record */
-    json_object_set_new(r, "optout_requests", json_array());
-    if (d) {
-        fg_pdf_section(d, x->lb->sec_optouts);
+    json_t *reqs = json_object_get(r, "optout_requests"), *o;
+    size_t i;
+
+    if (!json_is_array(reqs))
+        json_object_set_new(r, "optout_requests", reqs = json_array());
+    if (!d)
+        return;
+    fg_pdf_section(d, x->lb->sec_optouts);
+    if (!json_array_size(reqs))
         fg_pdf_text(d, x->lb->optouts_none);
+    json_array_foreach(reqs, i, o) {
+        char label[48], value[320];
+        const char *sent = jstr(o, "sent_at");
+
+        snprintf(label, sizeof label, "#%lld %s", (long long)json_integer_value(json_object_get(o, "id")),
+                 sent && *sent ? sent : jstr(o, "created") ? jstr(o, "created") : "");
+        snprintf(value, sizeof value, "%s to %s: %s (%s)%s", jstr(o, "channel") ? jstr(o, "channel") : "?",
+                 jstr(o, "dest") ? jstr(o, "dest") : "?", jstr(o, "state") ? jstr(o, "state") : "?",
+                 jstr(o, "profile") ? jstr(o, "profile") : "?",
+                 json_is_true(json_object_get(o, "repeat")) ? "; THIS FAX CAME AFTER IT (repeat)" : "");
+        fg_pdf_field(d, label, value);
     }
 }
 

@@ -47,6 +47,11 @@ typedef struct fg_policy_facts {
     bool campaign_junk;        /* an operator marked that campaign junk: the fax is dropped */
     bool campaign_released;    /* an operator released a copy: delivered unless it reaches drop */
     char campaign_match[128];  /* "campaign 12 (SunWave Cruise Club, 3 faxes, 91 % alike)" */
+    /* managed opt-out (#12): the earliest opt-out request sent to this advertiser before the fax */
+    int64_t optout_id;         /* 0: none was sent */
+    time_t optout_sent;        /* when it was sent (confirmed by the far end) */
+    char optout_dest[64];      /* where it went: "+18005550199" */
+    char optout_match[96];     /* which identity matched: "number +18005550199" */
 } fg_policy_facts;
 
 typedef struct fg_decision {
@@ -94,6 +99,7 @@ typedef struct fg_profile_info {
     const char *law;           /* "TCPA 47 USC 227(b)(1)(C); JFPA; 47 CFR 64.1200(a)(4); 47 CFR 68.318(d)" */
     const char *url;           /* where the text of the law can be read */
     const char *checks;        /* one line: the facts this profile checks */
+    int optout_delay_days;     /* days a sender has to honour an opt-out request (0: 30) */
 } fg_profile_info;
 
 /** The profile of that name, or NULL if unknown. */

@@ -21,7 +21,7 @@
 #include "faxgate/error.h"
 #include "faxgate/policy.h"
 
-#define FG_STORE_SCHEMA_VERSION 9
+#define FG_STORE_SCHEMA_VERSION 10
 
 typedef struct fg_store fg_store;
 
@@ -257,5 +257,35 @@ fg_err fg_store_outgoing_release(fg_store *st, const char *owner_prefix);
 
 /** The outgoing queue as a JSON array (not sent yet first, then the last 20 sent or failed). */
 fg_err fg_store_outgoing_json(fg_store *st, char **json);
+
+/* ---- opt-out requests: the site asks an advertiser to stop (store_optout.c) ---- */
+
+typedef struct fg_optout_req {
+    int64_t call_id;             /* the received fax the request is about */
+    const char *channel;         /* "fax", "phone", "web", "email" or "mail" */
+    const char *dest;            /* fax and phone: the E.164 number; else the address or URL */
+    const char *profile;         /* the jurisdiction profile it is made under ("us") */
+    const char *line_uri;        /* a fax: the line URI to call ("sip:18005550199@trunk:5060"); NULL:
+                                    recorded 'manual', for the operator to make */
+    const char *tiff;            /* the request page (the outgoing queue owns it), or NULL */
+    const char *sha256;          /* of the request page's image */
+    int pages, max_attempts;     /* for the outgoing queue */
+    const char *note;            /* what the operator must do, for a manual request */
+} fg_optout_req;
+
+/** Records an opt-out request: with a line URI and a page it is queued on the outgoing queue in the
+    same transaction (state queued, then following that entry to sent or failed), else recorded
+    'manual'. The advertiser and its match keys (callback and opt-out numbers, domain, name) come
+    from the stored call. FG_ERR_EXISTS if the same request is already queued or sent. *id gets the
+    request, *outgoing_id (may be NULL) the queue entry or 0. */
+fg_err fg_store_optout_add(fg_store *st, const fg_optout_req *r, int64_t *id, int64_t *outgoing_id);
+
+/** An operator made a manual (or failed) request by other means: it counts as sent from now on (the
+    sender's delay runs from here); note says how. FG_ERR_STATE if it was queued or sent already. */
+fg_err fg_store_optout_done(fg_store *st, int64_t id, const char *note);
+
+/** The opt-out requests, newest first, as a JSON array: each with its queue entry's state, attempts
+    and last error, and repeats (faxes flagged as sent after it). */
+fg_err fg_store_optouts_json(fg_store *st, char **json);
 
 #endif

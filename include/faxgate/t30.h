@@ -92,6 +92,24 @@ fg_err fg_rx_finish(fg_rx *rx);
 /** Frees a session (finishing it first if needed); NULL is accepted. */
 void fg_rx_free(fg_rx *rx);
 
+/* What drives a session over its line (fg_rx_drive_line). */
+typedef struct fg_rx_drive {
+    fg_line *ln;
+    const int16_t *first;        /* audio already read from the line, or NULL */
+    int first_n;
+    /* Asked between blocks and packets: return true to end the call, having said why with
+       fg_rx_line_lost. May be NULL. */
+    bool (*must_end)(void *user, fg_rx *rx);
+    /* The line switched to T.38 and T.30 started again over it. May be NULL. */
+    void (*on_t38)(void *user, const fg_t38_params *p);
+    void *user;
+} fg_rx_drive;
+
+/** Runs the session over its line until T.30 ends, the line drops or goes quiet for 30 s, or
+    must_end says so: audio answered block for block, T.38 packets after a switch (SpanDSP's
+    clock then the wall clock in 20 ms steps). Finish it with fg_rx_finish. */
+void fg_rx_drive_line(fg_rx *rx, const fg_rx_drive *d);
+
 /** Parses "v17,v29,v27ter" into FG_MODEM_* flags. */
 fg_err fg_modems_parse(const char *s, unsigned *out);
 

@@ -734,6 +734,8 @@ static void test_name_keys(void **state)
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN called");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN line_type");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN profiles");
+    raw_sql(f->db, "DROP TABLE optout_keys");
+    raw_sql(f->db, "DROP TABLE optouts");
     raw_sql(f->db, "DROP TABLE outgoing");
     raw_sql(f->db, "ALTER TABLE deliveries DROP COLUMN job_state");
     raw_sql(f->db, "DROP INDEX calls_state");

@@ -226,6 +226,8 @@ static void test_migrates_v6(void **state)
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
     fg_store_close(st);
     raw_sql(f->db, "ALTER TABLE deliveries DROP COLUMN job_state");
+    raw_sql(f->db, "DROP TABLE optout_keys");
+    raw_sql(f->db, "DROP TABLE optouts");
     raw_sql(f->db, "DROP TABLE outgoing");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN called");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN line_type");
