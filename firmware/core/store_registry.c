@@ -548,9 +548,10 @@ fg_err fg_store_screen_station(fg_store *st, const char *nsf, const char *dcs, b
     if (e || !m.found)
         return e;
     *blocked = true;
+    /* the entry first: a DCS description is long, and the reason must still name what matched */
     if (why && why_len)
-        snprintf(why, why_len, "%s '%s' is blocked (broadcaster %s %s%s%s)", what, seen, strcmp(what, "NSF") ? "dcs" : "nsf",
-                 m.value, m.note[0] ? ": " : "", m.note);
+        snprintf(why, why_len, "broadcaster %s '%s' is blocked%s%s; the machine's %s (%s)", strcmp(what, "NSF") ? "dcs" : "nsf",
+                 m.value, m.note[0] ? ": " : "", m.note, what, seen);
     return FG_OK;
 }
 

@@ -538,7 +538,7 @@ static void test_screen_station_and_junk(void **state)
     assert_int_equal(fg_store_block_add(st, "broadcaster", "dcs", "V.27ter 2400", NULL), FG_OK);
     assert_int_equal(fg_store_screen_station(st, "Kyocera ", "V.17 14400, fine, ECM", &hit, why, sizeof why), FG_OK);
     assert_true(hit);
-    assert_non_null(strstr(why, "NSF 'Kyocera ' is blocked (broadcaster nsf kyocera: modem bank)"));
+    assert_non_null(strstr(why, "broadcaster nsf 'kyocera' is blocked: modem bank; the machine's NSF (Kyocera )"));
     assert_int_equal(fg_store_screen_station(st, "KYOCERA FS-1020", "", &hit, why, sizeof why), FG_OK);
     assert_true(hit);   /* the vendor entry covers every model */
     assert_int_equal(fg_store_screen_station(st, "Kyoceramita X", "", &hit, why, sizeof why), FG_OK);
@@ -551,7 +551,7 @@ static void test_screen_station_and_junk(void **state)
     assert_false(hit);  /* the entry names a model line: other Minoltas pass */
     assert_int_equal(fg_store_screen_station(st, " ", "V.27ter 2400, standard, no ECM", &hit, why, sizeof why), FG_OK);
     assert_true(hit);
-    assert_non_null(strstr(why, "DCS 'V.27ter 2400, standard, no ECM' is blocked (broadcaster dcs V.27ter 2400)"));
+    assert_non_null(strstr(why, "broadcaster dcs 'V.27ter 2400' is blocked; the machine's DCS (V.27ter 2400, standard, no ECM)"));
     assert_int_equal(fg_store_screen_station(st, NULL, "V.29 9600, fine", &hit, why, sizeof why), FG_OK);
     assert_false(hit);
 
