@@ -1,7 +1,7 @@
 /* faxgate — store: opening the SQLite file, shared helpers, and the call commands.
  *
  * The schema and its migrations live in store_schema.c, the call rows in store_call.c,
- * the hash chain in store_chain.c, JSON listings in store_json.c, consent and blocks in
+ * the evidence ledger in store_ledger.c (records in store_record.c, page files in store_files.c), JSON listings in store_json.c, consent and blocks in
  * store_registry.c and the print queue in store_queue.c.
  */
 #include <errno.h>
@@ -335,7 +335,9 @@ static fg_err insert_call(fg_store *st, fg_call *c)
     return e;
 }
 
-/* One transaction: insert if new, write every part, relink the chain from this call on. */
+/* One transaction: insert if new, write every part, seal the record if the call has ended. A
+   sealed call whose rows were changed behind the store's back is refused before anything is
+   written: the save would seal the alteration. */
 static fg_err save(fg_store *st, fg_call *c, bool must_be_new)
 {
     int64_t old_id = c->id;
@@ -348,7 +350,8 @@ static fg_err save(fg_store *st, fg_call *c, bool must_be_new)
         goto out;
     if (!c->id && (e = insert_call(st, c)))
         goto fail;
-    if ((e = fg_st_write_call(st, c)) || (e = fg_st_chain_from(st, c->id)))
+    if ((old_id && (e = fg_st_ledger_check(st, c->id))) || (e = fg_st_write_call(st, c)) ||
+        (e = fg_st_ledger_seal(st, c->id, c->recovered ? "recovered" : "sealed", "amended")))
         goto fail;
     /* the verdict and its print job in one commit: a crash between them would lose the fax */
     if (!strcmp(c->deliver_state, "queued") && (e = fg_st_delivery_add(st, c->id)))
@@ -429,7 +432,7 @@ static fg_err update_one(fg_store *st, sqlite3_stmt *s, int64_t id, const char *
 fg_err fg_store_set_verdict(fg_store *st, int64_t id, fg_verdict v, const char *by, const char *why)
 {
     const char *name = fg_st_verdict_name(v);
-    char what[320];
+    char what[320], sealed_why[160];
     sqlite3_stmt *s = NULL;
     fg_err e;
 
@@ -440,7 +443,8 @@ fg_err fg_store_set_verdict(fg_store *st, int64_t id, fg_verdict v, const char *
     pthread_mutex_lock(&st->mu);
     if ((e = fg_st_begin(st, "start changing a verdict")))
         goto out;
-    if ((e = fg_st_prep(st,
+    if ((e = fg_st_ledger_check(st, id)) ||
+        (e = fg_st_prep(st,
                         "UPDATE calls SET verdict = ?1, verdict_by = ?2, verdict_reason = ?3 WHERE id = ?4",
                         &s, "change a verdict")))
         goto fail;
@@ -451,7 +455,8 @@ fg_err fg_store_set_verdict(fg_store *st, int64_t id, fg_verdict v, const char *
     if ((e = update_one(st, s, id, "change a verdict")))
         goto fail;
     snprintf(what, sizeof what, "verdict set to %s%s%s", name, why && *why ? ": " : "", why ? why : "");
-    if ((e = fg_st_event(st, id, by, what)) || (e = fg_st_chain_from(st, id)))
+    snprintf(sealed_why, sizeof sealed_why, "verdict by %s", by);
+    if ((e = fg_st_event(st, id, by, what)) || (e = fg_st_ledger_seal(st, id, sealed_why, sealed_why)))
         goto fail;
     e = fg_st_commit(st, "commit the verdict");
     goto out;

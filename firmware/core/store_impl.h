@@ -148,8 +148,27 @@ fg_err fg_st_outgoing_add(fg_store *st, const char *dest, const char *tiff, cons
     now) or "failed" (inside a transaction; store_optout.c). */
 fg_err fg_st_optout_follow(fg_store *st, int64_t outgoing_id, const char *state);
 
-/** Recomputes the chain links of call from_id and every later call (inside a transaction). */
-fg_err fg_st_chain_from(fg_store *st, int64_t from_id);
+/** The canonical evidence record of call id (store_record.c) into b (reset first); state (may be
+    NULL) gets the call's state. FG_ERR_NOTFOUND if there is no such call. */
+fg_err fg_st_record(fg_store *st, int64_t id, fg_strbuf *b, char state[16]);
+
+/** The first difference between a sealed record and the record rebuilt now: field gets its path
+    ("advertiser", "pages[2].sha256"), change a sentence ("advertiser changed from 'X' to 'Y'"). */
+void fg_st_record_diff(const char *sealed, const char *now, char *field, size_t field_cap, char *change,
+                       size_t change_cap);
+
+/** Appends the call's record to the evidence ledger if the call has ended and its record differs
+    from its latest entry (inside the transaction of the change): why is first_why for its first
+    entry ("sealed", "recovered"), next_why after ("amended", "verdict by operator"). */
+fg_err fg_st_ledger_seal(fg_store *st, int64_t call_id, const char *first_why, const char *next_why);
+
+/** Before a legitimate change of a sealed call: FG_ERR_STATE naming the field if its rows no
+    longer hold its latest record (changed behind the store's back), so that the change does not
+    seal the alteration. */
+fg_err fg_st_ledger_check(fg_store *st, int64_t call_id);
+
+/** Seals every finished call in id order, why "upgraded" (the v11 migration). */
+fg_err fg_st_ledger_upgrade(fg_store *st);
 
 /** Queues a call for printing, once (inside a transaction; store_queue.c). */
 fg_err fg_st_delivery_add(fg_store *st, int64_t call_id);

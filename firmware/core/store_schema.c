@@ -290,6 +290,27 @@ static const char schema_v10[] =
     " PRIMARY KEY (optout_id, kind, key)) WITHOUT ROWID;"
     "CREATE INDEX optout_keys_key ON optout_keys(kind, key);";
 
+/* v11 (#12): the evidence ledger (store_ledger.c). One entry per change of a finished call's
+   record, appended in the transaction of the change and chained to the entry before it; no
+   foreign key on call_id: a deleted call must leave its entries behind. The triggers make the
+   table append-only for every program that opens the file (a determined editor can drop them:
+   `faxgatectl evidence verify` reports that, and the exported heads catch a rewrite). The calls
+   finished before the upgrade are sealed once the steps are done (migrate, why "upgraded").
+   Self-contained: DROP TABLE ledger undoes it. */
+static const char schema_v11[] =
+    "CREATE TABLE ledger ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " call_id INTEGER NOT NULL,"
+    " at TEXT NOT NULL,"
+    " why TEXT NOT NULL,"
+    " record TEXT NOT NULL,"
+    " chain TEXT NOT NULL);"
+    "CREATE INDEX ledger_call ON ledger(call_id, seq);"
+    "CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger"
+    " BEGIN SELECT RAISE(ABORT, 'the evidence ledger is append-only: its entries cannot be changed'); END;"
+    "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
+    " BEGIN SELECT RAISE(ABORT, 'the evidence ledger is append-only: its entries cannot be deleted'); END;";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
@@ -302,6 +323,7 @@ static const char *const steps[] = {
     schema_v8,
     schema_v9,
     schema_v10,
+    schema_v11,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,
@@ -415,6 +437,9 @@ static fg_err migrate(fg_store *st, int from)
         if ((e = fg_st_exec(st, steps[v], what)))
             return e;
     }
+    /* with every column the record reads in place, in the migration's transaction */
+    if (from < 11 && (e = fg_st_ledger_upgrade(st)))
+        return e;
     /* Both values are integers from this build, never user text. */
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d", FG_STORE_APP_ID,
              FG_STORE_SCHEMA_VERSION);

@@ -260,39 +260,3 @@ int ctl_violations(ctl *c, int argc, char **argv)
         return ctl_fail(e, "violations");
     return emit(c, json, render_violations);
 }
-
-/* `evidence verify`: recomputes every call's chain link, then reads every call's page file back
-   against the hashes the chain holds; exit 1 naming the first call (and page) that differs. */
-int ctl_evidence(ctl *c, int argc, char **argv)
-{
-    fg_evidence_fault f;
-    int64_t bad = 0;
-    bool ok = false, files_ok = true;
-    int calls = 0, pages = 0;
-    fg_store *st;
-    fg_err e;
-
-    if (argc != 2 || strcmp(argv[1], "verify")) {
-        fprintf(stderr, "usage: faxgatectl evidence verify [--json]\n");
-        return 2;
-    }
-    if (!(st = ctl_store(c)))
-        return 1;
-    if ((e = fg_store_verify_chain(st, &ok, &bad)))
-        return ctl_fail(e, "evidence verify");
-    if (ok && (e = fg_store_verify_files(st, &files_ok, &f, &calls, &pages)))
-        return ctl_fail(e, "evidence verify (page files)");
-    if (c->json)
-        printf("{\"ok\":%s,\"first_bad_call\":%lld,\"first_bad_page\":%d,\"files_checked\":%d,\"pages_checked\":%d}\n",
-               ok && files_ok ? "true" : "false", (long long)(!ok ? bad : files_ok ? 0 : f.call_id),
-               ok && !files_ok ? f.page : 0, calls, pages);
-    else if (!ok)
-        printf("evidence chain BROKEN at call %lld: its record or an earlier one was changed after it was written\n",
-               (long long)bad);
-    else if (!files_ok)
-        printf("evidence BROKEN at call %lld%s: %s\n", (long long)f.call_id, f.page ? " (a page)" : "", f.why);
-    else
-        printf("evidence verified: every call's record matches its link; %d page file%s, %d page%s match their "
-               "hashes\n", calls, calls == 1 ? "" : "s", pages, pages == 1 ? "" : "s");
-    return ok && files_ok ? 0 : 1;
-}

@@ -17,7 +17,7 @@ static const command commands[] = {
     {"classify", ctl_classify, "classify --text FILE [--tsi ID] [--caller-id NUM]"},
     {"calls", ctl_calls, "calls [--limit N]"},
     {"show", ctl_show, "show ID"},
-    {"evidence", ctl_evidence, "evidence verify        re-walk the hash chain over every call's record"},
+    {"evidence", ctl_evidence, "evidence verify [--head FILE] | head [--append FILE]  check the evidence ledger and page files; its head"},
     {"violations", ctl_violations, "violations [--by campaign|advertiser]"},
     {"report", ctl_report, "report ID|--advertiser NAME|NUMBER|SYMBOL --profile P [--out FILE.pdf] [--bundle FILE.tar|FILE.zip]  complaint report (PDF), --json its facts"},
     {"release", ctl_release, "release ID             print a held fax"},

@@ -121,15 +121,17 @@ void report_check_call(report_ctx *x, fg_store *st, json_t *r)
 
 fg_err report_check_chain(report_ctx *x, fg_store *st, json_t *doc)
 {
-    int64_t bad = 0;
+    fg_evidence_fault f;
+    int entries = 0, calls = 0;
     bool ok = false;
     fg_err e;
 
-    if ((e = fg_store_verify_chain(st, &ok, &bad)))
+    if ((e = fg_store_verify_chain(st, &ok, &f, &entries, &calls)))
         return e;
-    json_object_set_new(doc, "chain", json_pack("{s:b, s:I}", "intact", ok, "first_bad_call", (json_int_t)bad));
+    json_object_set_new(doc, "chain", json_pack("{s:b, s:I, s:s?}", "intact", ok, "first_bad_call",
+                                                (json_int_t)f.call_id, "problem", ok ? NULL : f.why));
     if (!ok) {
-        fprintf(stderr, "faxgatectl report: the log's hash chain is broken at call %lld\n", (long long)bad);
+        fprintf(stderr, "faxgatectl report: the evidence ledger is broken: %s\n", f.why);
         x->problems = true;
     }
     return FG_OK;

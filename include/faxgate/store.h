@@ -5,8 +5,9 @@
  * domains or names with consent or an established business relationship), blocks
  * (broadcaster or advertiser), deliveries (the print queue) and events (who
  * released, junked or changed what); since version 2 also the learning classifier's
- * counts (bayes_*, store_learn.c) and campaigns (campaign*, store_campaign.c). Each call
- * row carries a link of a SHA-256 hash chain over the evidence, so later tampering shows.
+ * counts (bayes_*, store_learn.c) and campaigns (campaign*, store_campaign.c). Since version 11
+ * the evidence ledger: each finished call's record appended to a SHA-256 hash chain every time it
+ * changes, never rewritten (store_ledger.c), so later tampering shows.
  *
  * A handle may be shared by threads (SQLite serialized mode); each process opens
  * its own. Listings are produced as JSON by SQLite's JSON functions.
@@ -21,7 +22,7 @@
 #include "faxgate/error.h"
 #include "faxgate/policy.h"
 
-#define FG_STORE_SCHEMA_VERSION 10
+#define FG_STORE_SCHEMA_VERSION 11
 
 typedef struct fg_store fg_store;
 
@@ -88,25 +89,58 @@ fg_err fg_store_call_json(fg_store *st, int64_t id, char **json);
 /** Violations, newest first, with advertiser and call, as a JSON array. */
 fg_err fg_store_violations_json(fg_store *st, char **json);
 
-/** Recomputes the hash chain; *ok false and *bad_id set at the first call that does not match. */
-fg_err fg_store_verify_chain(fg_store *st, bool *ok, int64_t *bad_id);
-
-/* The first stored page file that no longer matches what the chain holds. */
+/* The first problem evidence verification found. */
 typedef struct fg_evidence_fault {
-    int64_t call_id;
-    int page;                    /* 1-based page whose image changed; 0: the file as a whole */
-    char why[256];
+    int64_t call_id;             /* the call concerned; 0 if none (the ledger as a whole) */
+    int page;                    /* 1-based page whose image changed; 0: none, or the file as a whole */
+    int64_t seq;                 /* the ledger entry concerned; 0 if none */
+    char field[96];              /* the first field of the call's record that differs ("advertiser",
+                                    "pages[2].sha256"); "" if the problem is not one of its fields */
+    char why[768];               /* what was found, in a sentence that names call, entry and field */
 } fg_evidence_fault;
+
+/** Verifies the evidence ledger in one snapshot: its append-only triggers are there; every
+    entry's chain follows from the entry before it (else it was altered or inserted), no seq is
+    missing (removed); every call's latest record equals the record rebuilt from its rows now
+    (else the first field that differs is named), no finished call lacks a record (inserted
+    behind the store's back) and no call with a record is gone (deleted). *ok false and *fault
+    name the first problem; *entries and *calls count what was checked. */
+fg_err fg_store_verify_chain(fg_store *st, bool *ok, fg_evidence_fault *fault, int *entries, int *calls);
 
 /** Reads every call's page file back: each page's image against its recorded SHA-256, and the
     file against its own. *ok false names the first call (and page) that differs or is gone;
     *calls and *pages count what was checked. */
 fg_err fg_store_verify_files(fg_store *st, bool *ok, fg_evidence_fault *fault, int *calls, int *pages);
 
-/** Recomputes one call's chain link from the link stored for the call before it and the call's
-    record as stored now; *ok false if they differ (the record, or the link before it, was changed
-    after it was written). FG_ERR_NOTFOUND if there is no such call. */
+/** One call's evidence: its latest ledger entry chains from the entry before it, holds the record
+    rebuilt from the call's rows now, and calls.chain repeats it; *ok false otherwise (also for a
+    call with no record yet). FG_ERR_NOTFOUND if there is no such call. */
 fg_err fg_store_verify_link(fg_store *st, int64_t id, bool *ok);
+
+/* The head of the evidence ledger: a copy kept elsewhere proves that nothing up to it was
+   rewritten later. */
+typedef struct fg_ledger_head {
+    int64_t seq;                 /* the last entry; 0 if the ledger is empty */
+    int64_t entries;             /* entries in the ledger */
+    char chain[65];              /* the last entry's chain (hex SHA-256); "" if empty */
+    char at[32];                 /* when the last entry was appended; "" if empty */
+    char taken[32];              /* when the head was read */
+} fg_ledger_head;
+
+/** Reads the head of the evidence ledger now. */
+fg_err fg_store_ledger_head(fg_store *st, fg_ledger_head *out);
+
+/** Checks a head kept elsewhere: its entry is still in the ledger with the same chain and as many
+    entries up to it; *ok false and *fault say what no longer matches (truncated or rewritten). */
+fg_err fg_store_verify_head(fg_store *st, const fg_ledger_head *h, bool *ok, fg_evidence_fault *fault);
+
+/** Formats a head as one line: "faxgate-ledger-head seq=N entries=N chain=HEX at=TIME taken=TIME"
+    (no newline; "-" for an empty ledger's chain and time). */
+void fg_ledger_head_line(const fg_ledger_head *h, char *out, size_t cap);
+
+/** Parses a line written by fg_ledger_head_line (keys it does not know are skipped);
+    FG_ERR_FORMAT saying what is wrong otherwise. */
+fg_err fg_ledger_head_parse(const char *line, fg_ledger_head *out);
 
 /* ---- complaint reports (store_report.c) ---- */
 

@@ -730,7 +730,8 @@ static void test_name_keys(void **state)
     fg_store_close(st);
 
     raw_sql(f->db, "UPDATE blocks SET key = 'les caves du ch\xc3\xa2teau'");   /* as v3 keyed it */
-    /* what v6 to v9 added is not in a v3 file (their ALTERs would fail on a second run) */
+    /* what v6 to v11 added is not in a v3 file (their ALTERs would fail on a second run) */
+    raw_sql(f->db, "DROP TABLE ledger");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN called");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN line_type");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN profiles");
@@ -825,61 +826,273 @@ static void test_progress_and_recovery_load(void **state)
     fg_store_close(st);
 }
 
-static void test_chain(void **state)
+/* ---- the evidence ledger (store_ledger.c, store_record.c) ---- */
+
+/* Runs SQL behind the store's back; returns SQLite's result and its message in msg. */
+static int raw_exec(const char *path, const char *sql, char *msg, size_t cap)
+{
+    sqlite3 *db;
+    char *err = NULL;
+    int rc;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (msg)
+        snprintf(msg, cap, "%s", err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* verify_chain fails naming call (and field, if given) with why containing want. */
+#define assert_broken(st, call, fld, want)                                                             \
+    do {                                                                                               \
+        fg_evidence_fault f_;                                                                          \
+        int en_, ca_;                                                                                  \
+        bool ok_ = true;                                                                               \
+        assert_int_equal(fg_store_verify_chain((st), &ok_, &f_, &en_, &ca_), FG_OK);                   \
+        if (ok_)                                                                                       \
+            fail_msg("the ledger verified; expected a fault naming call %d", (int)(call));             \
+        assert_int_equal(f_.call_id, (call));                                                          \
+        const char *fld_ = (fld);                                                                      \
+        if (fld_ && strcmp(f_.field, fld_))                                                            \
+            fail_msg("field '%s', expected '%s' (%s)", f_.field, fld_, f_.why);                        \
+        if (!strstr(f_.why, (want)))                                                                   \
+            fail_msg("fault '%s' does not contain '%s'", f_.why, (want));                              \
+    } while (0)
+
+static void assert_intact(fg_store *st, int want_entries)
+{
+    fg_evidence_fault f;
+    int entries = -1, calls = -1;
+    bool ok = false;
+
+    assert_int_equal(fg_store_verify_chain(st, &ok, &f, &entries, &calls), FG_OK);
+    if (!ok)
+        fail_msg("the ledger does not verify: %s", f.why);
+    assert_int_equal(entries, want_entries);
+}
+
+/* Appended, never rewritten: a legitimate change adds an entry and keeps an older head valid;
+   one byte of any covered kind of row changed behind the store's back is named with its field. */
+static void test_ledger(void **state)
 {
     fixture *f = *state;
-    int64_t bad = -1;
+    fg_evidence_fault fault;
+    fg_ledger_head h1, h2;
+    char msg[256];
     fg_store *st;
     fg_call *c;
     bool ok;
 
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
-    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
-    assert_true(ok);
+    assert_intact(st, 0);
     c = full_call("FIRST", "+13125550001");
     assert_int_equal(fg_store_call_begin(st, c), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger"), 1);   /* it had ended */
+    assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger"), 1);   /* the same record */
     save_new(st, "SECOND", "+13125550002");
     save_new(st, "THIRD", "+13125550003");
-    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
-    assert_true(ok);
-    assert_int_equal(bad, 0);
-    assert_int_equal(raw_sql(f->db, "SELECT count(DISTINCT chain) FROM calls WHERE length(chain) = 64"), 3);
+    assert_intact(st, 3);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger l JOIN calls c ON c.id = l.call_id"
+                                    " WHERE l.why = 'sealed' AND c.chain = l.chain AND length(l.chain) = 64"), 3);
+    assert_int_equal(fg_store_ledger_head(st, &h1), FG_OK);
+    assert_int_equal(h1.seq, 3);
+    assert_int_equal(h1.entries, 3);
 
-    /* an earlier call saved again (it progressed) relinks the later ones */
+    /* saved again unchanged: nothing appended; a verdict by hand: one entry more, the past kept */
     assert_int_equal(fg_store_call_save(st, c), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger"), 3);
     assert_int_equal(fg_store_set_verdict(st, 1, FG_VERDICT_DROP, "bob", "junk"), FG_OK);
-    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger WHERE seq = 4 AND call_id = 1 AND why = 'verdict by bob'"
+                                    " AND record LIKE '%\"verdict\":\"drop\",\"verdict_by\":\"bob\"%'"), 1);
+    assert_intact(st, 4);
+    assert_int_equal(fg_store_verify_head(st, &h1, &ok, &fault), FG_OK);
+    assert_true(ok);
+    assert_int_equal(fg_store_ledger_head(st, &h2), FG_OK);
+    assert_int_equal(h2.seq, 4);
+    assert_string_not_equal(h2.chain, h1.chain);
+    assert_int_equal(fg_store_verify_link(st, 1, &ok), FG_OK);
     assert_true(ok);
 
-    /* a verdict edited behind the store's back */
-    raw_sql(f->db, "UPDATE calls SET verdict = 'deliver' WHERE id = 2");
-    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
-    assert_false(ok);
-    assert_int_equal(bad, 2);
-    /* a legitimate save of an earlier call must not launder the tampering */
-    assert_int_equal(fg_store_set_verdict(st, 1, FG_VERDICT_HOLD, "bob", "second look"), FG_OK);
-    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
-    assert_false(ok);
-    assert_int_equal(bad, 2);
-    /* putting the value back by hand does not mend it: call 2's link predates call 1's change */
-    raw_sql(f->db, "UPDATE calls SET verdict = 'hold' WHERE id = 2");
-    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
-    assert_false(ok);
-    assert_int_equal(bad, 2);
+    /* the table refuses changes and deletions */
+    assert_int_equal(raw_exec(f->db, "UPDATE ledger SET why = 'x' WHERE seq = 1", msg, sizeof msg), SQLITE_CONSTRAINT);
+    assert_non_null(strstr(msg, "append-only"));
+    assert_int_equal(raw_exec(f->db, "DELETE FROM ledger WHERE seq = 4", msg, sizeof msg), SQLITE_CONSTRAINT);
+    assert_non_null(strstr(msg, "append-only"));
+    assert_intact(st, 4);
 
-    /* a page hash swapped in the last call */
+    /* one byte of each kind of row, changed behind the store's back, then put back */
+    raw_sql(f->db, "UPDATE calls SET advertiser = 'ACME Vacationz' WHERE id = 2");
+    assert_broken(st, 2, "advertiser", "advertiser changed from 'ACME Vacations' to 'ACME Vacationz' since its record of");
+    /* an operator's change would seal the alteration: refused, nothing written */
+    assert_int_equal(fg_store_set_verdict(st, 2, FG_VERDICT_DELIVER, "bob", "release"), FG_ERR_STATE);
+    assert_msg_has(FG_ERR_STATE, "call 2 was changed behind the store's back");
+    assert_msg_has(FG_ERR_STATE, "advertiser changed from 'ACME Vacations' to 'ACME Vacationz'");
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger"), 4);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM calls WHERE id = 2 AND verdict = 'hold'"), 1);
+    raw_sql(f->db, "UPDATE calls SET advertiser = 'ACME Vacations' WHERE id = 2");
+    assert_intact(st, 4);
+
+    raw_sql(f->db, "UPDATE pages SET sha256 = '2222222222222222222222222222222222222222222222222222222222222223'"
+                   " WHERE call_id = 3 AND page_no = 2");
+    assert_broken(st, 3, "pages[2].sha256", "call 3: pages[2].sha256 changed from '2222");
+    assert_int_equal(fg_store_verify_link(st, 3, &ok), FG_OK);
+    assert_false(ok);
+    assert_int_equal(fg_store_verify_link(st, 2, &ok), FG_OK);
+    assert_true(ok);
+    raw_sql(f->db, "UPDATE pages SET sha256 = '2222222222222222222222222222222222222222222222222222222222222222'"
+                   " WHERE call_id = 3 AND page_no = 2");
+
+    raw_sql(f->db, "UPDATE identities SET value = '+18775550143' WHERE call_id = 2 AND value = '+18775550142'");
+    assert_broken(st, 2, NULL, "to '+18775550143'");
+    raw_sql(f->db, "UPDATE identities SET value = '+18775550142' WHERE call_id = 2 AND value = '+18775550143'");
+
+    raw_sql(f->db, "UPDATE violations SET detail = 'opt-out notice names no voice numbers' WHERE call_id = 1"
+                   " AND detail LIKE 'opt-out%'");
+    assert_broken(st, 1, "violations[2].detail", "call 1: violations[2].detail changed from 'opt-out notice names "
+                                                  "no voice number' to");
+    raw_sql(f->db, "UPDATE violations SET detail = 'opt-out notice names no voice number' WHERE call_id = 1"
+                   " AND detail LIKE 'opt-out%'");
+    assert_intact(st, 4);
+
+    /* a finished call written behind the store's back, and an entry appended that does not chain */
+    raw_sql(f->db, "INSERT INTO calls(started, state) VALUES ('2024-05-01T11:00:00Z', 'received')");
+    assert_broken(st, 4, "", "call 4 ended but has no evidence record");
+    raw_sql(f->db, "INSERT INTO ledger(call_id, at, why, record, chain) SELECT 4, '2024-05-01T11:00:00Z', 'sealed',"
+                   " '{}', chain FROM ledger WHERE seq = 4");
+    assert_broken(st, 4, "", "ledger entry 5 (call 4, sealed, 2024-05-01T11:00:00Z) was altered or inserted");
     fg_call_free(c);
     fg_store_close(st);
+}
+
+/* A deleted call row is named, in the middle or at the end; a ledger truncated with its
+   triggers dropped is named by its counter, or, with that mended too, by a head kept before. */
+static void test_ledger_deletions(void **state)
+{
+    fixture *f = *state;
+    fg_evidence_fault fault;
+    fg_ledger_head h;
+    fg_store *st;
+    bool ok;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    save_new(st, "A", "+13125550001");
+    save_new(st, "B", "+13125550002");
+    save_new(st, "C", "+13125550003");
+    assert_int_equal(fg_store_set_verdict(st, 3, FG_VERDICT_DROP, "bob", "junk"), FG_OK);
+    assert_intact(st, 4);
+    assert_int_equal(fg_store_ledger_head(st, &h), FG_OK);
+    fg_store_close(st);
+
+    assert_int_equal(raw_exec(f->db, "PRAGMA foreign_keys = ON; DELETE FROM calls WHERE id = 2", NULL, 0), SQLITE_OK);
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_broken(st, 2, "", "call 2 was deleted (its ledger entry 2 remains)");
+    fg_store_close(st);
+    assert_int_equal(raw_exec(f->db, "PRAGMA foreign_keys = ON; DELETE FROM calls WHERE id = 3", NULL, 0), SQLITE_OK);
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_broken(st, 2, "", "call 2 was deleted");   /* the first problem first */
+    fg_store_close(st);
+
+    /* the last call and its entries removed, the triggers dropped to do it */
     remove(f->db);
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
     save_new(st, "A", "+13125550001");
     save_new(st, "B", "+13125550002");
-    raw_sql(f->db, "UPDATE pages SET sha256 = '" "3333333333333333333333333333333333333333333333333333333333333333"
-                   "' WHERE call_id = 2 AND page_no = 1");
-    assert_int_equal(fg_store_verify_chain(st, &ok, &bad), FG_OK);
+    save_new(st, "C", "+13125550003");
+    assert_int_equal(fg_store_set_verdict(st, 3, FG_VERDICT_DROP, "bob", "junk"), FG_OK);
+    assert_int_equal(fg_store_ledger_head(st, &h), FG_OK);
+    assert_int_equal(fg_store_verify_head(st, &h, &ok, &fault), FG_OK);
+    assert_true(ok);
+    assert_int_equal(raw_exec(f->db, "PRAGMA foreign_keys = ON; DROP TRIGGER ledger_no_delete;"
+                                     " DELETE FROM ledger WHERE call_id = 3; DELETE FROM calls WHERE id = 3", NULL, 0),
+                     SQLITE_OK);
+    assert_broken(st, 0, "", "its trigger ledger_no_delete was dropped");
+    raw_exec(f->db, "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'no'); END",
+             NULL, 0);
+    {
+        fg_evidence_fault f2;
+        int en, ca;
+
+        assert_int_equal(fg_store_verify_chain(st, &ok, &f2, &en, &ca), FG_OK);
+        assert_false(ok);
+        assert_int_equal(f2.seq, 3);
+        assert_non_null(strstr(f2.why, "ledger entries 3 to 4 were removed from its end"));
+    }
+    /* the counter mended too: the ledger alone looks whole, the head kept elsewhere does not */
+    raw_sql(f->db, "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'ledger'");
+    assert_intact(st, 2);
+    assert_int_equal(fg_store_verify_head(st, &h, &ok, &fault), FG_OK);
     assert_false(ok);
-    assert_int_equal(bad, 2);
+    assert_int_equal(fault.seq, 4);
+    assert_non_null(strstr(fault.why, "is no longer in the ledger: the ledger was truncated or rewritten"));
+    /* …and appending again after it does not bring it back: entry 4 now has another chain */
+    save_new(st, "D", "+13125550004");
+    save_new(st, "E", "+13125550005");
+    assert_intact(st, 4);
+    assert_int_equal(fg_store_verify_head(st, &h, &ok, &fault), FG_OK);
+    assert_false(ok);
+    assert_non_null(strstr(fault.why, "ledger entry 4 no longer has the chain of the head taken"));
+    /* an entry taken out of the middle */
+    assert_int_equal(raw_exec(f->db, "DROP TRIGGER ledger_no_delete; DELETE FROM ledger WHERE seq = 2;"
+                                     " CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT"
+                                     " RAISE(ABORT, 'no'); END", NULL, 0), SQLITE_OK);
+    assert_broken(st, 0, "", "ledger entry 2 was removed (the entries before and after it remain)");
     fg_store_close(st);
+}
+
+/* A store of schema 10 gains the ledger: its finished calls sealed once, "upgraded". */
+static void test_ledger_upgrade(void **state)
+{
+    fixture *f = *state;
+    fg_store *st;
+    fg_call *c;
+
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    save_new(st, "A", "+13125550001");
+    assert_int_equal(fg_call_new(&c), FG_OK);   /* still receiving: unfinished, not sealed */
+    assert_int_equal(fg_store_call_begin(st, c), FG_OK);
+    save_new(st, "B", "+13125550002");
+    fg_store_close(st);
+    raw_sql(f->db, "DROP TABLE ledger");
+    raw_sql(f->db, "DELETE FROM sqlite_sequence WHERE name = 'ledger'");
+    raw_sql(f->db, "UPDATE calls SET chain = 'old'");
+    raw_sql(f->db, "PRAGMA user_version = 10");
+    assert_int_equal(fg_store_open(f->db, &st), FG_OK);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger WHERE why = 'upgraded'"), 2);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger WHERE (seq = 1 AND call_id = 1) OR (seq = 2 AND call_id = 3)"),
+                     2);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM calls WHERE chain = 'old'"), 1);   /* call 2 */
+    assert_intact(st, 2);
+    fg_call_free(c);
+    fg_store_close(st);
+}
+
+/* The head line round-trips; what is not one is refused with why. */
+static void test_ledger_head_line(void **state)
+{
+    fg_ledger_head h = {.seq = 42, .entries = 42, .at = "2026-12-07T05:00:00Z", .taken = "2026-12-07T06:00:00Z"}, back;
+    char line[512];
+
+    (void)state;
+    memset(h.chain, 'a', 64);
+    fg_ledger_head_line(&h, line, sizeof line);
+    assert_string_equal(line, "faxgate-ledger-head seq=42 entries=42 chain=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                              " at=2026-12-07T05:00:00Z taken=2026-12-07T06:00:00Z");
+    strcat(line, " later=key\n");
+    assert_int_equal(fg_ledger_head_parse(line, &back), FG_OK);
+    assert_int_equal(back.seq, 42);
+    assert_int_equal(back.entries, 42);
+    assert_string_equal(back.chain, h.chain);
+    assert_string_equal(back.taken, h.taken);
+    assert_int_equal(fg_ledger_head_parse("faxgate-ledger-head seq=0 entries=0 chain=- at=- taken=x", &back), FG_OK);
+    assert_int_equal(fg_ledger_head_parse("seq=1 entries=1 chain=-", &back), FG_ERR_FORMAT);
+    assert_int_equal(fg_ledger_head_parse("faxgate-ledger-head seq=1 entries=1 chain=abc", &back), FG_ERR_FORMAT);
+    assert_msg_has(FG_ERR_FORMAT, "chain=abc is not a SHA-256");
+    assert_int_equal(fg_ledger_head_parse("faxgate-ledger-head seq=1 entries=1", &back), FG_ERR_FORMAT);
+    assert_int_equal(fg_ledger_head_parse("faxgate-ledger-head seq=x entries=1 chain=-", &back), FG_ERR_FORMAT);
 }
 
 /* ---- complaint reports (store_report.c) ---- */
@@ -1010,11 +1223,15 @@ static void test_verify_link(void **state)
     raw_sql(f->db, "UPDATE calls SET caller_id = '5550000' WHERE id = 2");
     assert_int_equal(fg_store_verify_link(st, 2, &ok), FG_OK);
     assert_false(ok);
-    /* its neighbours' links still match their records */
+    /* its neighbours' entries still match their records */
     assert_int_equal(fg_store_verify_link(st, 1, &ok), FG_OK);
     assert_true(ok);
     assert_int_equal(fg_store_verify_link(st, 3, &ok), FG_OK);
     assert_true(ok);
+    /* calls.chain must repeat the call's latest entry */
+    raw_sql(f->db, "UPDATE calls SET chain = 'x' WHERE id = 3");
+    assert_int_equal(fg_store_verify_link(st, 3, &ok), FG_OK);
+    assert_false(ok);
     assert_int_equal(fg_store_verify_link(st, 99, &ok), FG_ERR_NOTFOUND);
     assert_msg_has(FG_ERR_NOTFOUND, "no call 99");
     fg_store_close(st);
@@ -1037,7 +1254,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_name_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_and_recovery_load, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_deletions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_upgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_head_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_facts_and_standing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_advertiser_calls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_link, setup, teardown),

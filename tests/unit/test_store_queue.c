@@ -225,6 +225,7 @@ static void test_migrates_v6(void **state)
     a = save_new(st, "A", "+13125550001");
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
     fg_store_close(st);
+    raw_sql(f->db, "DROP TABLE ledger");
     raw_sql(f->db, "ALTER TABLE deliveries DROP COLUMN job_state");
     raw_sql(f->db, "DROP TABLE optout_keys");
     raw_sql(f->db, "DROP TABLE optouts");
