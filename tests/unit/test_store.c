@@ -815,6 +815,9 @@ static void test_progress_and_recovery_load(void **state)
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM deliveries WHERE call_id = 1 AND state = 'pending'"), 1);
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM calls WHERE id = 1 AND recovered IS NOT NULL AND "
                                     "interrupted IS NOT NULL AND confirmed = 2 AND deliver_state = 'pending'"), 1);
+    /* sealed as recovered, the times of its interruption and recovery in its record */
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger WHERE call_id = 1 AND why = 'recovered' AND record"
+                                    " LIKE '%\"interrupted\":\"20%\"recovered\":\"20%'"), 1);
     /* a progress write after the end changes nothing */
     c->confirmed = 3;
     assert_int_equal(fg_store_call_progress(st, c), FG_OK);
@@ -1040,6 +1043,13 @@ static void test_ledger_deletions(void **state)
                                      " CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT"
                                      " RAISE(ABORT, 'no'); END", NULL, 0), SQLITE_OK);
     assert_broken(st, 0, "", "ledger entry 2 was removed (the entries before and after it remain)");
+    /* the time of an entry changed (the record untouched) */
+    assert_int_equal(raw_exec(f->db, "DROP TRIGGER ledger_no_update; UPDATE ledger SET at = '2020-01-01T00:00:00Z'"
+                                     " WHERE seq = 1; CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN"
+                                     " SELECT RAISE(ABORT, 'no'); END", NULL, 0), SQLITE_OK);
+    assert_broken(st, 1, "", "ledger entry 1 (call 1, sealed, 2020-01-01T00:00:00Z) was altered or inserted");
+    raw_exec(f->db, "DROP TRIGGER ledger_no_update", NULL, 0);
+    assert_broken(st, 0, "", "its trigger ledger_no_update was dropped");
     fg_store_close(st);
 }
 
