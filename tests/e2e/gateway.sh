@@ -127,17 +127,24 @@ viol=$(fg_sql "$db" "SELECT count(DISTINCT call_id) FROM violations v JOIN calls
 fg_check "violations recorded for the ads ($viol calls with violations)" [ "$viol" -ge 1 ]
 listed=$($ctl calls --json --limit 100 | grep -o '"tsi": *"E2E-[0-9]*"' | wc -l)
 fg_check "faxgatectl calls --json lists the $ncalls calls ($listed)" [ "$listed" -eq "$ncalls" ]
-fg_check "every recorded call has its link in the evidence hash chain" \
-    [ "$(fg_sql "$db" "SELECT count(*) FROM calls WHERE chain IS NULL OR chain = ''")" -eq 0 ]
-fg_check "the chain verifies: faxgatectl evidence verify ($($ctl evidence verify 2>&1))" bash -c "$ctl evidence verify >/dev/null"
+fg_check "every recorded call is sealed in the evidence ledger" \
+    [ "$(fg_sql "$db" "SELECT count(*) FROM calls WHERE chain IS NULL OR chain = '' OR id NOT IN (SELECT call_id FROM ledger)")" -eq 0 ]
+fg_check "the ledger verifies: faxgatectl evidence verify ($($ctl evidence verify 2>&1))" bash -c "$ctl evidence verify >/dev/null"
+# the head exported as a timer would, before anything below tampers with copies of the store
+$ctl evidence head --append "$tmp/heads" >/dev/null
+fg_check "evidence head --append wrote one head line ($(cat "$tmp/heads"))" \
+    bash -c "[ \$(grep -c '^faxgate-ledger-head seq=[1-9][0-9]* entries=[1-9][0-9]* chain=[0-9a-f]\{64\} ' '$tmp/heads') -eq 1 ]"
+fg_check "…and evidence verify --head finds it in the ledger ($($ctl evidence verify --head "$tmp/heads" 2>&1))" \
+    bash -c "$ctl evidence verify --head '$tmp/heads' >/dev/null"
 # …and it can fail: one TSI changed behind the store's back, in a copy, breaks it there
 sqlite3 "$db" ".backup '$tmp/tampered.db'"
 sqlite3 "$tmp/tampered.db" "UPDATE calls SET tsi = 'SOMEONE ELSE' WHERE id = (SELECT min(id) FROM calls WHERE tsi LIKE 'E2E-%')"
 printf '[store]\ndb = %s/tampered.db\n' "$tmp" >"$tmp/tampered.conf"
 "$build/faxgatectl" --config "$tmp/tampered.conf" evidence verify >"$tmp/tampered.out" 2>&1
 rc=$?
-fg_check "…and a record changed afterwards breaks it (exit $rc: $(head -1 "$tmp/tampered.out"))" \
-    bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call' '$tmp/tampered.out'"
+tampered=$(fg_sql "$db" "SELECT min(id) FROM calls WHERE tsi LIKE 'E2E-%'")
+fg_check "…and a record changed afterwards breaks it, named with its field (exit $rc: $(head -1 "$tmp/tampered.out"))" \
+    bash -c "[ $rc -eq 1 ] && grep -q \"BROKEN at call $tampered: call $tampered: tsi changed from 'E2E-[0-9]*' to 'SOMEONE ELSE' since its record of \" '$tmp/tampered.out'"
 # …a page changed afterwards (one byte of its image, in a copy of the file the record points to)
 victim=$(fg_sql "$db" "SELECT id FROM calls WHERE tsi LIKE 'E2E-%' AND pages > 0 ORDER BY id LIMIT 1 OFFSET 3")
 cp "$(fg_sql "$db" "SELECT tiff FROM calls WHERE id = $victim")" "$tmp/altered.tif"
@@ -149,15 +156,32 @@ printf '[store]\ndb = %s/altered.db\n' "$tmp" >"$tmp/altered.conf"
 rc=$?
 fg_check "…and so does one byte changed in a stored page file, named (exit $rc: $(head -1 "$tmp/altered.out"))" \
     bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call $victim (a page): page 1.s image differs' '$tmp/altered.out'"
-# …and a call row deleted: the next call's link no longer follows
+# …and a call row deleted: its ledger entries remain and name it
 sqlite3 "$db" ".backup '$tmp/deleted.db'"
 sqlite3 "$tmp/deleted.db" "PRAGMA foreign_keys = ON; DELETE FROM calls WHERE id = $victim"
-next=$(fg_sql "$tmp/deleted.db" "SELECT min(id) FROM calls WHERE id > $victim")
 printf '[store]\ndb = %s/deleted.db\n' "$tmp" >"$tmp/deleted.conf"
 "$build/faxgatectl" --config "$tmp/deleted.conf" evidence verify >"$tmp/deleted.out" 2>&1
 rc=$?
-fg_check "…and a deleted call row breaks it at the call after it (exit $rc: $(head -1 "$tmp/deleted.out"))" \
-    bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call $next' '$tmp/deleted.out'"
+fg_check "…and a deleted call row is named (exit $rc: $(head -1 "$tmp/deleted.out"))" \
+    bash -c "[ $rc -eq 1 ] && grep -q 'BROKEN at call $victim: call $victim was deleted (its ledger entry [0-9]* remains)' '$tmp/deleted.out'"
+# …and the ledger cannot be edited through SQLite
+out=$(sqlite3 "$tmp/deleted.db" "DELETE FROM ledger WHERE call_id = $victim" 2>&1)
+fg_check "…the ledger refuses a DELETE ($out)" bash -c "echo '$out' | grep -q 'append-only'"
+# …and the last call removed with its ledger entries, the triggers dropped to do it and put back,
+# the counter mended: the ledger alone looks whole, the head exported before shows the rewrite
+sqlite3 "$db" ".backup '$tmp/truncated.db'"
+last=$(fg_sql "$tmp/truncated.db" "SELECT call_id FROM ledger ORDER BY seq DESC LIMIT 1")
+sqlite3 "$tmp/truncated.db" "PRAGMA foreign_keys = ON; DROP TRIGGER ledger_no_delete;
+    DELETE FROM ledger WHERE call_id = $last; DELETE FROM calls WHERE id = $last;
+    UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM ledger) WHERE name = 'ledger';
+    CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'append-only'); END;"
+printf '[store]\ndb = %s/truncated.db\n' "$tmp" >"$tmp/truncated.conf"
+"$build/faxgatectl" --config "$tmp/truncated.conf" evidence verify >"$tmp/truncated0.out" 2>&1
+rc0=$?
+"$build/faxgatectl" --config "$tmp/truncated.conf" evidence verify --head "$tmp/heads" >"$tmp/truncated.out" 2>&1
+rc=$?
+fg_check "…and a ledger truncated at call $last (alone: exit $rc0) fails against the exported head (exit $rc: $(head -1 "$tmp/truncated.out"))" \
+    bash -c "[ $rc0 -eq 0 ] && [ $rc -eq 1 ] && grep -q 'is no longer in the ledger: the ledger was truncated or rewritten after it (line 1 of $tmp/heads)' '$tmp/truncated.out'"
 
 # --- operator actions: release a held fax, junk a printed one ---
 held=$(fg_sql "$db" "SELECT id FROM calls WHERE tsi LIKE 'E2E-%' AND verdict = 'hold' ORDER BY id LIMIT 1")
