@@ -84,24 +84,6 @@ static fg_err latest(fg_store *st, int64_t call_id, int64_t *seq, char at[32], c
     return e;
 }
 
-/* One statement with ?1, ?2 bound as integers and nothing to return. */
-static fg_err run_ints(fg_store *st, const char *sql, int64_t a, const char *text, int64_t b, const char *what)
-{
-    sqlite3_stmt *s;
-    fg_err e;
-
-    if ((e = fg_st_prep(st, sql, &s, what)))
-        return e;
-    sqlite3_bind_int64(s, 1, a);
-    if (text)
-        fg_st_bind_text(s, 2, text, false);
-    else
-        sqlite3_bind_int64(s, 2, b);
-    e = fg_st_run(st, s, what);
-    sqlite3_finalize(s);
-    return e;
-}
-
 /* Appends one entry after the last one; calls.chain follows it. The next seq is taken from
    AUTOINCREMENT's counter, so an entry removed from the end behind our back leaves a gap. */
 static fg_err append(fg_store *st, int64_t call_id, const char *why, const char *record)
@@ -141,8 +123,12 @@ static fg_err append(fg_store *st, int64_t call_id, const char *why, const char 
     fg_st_bind_text(s, 6, chain, false);
     e = fg_st_run(st, s, "append to the evidence ledger");
     sqlite3_finalize(s);
-    if (!e)
-        e = run_ints(st, "UPDATE calls SET chain = ?2 WHERE id = ?1", call_id, chain, 0, "record a call's chain");
+    if (e || (e = fg_st_prep(st, "UPDATE calls SET chain = ? WHERE id = ?", &s, "record a call's chain")))
+        return e;
+    fg_st_bind_text(s, 1, chain, false);
+    sqlite3_bind_int64(s, 2, call_id);
+    e = fg_st_run(st, s, "record a call's chain");
+    sqlite3_finalize(s);
     return e;
 }
 
