@@ -109,7 +109,10 @@ static const char call_sql[] =
     "   'done_at', done_at))"
     "   FROM deliveries d WHERE d.call_id = calls.id)),"
     " 'events', json((SELECT json_group_array(json_object('at', at, 'who', who, 'what', what))"
-    "   FROM events e WHERE e.call_id = calls.id)))"
+    "   FROM events e WHERE e.call_id = calls.id)),"
+    /* its entries in the evidence ledger, oldest first (the record itself: faxgatectl evidence) */
+    " 'ledger', json((SELECT json_group_array(json_object('seq', seq, 'at', at, 'why', why, 'chain', chain))"
+    "   FROM (SELECT * FROM ledger l WHERE l.call_id = calls.id ORDER BY seq))))"
     " FROM calls WHERE id = ?1";
 
 fg_err fg_st_call_json(fg_store *st, int64_t id, char **json)

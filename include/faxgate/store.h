@@ -83,7 +83,8 @@ fg_err fg_store_set_tiff(fg_store *st, int64_t id, const char *path);
 fg_err fg_store_calls_json(fg_store *st, int limit, char **json);
 
 /** One call with everything recorded about it, as a JSON object: its columns (the page count as
-    page_count) and the arrays pages, identities, scores, violations, deliveries and events. */
+    page_count) and the arrays pages, identities, scores, violations, deliveries, events and ledger
+    (its entries in the evidence ledger: seq, at, why, chain). */
 fg_err fg_store_call_json(fg_store *st, int64_t id, char **json);
 
 /** Violations, newest first, with advertiser and call, as a JSON array. */

@@ -185,8 +185,8 @@ static void test_create_and_reopen(void **state)
     assert_int_equal(raw_sql(f->db, "PRAGMA application_id"), 0x46584754);
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
                                     " ('calls','pages','identities','scores','violations','consent','blocks',"
-                                    "'deliveries','events')"),
-                     9);
+                                    "'deliveries','events','ledger')"),
+                     10);
     assert_int_equal(raw_sql(f->db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);   /* reopening migrates nothing */
     assert_int_equal(fg_store_version(st), FG_STORE_SCHEMA_VERSION);
@@ -351,6 +351,13 @@ static void test_save_and_read_back(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "violations")), 2);
     assert_int_equal(json_array_size(json_object_get(o, "deliveries")), 0);
     assert_true(json_is_array(json_object_get(o, "events")));
+    {   /* sealed once, the entry's chain repeated by the call's */
+        json_t *l = json_object_get(o, "ledger");
+
+        assert_int_equal(json_array_size(l), 1);
+        assert_string_equal(jstr(json_array_get(l, 0), "why"), "sealed");
+        assert_string_equal(jstr(json_array_get(l, 0), "chain"), jstr(o, "chain"));
+    }
     json_decref(o);
     assert_int_equal(fg_store_call_json(st, 4242, &text), FG_ERR_NOTFOUND);
 
