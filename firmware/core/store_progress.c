@@ -39,6 +39,8 @@ static fg_err progress_row(fg_store *st, const fg_call *c)
     fg_st_bind_named_int(s, ":acked", c->acked);
     fg_st_bind_named_int(s, ":id", c->id);
     e = fg_st_run(st, s, "record a call's progress");
+    if (!e && sqlite3_changes(st->db) == 0)
+        e = FG_ERR_STATE;   /* ended already (or gone): its rows are no longer progress's to write */
     sqlite3_finalize(s);
     return e;
 }
@@ -51,10 +53,16 @@ fg_err fg_store_call_progress(fg_store *st, const fg_call *c)
         return fg_err_set(FG_ERR_STATE, "a call's progress cannot be recorded before the call is");
     pthread_mutex_lock(&st->mu);
     if (!(e = fg_st_begin(st, "start recording a call's progress"))) {
-        if ((e = progress_row(st, c)) || (e = fg_st_write_pages(st, c)))
+        /* A call that has ended is sealed in the evidence ledger: a late progress write must not
+           change its page rows (verify would take that for tampering). */
+        if ((e = progress_row(st, c)) == FG_ERR_STATE) {
             fg_st_rollback(st);
-        else
+            e = FG_OK;
+        } else if (e || (e = fg_st_write_pages(st, c))) {
+            fg_st_rollback(st);
+        } else {
             e = fg_st_commit(st, "commit a call's progress");
+        }
     }
     pthread_mutex_unlock(&st->mu);
     return e;

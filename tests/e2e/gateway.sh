@@ -245,6 +245,11 @@ fg_check "printed once the printer is back" \
     wait_for 60 "SELECT printed FROM calls WHERE id = '$down'" 1
 fg_check "exactly one copy" [ "$(printed_copies "$down")" -eq 1 ]
 
+# --- after releases, junk, a cut call, a refused one: more entries, the head taken before still holds ---
+out=$($ctl evidence verify --head "$tmp/heads" 2>&1)
+fg_check "the ledger verifies against the head taken before the operators' changes ($out)" \
+    bash -c "$ctl evidence verify --head '$tmp/heads' >/dev/null && [ \$(sqlite3 '$db' \"SELECT count(*) FROM ledger WHERE why = 'verdict by operator'\") -ge 2 ]"
+
 # --- the gateway stops cleanly ---
 kill -TERM "$FG_GATEWAY_PID"
 wait "$FG_GATEWAY_PID"

@@ -825,10 +825,13 @@ static void test_progress_and_recovery_load(void **state)
     /* sealed as recovered, the times of its interruption and recovery in its record */
     assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM ledger WHERE call_id = 1 AND why = 'recovered' AND record"
                                     " LIKE '%\"interrupted\":\"20%\"recovered\":\"20%'"), 1);
-    /* a progress write after the end changes nothing */
+    /* a progress write after the end changes nothing, not even the page rows its record seals */
     c->confirmed = 3;
+    assert_int_equal(fg_call_add_page(c, 1728, 2200, false, "3333333333333333333333333333333333333333333333333333333333333333"),
+                     FG_OK);
     assert_int_equal(fg_store_call_progress(st, c), FG_OK);
     assert_int_equal(raw_sql(f->db, "SELECT confirmed FROM calls WHERE id = 1"), 2);
+    assert_int_equal(raw_sql(f->db, "SELECT count(*) FROM pages WHERE call_id = 1"), 0);   /* as its final save left them */
     fg_call_free(back);
     assert_int_equal(fg_store_call_load(st, 99, &back), FG_ERR_NOTFOUND);
     assert_null(back);
