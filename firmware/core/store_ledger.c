@@ -26,6 +26,8 @@
 #define HEX_LEN 65
 
 /* The states a call ends in: only those are sealed. */
+#define FINAL_STATES "('received', 'failed', 'rejected')"
+
 static bool final_state(const char *state)
 {
     return !strcmp(state, "received") || !strcmp(state, "failed") || !strcmp(state, "rejected");
@@ -178,7 +180,7 @@ fg_err fg_st_ledger_upgrade(fg_store *st)
     fg_err e;
     int rc;
 
-    if ((e = fg_st_prep(st, "SELECT id FROM calls WHERE state IN ('received', 'failed', 'rejected') ORDER BY id", &s,
+    if ((e = fg_st_prep(st, "SELECT id FROM calls WHERE state IN " FINAL_STATES " ORDER BY id", &s,
                         "list the calls to seal")))
         return e;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -303,7 +305,7 @@ static fg_err check_calls(fg_store *st, bool *ok, fg_evidence_fault *f, int *cal
         "WITH last AS (SELECT call_id, max(seq) AS seq FROM ledger GROUP BY call_id)"
         " SELECT c.id, last.seq, l.at, l.record FROM calls c LEFT JOIN last ON last.call_id = c.id"
         " LEFT JOIN ledger l ON l.seq = last.seq"
-        " WHERE last.seq IS NOT NULL OR c.state IN ('received', 'failed', 'rejected')"
+        " WHERE last.seq IS NOT NULL OR c.state IN " FINAL_STATES
         " UNION ALL SELECT last.call_id, last.seq, NULL, NULL FROM last"
         " WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = last.call_id)"
         " ORDER BY 1";
