@@ -232,6 +232,8 @@ static void draw_evidence(report_ctx *x, fg_pdf *d, json_t *r, json_t *chain)
     fg_pdf_mono(d, lb->chain_hash, line);
     if (json_is_true(json_object_get(chain, "intact")))
         snprintf(line, sizeof line, "%s", lb->matches);
+    else if (json_integer_value(json_object_get(chain, "first_bad_call")) == 0)
+        snprintf(line, sizeof line, "%s", lb->mismatch);   /* the ledger itself (stderr says how) */
     else
         snprintf(line, sizeof line, "%s: %s %lld", lb->mismatch, lb->call,
                  (long long)json_integer_value(json_object_get(chain, "first_bad_call")));
