@@ -148,9 +148,9 @@ fg_err fg_st_outgoing_add(fg_store *st, const char *dest, const char *tiff, cons
     now) or "failed" (inside a transaction; store_optout.c). */
 fg_err fg_st_optout_follow(fg_store *st, int64_t outgoing_id, const char *state);
 
-/** The canonical evidence record of call id (store_record.c) into b (reset first); state (may be
-    NULL) gets the call's state. FG_ERR_NOTFOUND if there is no such call. */
-fg_err fg_st_record(fg_store *st, int64_t id, fg_strbuf *b, char state[16]);
+/** The canonical evidence record of call id (store_record.c) into b (reset first);
+    FG_ERR_NOTFOUND if there is no such call. */
+fg_err fg_st_record(fg_store *st, int64_t id, fg_strbuf *b);
 
 /** The first difference between a sealed record and the record rebuilt now: field gets its path
     ("advertiser", "pages[2].sha256"), change a sentence ("advertiser changed from 'X' to 'Y'"). */

@@ -134,15 +134,35 @@ static fg_err append(fg_store *st, int64_t call_id, const char *why, const char 
     return e;
 }
 
+/* True if the call has ended (the cheap question first: a call begins and progresses unsealed). */
+static fg_err has_ended(fg_store *st, int64_t call_id, bool *ended)
+{
+    sqlite3_stmt *s;
+    fg_err e;
+    int rc;
+
+    *ended = false;
+    if ((e = fg_st_prep(st, "SELECT state FROM calls WHERE id = ?", &s, "read a call's state")))
+        return e;
+    sqlite3_bind_int64(s, 1, call_id);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        *ended = final_state(col(s, 0));
+    else if (rc != SQLITE_DONE)
+        e = fg_st_err(st, rc, "read a call's state");
+    sqlite3_finalize(s);
+    return e;
+}
+
 fg_err fg_st_ledger_seal(fg_store *st, int64_t call_id, const char *first_why, const char *next_why)
 {
     fg_strbuf rec = {0};
-    char state[16] = "", at[32];
+    char at[32];
     char *sealed = NULL;
+    bool ended;
     int64_t seq;
     fg_err e;
 
-    if (!(e = fg_st_record(st, call_id, &rec, state)) && final_state(state) &&
+    if (!(e = has_ended(st, call_id, &ended)) && ended && !(e = fg_st_record(st, call_id, &rec)) &&
         !(e = latest(st, call_id, &seq, at, &sealed)) && (!sealed || strcmp(sealed, rec.s) != 0))
         e = append(st, call_id, seq ? next_why : first_why, rec.s);
     free(sealed);
@@ -158,7 +178,7 @@ fg_err fg_st_ledger_check(fg_store *st, int64_t call_id)
     int64_t seq;
     fg_err e;
 
-    if (!(e = latest(st, call_id, &seq, at, &sealed)) && sealed && !(e = fg_st_record(st, call_id, &rec, NULL)) &&
+    if (!(e = latest(st, call_id, &seq, at, &sealed)) && sealed && !(e = fg_st_record(st, call_id, &rec)) &&
         strcmp(sealed, rec.s) != 0) {
         fg_st_record_diff(sealed, rec.s, field, sizeof field, change, sizeof change);
         e = fg_err_set(FG_ERR_STATE,
@@ -327,7 +347,7 @@ static fg_err check_calls(fg_store *st, bool *ok, fg_evidence_fault *f, int *cal
         } else if (sqlite3_column_type(s, 3) == SQLITE_NULL) {
             *ok = fault(f, id, seq, "call %lld was deleted (its ledger entry %lld remains)", (long long)id,
                         (long long)seq);
-        } else if (!(e = fg_st_record(st, id, &rec, NULL)) && strcmp(rec.s, col(s, 3)) != 0) {
+        } else if (!(e = fg_st_record(st, id, &rec)) && strcmp(rec.s, col(s, 3)) != 0) {
             fg_st_record_diff(col(s, 3), rec.s, f->field, sizeof f->field, change, sizeof change);
             *ok = fault(f, id, seq, "call %lld: %s since its record of %s (ledger entry %lld)", (long long)id, change,
                         col(s, 2), (long long)seq);
@@ -371,7 +391,7 @@ fg_err fg_store_verify_link(fg_store *st, int64_t id, bool *ok)
     if ((e = fg_st_exec(st, "BEGIN", "start reading a call's ledger entry")))
         goto out;
     /* also fails for a call that is not there */
-    if ((e = fg_st_record(st, id, &rec, NULL)))
+    if ((e = fg_st_record(st, id, &rec)))
         goto end;
     if ((e = fg_st_prep(st,
                         "SELECT l.seq, l.at, l.why, l.record, l.chain, coalesce((SELECT p.chain FROM ledger p"

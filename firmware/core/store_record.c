@@ -126,7 +126,7 @@ static fg_err put_list(fg_store *st, int64_t id, const struct list *l, fg_strbuf
     return e;
 }
 
-fg_err fg_st_record(fg_store *st, int64_t id, fg_strbuf *b, char state[16])
+fg_err fg_st_record(fg_store *st, int64_t id, fg_strbuf *b)
 {
     char sql[768] = "SELECT ", num[64];
     size_t len = strlen(sql);
@@ -155,9 +155,6 @@ fg_err fg_st_record(fg_store *st, int64_t id, fg_strbuf *b, char state[16])
     for (size_t i = 0; i < NFIELDS; i++) {
         put_key(b, fields[i].name);
         put_column(b, s, (int)i, fields[i].kind);
-        if (state && !strcmp(fields[i].name, "state"))
-            snprintf(state, 16, "%s", sqlite3_column_text(s, (int)i) ? (const char *)sqlite3_column_text(s, (int)i)
-                                                                       : "");
     }
     sqlite3_finalize(s);
     for (size_t i = 0; i < sizeof lists / sizeof lists[0] && !e; i++)
