@@ -1,8 +1,9 @@
 /* faxgate — store: opening the SQLite file, shared helpers, and the call commands.
  *
- * The schema and its migrations live in store_schema.c, the call rows in store_call.c,
- * the evidence ledger in store_ledger.c (records in store_record.c, page files in store_files.c), JSON listings in store_json.c, consent and blocks in
- * store_registry.c and the print queue in store_queue.c.
+ * The schema and its migrations live in store_schema.c, the call rows in store_call.c, the
+ * evidence ledger in store_ledger.c (records in store_record.c, page files in store_files.c),
+ * JSON listings in store_json.c, consent and blocks in store_registry.c and the print queue in
+ * store_queue.c.
  */
 #include <errno.h>
 #include <stdio.h>
