@@ -50,7 +50,8 @@ static const char *const weak[] = {"opposition", "opposer", "opposez", "widerspr
                                    "abmeldung", "abmelden", "austragen", "austragung", "abbestellen", "abbestellung", NULL};
 /* English verbs that are everyday words ("snow removal", "stop by"): only with a list nearby. */
 static const char *const weak_en[] = {"remove", "removal", "stop", NULL};
-static const char *const list_ctx[] = {"list", "mailing", "database", "distribution", "fax number", NULL};
+static const char *const list_ctx[] = {"list", "mailing", "database", "distribution", "fax number", "fax #",
+                                       "fax no", NULL};
 static const char *const weak_ctx[] = {
     "fax*", "telecopi*", "liste", "list", "mailing", "recevoir", "receive", "envoi*", "prospection",
     "publicit*", "werbung", "werbe*", "zusendung*", "verteiler", "newsletter", "angebote", "sollicitation*",
