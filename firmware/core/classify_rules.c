@@ -130,7 +130,16 @@ const char *const fg_w_disclaimer[] = {
     "not been approved or endorsed by any government", "not endorsed by any government",
     "n'est pas un organisme officiel", "n'est pas une administration", "aucun lien avec l'administration",
     "organisme prive", "ne s'agit pas d'une facture", "keine behorde", "kein amtliches", "keine amtliche",
-    "nicht amtlich", "handelt sich nicht um eine rechnung", "handelt sich um ein angebot", NULL};
+    "nicht amtlich", "handelt sich nicht um eine rechnung", "handelt sich um ein angebot",
+    /* the bill that is an offer (39 USC 3001(d) makes US senders print "not a bill, invoice, or
+       statement of account due"): "Document valant proposition commerciale", "Dieses Schreiben ist
+       ein Angebot … keine Zahlungspflicht". Not "this is not a bill" alone: an insurer's explanation
+       of benefits says it, a delivery note says "keine Rechnung". */
+    "statement of account due", "no obligation to pay", "under no obligation to pay",
+    "valant proposition commerciale", "aucune commande prealable", "n'est du qu'apres acceptation",
+    "ceci est une offre", "il s'agit d'une offre", "aucune obligation de paiement", "sans obligation de paiement",
+    "schreiben ist ein angebot", "keine zahlungspflicht", "keine verpflichtung zur zahlung", "privates verzeichnis",
+    "kommt erst mit zahlung", "kommt erst mit der zahlung", NULL};
 
 /* AD_DIRECTORY_OFFER: "update your entry" forms whose signature orders a paid listing. */
 const char *const fg_w_directory[] = {

@@ -506,8 +506,9 @@ static void rule_paperwork_scams(ctx *c, fg_scores *s)
     }
     /* the form's document type and reference fields are its costume */
     pdet[0] = '\0';
-    if (count_list(c, fg_w_disclaimer, pdet, sizeof pdet)) {
-        fg_scores_add(s, "AD_SOLICITATION_DISCLAIMER", 2.0, "%s", pdet);
+    if ((prize = count_list(c, fg_w_disclaimer, pdet, sizeof pdet))) {
+        /* two of its phrases: the fine print of a bill that is an offer, a scam by its own words */
+        fg_scores_add(s, "AD_SOLICITATION_DISCLAIMER", prize >= 2 ? 3.5 : 2.0, "%s", pdet);
         c->bait = true;
     }
 }

@@ -339,52 +339,42 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
             return false;
         }
         return true;
-    case K_LIST: {
-        const char *p = v;
-        int items = 0;
-
-        while (*p) {
-            size_t n;
-
-            while (*p == ',' || isspace((unsigned char)*p))
-                p++;
-            n = strcspn(p, ", \t");
-            if (!n)
-                break;
-            if (k->choices ? !in_choices(k->choices, p, n) : !profile_known(p, n)) {
-                if (k->choices)
-                    snprintf(why, why_len, "a comma-separated list of %s; '%.*s' is unknown", k->choices,
-                             (int)n, p);
-                else
-                    snprintf(why, why_len, "a comma-separated list of profiles; '%.*s' is unknown", (int)n, p);
-                return false;
-            }
-            items++;
-            p += n;
-        }
-        if (!items && k->choices) {
-            snprintf(why, why_len, "at least one of %s", k->choices);
-            return false;
-        }
-        return true;
-    }
+    case K_LIST:
     case K_DATES: {
-        const char *p = v;
+        const char *p = v, *bad = NULL;
+        size_t n, bad_n = 0;
         int items = 0;
 
+        /* items separated by commas or blanks; the first one that does not fit is named */
         while (*p) {
-            size_t n;
-
             while (*p == ',' || isspace((unsigned char)*p))
                 p++;
             if (!(n = strcspn(p, ", \t")))
                 break;
-            if (!date_ok(p, n) || ++items > k->max) {
+            if (!bad && (k->type == K_DATES ? !date_ok(p, n)
+                                            : k->choices ? !in_choices(k->choices, p, n) : !profile_known(p, n))) {
+                bad = p;
+                bad_n = n;
+            }
+            items++;
+            p += n;
+        }
+        if (k->type == K_DATES) {
+            if (bad || items > k->max) {
                 snprintf(why, why_len, k->max > 1 ? "dates as YYYY-MM-DD separated by commas (at most %.0f)"
                                                   : "a date as YYYY-MM-DD", k->max);
                 return false;
             }
-            p += n;
+            return true;
+        }
+        if (bad) {
+            snprintf(why, why_len, "a comma-separated list of %s; '%.*s' is unknown",
+                     k->choices ? k->choices : "profiles", (int)bad_n, bad);
+            return false;
+        }
+        if (!items && k->choices) {
+            snprintf(why, why_len, "at least one of %s", k->choices);
+            return false;
         }
         return true;
     }

@@ -21,6 +21,13 @@ static const char *const strong[] = {
     "not to send any future", "removal request", "do not fax", "do-not-fax", "no more faxes",
     "stop these faxes", "stop future faxes", "stop further faxes", "stop all faxes", "stop all future",
     "prefer not to receive", "rather not receive", "no further faxes",
+    "no longer wish to hear from", "no longer wish to be contacted", "no longer wish to be faxed",
+    "have your number deleted", "your number deleted", "deleted from our", "to be deleted from",
+    "removal line", "removal number", "removal hotline", "remove my number", "remove my fax",
+    "decline further", "decline future", "cancel future", "cancel further", "further transmissions",
+    "future transmissions", "take you off", "take your number off", "off our list", "off our fax list",
+    "opt out", "no longer receive", "remove request", "remove requests", "discontinue faxes",
+    "discontinue these faxes", "discontinue future", "discontinue further",
     /* OCR misreads a word's last letters more than its first: stems keep the notice found */
     "to be remov*", "to opt ou*", "to stop rece*", "wish to rece*", "want to rece*", "unsubscrib*",
     /* French */
@@ -36,13 +43,15 @@ static const char *const strong[] = {
     "aus dem verteiler", "aus unserem verteiler", "faxsperre", "keine weiteren zusendungen",
     "nicht mehr erhalten", "nicht mehr empfangen", "keine weitere werbung", "keine werbung mehr",
     "keine weiteren fax*", "keine fax* mehr", "per fax mehr erhalten", "per fax mehr empfangen",
-    "keine wochenkarte mehr", "keine speisekarte mehr", "keine angebote mehr", NULL};
+    "keine wochenkarte mehr", "keine speisekarte mehr", "keine angebote mehr", "keine faxwerbung",
+    "keine informationen per fax", "keine weiteren angebote", "abbestellung von fax*", NULL};
 
 static const char *const weak[] = {"opposition", "opposer", "opposez", "widerspruch", "widersprechen",
-                                   "abmeldung", "abmelden", "austragen", "austragung", "abbestellen", NULL};
+                                   "abmeldung", "abmelden", "austragen", "austragung", "abbestellen", "abbestellung", NULL};
 /* English verbs that are everyday words ("snow removal", "stop by"): only with a list nearby. */
 static const char *const weak_en[] = {"remove", "removal", "stop", NULL};
-static const char *const list_ctx[] = {"list", "mailing", "database", "distribution", "fax number", NULL};
+static const char *const list_ctx[] = {"list", "mailing", "database", "distribution", "fax number", "fax #",
+                                       "fax no", NULL};
 static const char *const weak_ctx[] = {
     "fax*", "telecopi*", "liste", "list", "mailing", "recevoir", "receive", "envoi*", "prospection",
     "publicit*", "werbung", "werbe*", "zusendung*", "verteiler", "newsletter", "angebote", "sollicitation*",

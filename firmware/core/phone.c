@@ -453,6 +453,72 @@ static void mend_gaps(char *s, size_t n)
     }
 }
 
+/* Digits at s[i] onwards (how many), and before s[i] (how many), for separators between groups. */
+static size_t digits_from(const char *s, size_t n, size_t i)
+{
+    size_t k = 0;
+
+    while (i + k < n && fg_isdigit((unsigned char)s[i + k]))
+        k++;
+    return k;
+}
+
+static size_t digits_before(const char *s, size_t i)
+{
+    size_t k = 0;
+
+    while (i > k && fg_isdigit((unsigned char)s[i - k - 1]))
+        k++;
+    return k;
+}
+
+/* A separator OCR misread, or a sloppy sender typed, between a number's groups: "555:0199",
+   "(312) 555;0178", "1,877,555,0166", "01,23,45,67,89". Made a '-' so that the number grammar
+   reads the groups. Not a time ("10:30", "9:00-17:00": at most two digits, then two), not a
+   thousands mark ("1,500,000": a comma is taken only before the four-digit end of a North American
+   number, or between the five pairs of a French one). */
+static void mend_separators(char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t a = i, ngroups = 0, pairs = 0, last = 0, prev = 0, commas = 0;
+
+        if (!fg_isdigit((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        /* the run: digit groups joined by one separator each */
+        while (i < n && fg_isdigit((unsigned char)s[i])) {
+            size_t g = digits_from(s, n, i);
+
+            prev = last;
+            last = g;
+            ngroups++;
+            pairs += g == 2;
+            i += g;
+            if (i + 1 < n && strchr(",:;-./ ", s[i]) && fg_isdigit((unsigned char)s[i + 1])) {
+                commas += s[i] == ',';
+                i++;
+            } else {
+                break;
+            }
+        }
+        for (size_t k = a; k < i; k++) {
+            if (s[k] == ':' || s[k] == ';') {
+                size_t l = digits_before(s, k), r = digits_from(s, n, k + 1);
+
+                if (!(l <= 2 && r == 2) && l + r >= 6)
+                    s[k] = '-';
+            }
+        }
+        if (commas && ((ngroups >= 3 && last == 4 && prev == 3) || (ngroups == 5 && pairs == 5)))
+            for (size_t k = a; k < i; k++)
+                if (s[k] == ',')
+                    s[k] = '-';
+    }
+}
+
 /* "OÏ 99 00 61 10": a French number's leading 01 read as letters, before two pairs of digits */
 static bool misread_01(const char *s, size_t n, size_t a, size_t b)
 {
@@ -467,6 +533,7 @@ void fg_phone_ocr_digits(char *s, size_t n)
     size_t pend_a = 0, pend_b = 0;          /* a letters-only run ("oi") between two digit runs */
 
     mend_gaps(s, n);
+    mend_separators(s, n);
 
     while (i < n) {
         size_t a = i, digits, letters;

@@ -33,7 +33,7 @@ static const char *const order_words[] = {
 
 /* Labels, nearest one before the number wins. */
 static const char *const lab_order[] = {
-    "order by fax", "order via fax", "orders by fax", "fax back", "fax-back", "faxback", "fax your order",
+    "order by fax", "order via fax", "orders by fax", "fax orders", "fax orders to", "fax back", "fax-back", "faxback", "fax your order",
     "fax order", "order fax", "fax this form", "fax this page", "fax it back", "return by fax",
     "reply by fax", "fax your reply", "commande par fax", "commandez par fax", "commander par fax",
     "retournez par fax", "retourner par fax", "reponse par fax", "bestellfax", "per fax bestellen",

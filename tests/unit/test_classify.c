@@ -383,6 +383,20 @@ static void test_paperwork_scams(void **state)
     judge_str("EXPLANATION OF BENEFITS - THIS IS NOT A BILL\nClaim No. 44-88231  Patient: J. Doe\n", "US", &j);
     assert_true(fg_scores_get(&j.s, "AD_SOLICITATION_DISCLAIMER") == 0);
     fg_ident_clear(&j.id);
+    /* a bill that is an offer by its own fine print, twice said: the scam's own words */
+    judge_str("RECHNUNG / EINTRAGUNGSOFFERTE Nr. R-2026-1183\nGesamtbetrag 2.340,00 EUR\nDas Register ist ein "
+              "privates Verzeichnis. Dieses Schreiben ist ein Angebot. Es besteht keine Zahlungspflicht.\n", "DE", &j);
+    assert_true(fg_scores_get(&j.s, "AD_SOLICITATION_DISCLAIMER") == 3.5);
+    assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") == 0);
+    fg_ident_clear(&j.id);
+    judge_str("FACTURE N° AO-2026-0773\nDocument valant proposition commerciale. Total 289,00 EUR\n", "FR", &j);
+    assert_true(fg_scores_get(&j.s, "AD_SOLICITATION_DISCLAIMER") == 2.0);
+    fg_ident_clear(&j.id);
+    /* a delivery note that says it is no invoice is still a delivery note */
+    judge_str("LIEFERSCHEIN Nr. 44817\n12 Kartons Kopierpapier A4\nDies ist keine Rechnung.\n", "DE", &j);
+    assert_true(fg_scores_get(&j.s, "AD_SOLICITATION_DISCLAIMER") == 0);
+    assert_true(fg_scores_get(&j.s, "BIZ_DOC_TYPE") < 0);
+    fg_ident_clear(&j.id);
 
     /* an insurer's claim letter is still business */
     judge_str("Claim No. 44-88231\nDear Mr. Patel,\nWe received your claim for the water damage of 11/02.\n"

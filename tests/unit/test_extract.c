@@ -737,6 +737,36 @@ static void test_hostile(void **state)
     fg_ident_clear(NULL);
 }
 
+/* What OCR (or a sloppy sender) does to a number's separators: a colon, semicolon or comma between
+   its groups, the separators dropped; and the times, prices and counts that must stay what they are. */
+static void test_ocr_separators(void **state)
+{
+    static const struct {
+        const char *text, *want;   /* want: "" when the line holds no phone number */
+    } cases[] = {
+        {"Call 1-800-555:0199 today", "+18005550199"},
+        {"Phone (312) 555:0178", "+13125550178"},
+        {"Or call 1 888 555;0142 to order", "+18885550142"},
+        {"Fax orders to 1,877,555,0166", "+18775550166"},
+        {"Questions? 18665550123", "+18665550123"},
+        {"Tel 312.555.0101", "+13125550101"},
+        {"Open 9:00-17:00, Saturdays 10:30-14:00", ""},
+        {"Over 1,500,000 copies sold since 2019", ""},
+        {"Meeting at 14:30 in room 12", ""},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fg_ident id;
+
+        ex(cases[i].text, "US", &id);
+        if (cases[i].want[0] ? !find_num(&id, cases[i].want) : id.n_numbers != 0)
+            fail_msg("'%s': %zu numbers, first '%s', expected '%s'", cases[i].text, id.n_numbers,
+                     id.n_numbers ? id.numbers[0].e164 : "", cases[i].want);
+        fg_ident_clear(&id);
+    }
+}
+
 /* What Australian, Canadian and UK rules ask a fax to carry: an ABN that passes its check
    digits, a street or postal address in the three languages; and what is neither. */
 static void test_sender_id(void **state)
@@ -790,7 +820,7 @@ int main(void)
         cmocka_unit_test(test_language),        cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_scan_ocr_groups),
         cmocka_unit_test(test_scan_line_break), cmocka_unit_test(test_ticker),
-        cmocka_unit_test(test_sender_id),
+        cmocka_unit_test(test_sender_id),       cmocka_unit_test(test_ocr_separators),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
