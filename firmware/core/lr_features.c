@@ -188,7 +188,7 @@ static fg_err facts(const fg_words *w, const fg_ident *id, double scale, fg_lr_f
 
 fg_lr_featopts fg_lr_featopts_default(void)
 {
-    return (fg_lr_featopts){.bits = 18, .ngrams = true, .rule_scale = 0, .fact_scale = 0};
+    return (fg_lr_featopts){.bits = 16, .ngrams = true, .rule_scale = 0, .fact_scale = 0};
 }
 
 fg_err fg_lr_features(const fg_words *w, const fg_ident *id, const fg_scores *rules, const fg_lr_featopts *o,

@@ -17,7 +17,7 @@
 fg_lr_opts fg_lr_opts_default(void)
 {
     /* Chosen by 5-fold cross-validation on the tune split (tools/lrcv, docs/learning.md). */
-    return (fg_lr_opts){.lambda = 3e-6, .eta0 = 0.5, .epochs = 60, .seed = 20261207};
+    return (fg_lr_opts){.lambda = 3e-6, .eta0 = 0.5, .epochs = 30, .seed = 20261207};
 }
 
 static uint64_t next(uint64_t *s)

@@ -33,7 +33,7 @@ typedef struct fg_lr_featopts {
     double fact_scale;             /* each identity fact: this (0: none) */
 } fg_lr_featopts;
 
-/** The n-grams alone (the plain model), 2^18 buckets. */
+/** The n-grams alone (the plain model), 2^16 buckets (chosen by tools/lrcv on tune, docs/learning.md). */
 fg_lr_featopts fg_lr_featopts_default(void);
 
 /* One page's features: hashed part sorted by index, named part in the order found. */
