@@ -12,7 +12,8 @@
  *   (b2) sum:    (a)'s logit + c x the rules' total, c chosen on the training folds (0 … 0.5)
  *   (c)  ships:  the named rules + BAYES_* (a token model trained on the same folds), held at the
  *                hold threshold, dropped when the rules alone reach drop (policy.c); and the
- *                same score at its own 0-false-positive threshold, for a like-for-like comparison
+ *                same score at its own 0-false-positive threshold, for a like-for-like comparison;
+ *                and (a) beside it: held when either flags, dropped as (c) drops
  *
  * "0 false positives": a page is flagged when its score exceeds the largest score of a business
  * fax among the training folds' out-of-fold scores (an inner cross-validation over the training
@@ -637,8 +638,9 @@ static void figures(const item *v, size_t n, bool rep, bool list)
 {
     static const char *const what[] = {"(a) plain n-gram LR", "(b) joint: n-grams + rules as features",
                                        "(b2) (a) + c x rules, c by CV", "(c) ships, at its own 0-FP threshold",
-                                       "(c) ships: rules + BAYES_*, hold 5 drop 10"};
-    tally t[NZ + 1] = {{0}};
+                                       "(c) ships: rules + BAYES_*, hold 5 drop 10",
+                                       "(a) or (c): held when either flags"};
+    tally t[NZ + 2] = {{0}};
 
     for (size_t i = 0; i < n; i++) {
         const view *te = test_view(&v[i]);
@@ -656,6 +658,9 @@ static void figures(const item *v, size_t n, bool rep, bool list)
                                      : m == M_SUM && flag && te->rules >= hold);
         }
         tally_one(&t[NZ], &v[i], v[i].ships >= hold, v[i].ships >= drop && v[i].ships_rules >= drop);
+        /* what (a) would add beside what ships: it holds, the policy's drop stays the rules' */
+        tally_one(&t[NZ + 1], &v[i], v[i].ships >= hold || v[i].z[M_PLAIN] > v[i].t[M_PLAIN],
+                  v[i].ships >= drop && v[i].ships_rules >= drop);
         if (list)
             printf("%-6s %-5s %-50s fold %2d rules %5.1f a %7.3f (> %6.3f) b %7.3f (> %6.3f) b2 %7.3f (> %6.3f) "
                    "c %5.1f (> %5.1f)\n",
@@ -663,7 +668,7 @@ static void figures(const item *v, size_t n, bool rep, bool list)
                    v[i].fold, te->rules, v[i].z[0], v[i].t[0], v[i].z[1], v[i].t[1], v[i].z[2], v[i].t[2],
                    v[i].ships, v[i].t[3]);
     }
-    for (int m = 0; m <= NZ; m++)
+    for (int m = 0; m <= NZ + 1; m++)
         print_tally(what[m], t[m]);
     printf("  AUC (a) %.4f  (b) %.4f  (b2) %.4f  (c) %.4f\n", auc(v, n, rep, M_PLAIN), auc(v, n, rep, M_JOINT),
            auc(v, n, rep, M_SUM), auc(v, n, rep, M_SHIPS0));
