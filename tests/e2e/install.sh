@@ -118,7 +118,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     chown -R 65534:65534 "$tmp/run"
     chmod 0750 "$tmp/run/lib" "$tmp/run/spool" "$tmp/run/sock"
     as_service() { setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs --bounding-set=-all --inh-caps=-all "$@"; }
-    as_service "$root/usr/sbin/faxgated" --config "$tmp/run/faxgate.conf" >"$tmp/run/faxgated.log" 2>&1 &
+    # started by setpriv itself, not through the function: a function run with & is a subshell, and
+    # $! would be that subshell, leaving faxgated running when the test stops it
+    setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs --bounding-set=-all --inh-caps=-all \
+        "$root/usr/sbin/faxgated" --config "$tmp/run/faxgate.conf" >"$tmp/run/faxgated.log" 2>&1 &
     pid=$!
     FG_PIDS+=("$pid")
     for _ in $(seq 300); do grep -q 'ready: answering' "$tmp/run/faxgated.log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -133,6 +136,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     fg_check "another user is turned away with a reason: $(head -1 "$tmp/run/denied.txt")" \
         grep -q 'Permission denied (run as root, or as a member of the' "$tmp/run/denied.txt"
     fg_stop_pid "$pid"
+    no_daemon_left() { ! pgrep -f -- "sbin/faxgated --config $tmp/run/faxgate.conf" >/dev/null; }
+    fg_check "…and it is stopped with the test (no faxgated left on its configuration)" no_daemon_left
     sed 's/^/#   /' "$tmp/run/faxgated.log" | grep -E ' (error|warn): ' | head
 else
     fg_skip "the installed faxgated as an unprivileged user" "needs root and setpriv to switch users"
