@@ -112,6 +112,14 @@ fg_send_judged() {
     return 1
 }
 
+# fg_local_conf DB DIR PRINTED: the part of a test's faxgate.conf that keeps everything in the test's
+# folder: the store DB, the spool DIR/spool (1 MB free is enough), printed faxes as PDF files in
+# the folder PRINTED, one OCR worker.
+fg_local_conf() {
+    printf '[store]\ndb = %s\n[spool]\ndir = %s/spool\nmin_free_mb = 1\n[printer]\nuri = spool:%s\n[ocr]\nworkers = 1\n' \
+        "$1" "$2" "$3"
+}
+
 # fg_sql DB QUERY: one SQLite query, values separated by |.
 fg_sql() {
     sqlite3 -batch -noheader "$1" "$2"

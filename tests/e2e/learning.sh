@@ -51,23 +51,17 @@ ok_render=0
 "$faxsim" render --seed 3 "$tmp/pricelist.txt" "$tmp/price.tif" >>"$tmp/render.log" 2>&1 && ok_render=$((ok_render + 1))
 fg_check "rendered the campaign variants and the price list with faxsim render" [ "$ok_render" -eq 3 ]
 
-cat >"$tmp/faxgate.conf" <<EOF
+{
+    fg_local_conf "$db" "$tmp" "$tmp/out"
+    cat <<EOF
 [line]
 listen = audiosocket://127.0.0.1:0
-[store]
-db = $db
-[spool]
-dir = $tmp/spool
-min_free_mb = 1
-[printer]
-uri = spool:$tmp/out
-[ocr]
-workers = 1
 [classify]
 bayes = yes
 starter_model = yes
 campaigns = yes
 EOF
+} >"$tmp/faxgate.conf"
 mkdir -p "$tmp/out"
 if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
     fg_not_ok "faxgated starts"

@@ -27,21 +27,14 @@ while [ "$far_port" = "$gw_port" ]; do far_port=$(fg_free_port); done
 mkdir -p "$tmp/printed"
 
 write_conf() {   # write_conf FILE ENABLED
-    cat >"$1" <<EOF
+    {
+        fg_local_conf "$db" "$tmp" "$tmp/printed"
+        cat <<EOF
 [site]
 number = +15551230000
 [line]
 listen = sip:fax@127.0.0.1:$gw_port
 csi = FAXGATE TEST
-[store]
-db = $db
-[spool]
-dir = $tmp/spool
-min_free_mb = 1
-[printer]
-uri = spool:$tmp/printed
-[ocr]
-workers = 1
 [outgoing]
 retry_seconds = 2
 max_attempts = 3
@@ -49,6 +42,7 @@ max_attempts = 3
 enabled = $2
 via = sip:127.0.0.1:$far_port
 EOF
+    } >"$1"
 }
 write_conf "$tmp/faxgate.conf" yes
 write_conf "$tmp/disabled.conf" no

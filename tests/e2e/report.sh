@@ -57,22 +57,15 @@ ok_render=0
 "$faxsim" render --seed 3 "$tmp/pricelist.txt" "$tmp/price.tif" >>"$tmp/render.log" 2>&1 && ok_render=$((ok_render + 1))
 fg_check "rendered the fixture pages with faxsim render" [ "$ok_render" -eq 4 ]
 
-cat >"$tmp/faxgate.conf" <<EOF
+{
+    fg_local_conf "$db" "$tmp" "$tmp/out"
+    cat <<EOF
 [site]
 country = US
 number = +13125550100
 timezone = Europe/Paris
 [line]
 listen = audiosocket://127.0.0.1:0
-[store]
-db = $db
-[spool]
-dir = $tmp/spool
-min_free_mb = 1
-[printer]
-uri = spool:$tmp/out
-[ocr]
-workers = 1
 [classify]
 bayes = yes
 starter_model = yes
@@ -80,6 +73,7 @@ campaigns = yes
 [policy]
 profiles = us,fr,de
 EOF
+} >"$tmp/faxgate.conf"
 mkdir -p "$tmp/out"
 if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
     fg_not_ok "faxgated starts"

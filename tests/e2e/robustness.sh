@@ -42,22 +42,16 @@ head -c 200000 /dev/urandom | tr -c 'A-Za-z0-9 \n' ' ' >"$tmp/absurd.txt"
 fg_check "classify of 200 kB of absurd text gives a verdict" grep -q '"verdict"' "$tmp/absurd.json"
 
 # --- the gateway: garbage on the line, a call over capacity, a full spool ---
-cat >"$tmp/faxgate.conf" <<EOF
+{
+    fg_local_conf "$db" "$tmp" "$tmp/out"
+    cat <<EOF
 [line]
 listen = audiosocket://127.0.0.1:0
 max_calls = 4
 [screen]
 reject_empty_tsi = yes
-[store]
-db = $db
-[spool]
-dir = $tmp/spool
-min_free_mb = 1
-[printer]
-uri = spool:$tmp/out
-[ocr]
-workers = 1
 EOF
+} >"$tmp/faxgate.conf"
 mkdir -p "$tmp/out"
 if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
     fg_not_ok "faxgated starts"

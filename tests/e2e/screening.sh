@@ -21,26 +21,20 @@ faxsim=$build/faxsim
 db=$tmp/faxgate.db
 ctl="$build/faxgatectl --config $tmp/faxgate.conf"
 mkdir -p "$tmp/printed"
-cat >"$tmp/faxgate.conf" <<EOF
+{
+    fg_local_conf "$db" "$tmp" "$tmp/printed"
+    cat <<EOF
 [line]
 listen = audiosocket://127.0.0.1:0, sip:fax@127.0.0.1:0
 [sip]
 peers = 127.0.0.1
-[store]
-db = $db
-[spool]
-dir = $tmp/spool
-min_free_mb = 1
-[printer]
-uri = spool:$tmp/printed
-[ocr]
-workers = 1
 [screen]
 reject_empty_tsi = yes
 junk_senders = yes
 offender_faxes = 2
 offender_days = 30
 EOF
+} >"$tmp/faxgate.conf"
 cat >"$tmp/order.txt" <<'EOF'
 PURCHASE ORDER 4471
 Harbor Street Dental Clinic, 12 Harbor Street, Springfield
