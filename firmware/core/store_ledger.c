@@ -333,7 +333,7 @@ static fg_err check_calls(fg_store *st, bool *ok, fg_evidence_fault *f, int *cal
     fg_strbuf rec = {0};
     sqlite3_stmt *s;
     fg_err e;
-    int rc;
+    int rc = SQLITE_DONE;   /* no step when *ok is false already */
 
     if ((e = fg_st_prep(st, sql, &s, "list the calls to verify")))
         return e;

@@ -97,6 +97,7 @@ static int which_calls(fg_store *st, const report_args *a, json_t **ids)
     }
     if (!json_array_size(*ids)) {
         json_decref(*ids);
+        *ids = NULL;   /* the caller releases what it is given */
         fprintf(stderr, "faxgatectl report: no call with violations under profile %s names the advertiser '%s' (by "
                 "name, traded symbol or a number it gave); see faxgatectl violations --by advertiser\n",
                 a->profile, a->advertiser);

@@ -112,8 +112,12 @@ int main(int argc, char **argv)
     }
     if (!c.config_path && access(FG_CONFIG_FILE, F_OK) == 0)
         c.config_path = FG_CONFIG_FILE;   /* an installed faxgate's, as faxgated reads it */
-    if ((e = fg_config_new(&c.cfg)) || (c.config_path && (e = fg_config_load(c.cfg, c.config_path))))
-        return ctl_fail(e, "configuration");
+    if ((e = fg_config_new(&c.cfg)) || (c.config_path && (e = fg_config_load(c.cfg, c.config_path)))) {
+        int status = ctl_fail(e, "configuration");
+
+        fg_config_free(c.cfg);
+        return status;
+    }
     fg_config_apply_timezone(c.cfg);
     /* strip a trailing --json so each command sees only its own arguments */
     int cargc = 0;
