@@ -3,7 +3,7 @@
  * cross-validation on the tune split plus the FUNSD pages' OCR texts as business faxes; then each
  * trained on all of that and counted on the report split.
  *
- *   lrcv [--dir tests/data/texts] [--funsd DIR] [--ocr DIR] [--k 5] [--seed S] [--bits B]
+ *   lrcv [--dir tests/data/texts] [--funsd DIR] [--extern DIR] [--ocr DIR] [--k 5] [--seed S] [--bits B]
  *        [--lambda L] [--eta0 R] [--epochs E] [--rule-scale X] [--fact-scale X] [--list]
  *
  *   (a)  plain:  L2 logistic regression over hashed word 1–2-grams and character 3–5-grams
@@ -50,7 +50,7 @@ typedef struct view {
 
 typedef struct item {
     const char *name;
-    bool is_ad, funsd, report;
+    bool is_ad, funsd, report, ext;   /* ext: --extern, a report item counted apart */
     const char *campaign;
     int fold;
     view clean, ocr;
@@ -375,13 +375,18 @@ static double score_of(const item *it, int m)
     return m < NZ ? it->z[m] : it->ships;
 }
 
-static double auc(const item *v, size_t n, bool rep, int m)
+static int group(const item *it)
+{
+    return it->ext ? 2 : it->report;
+}
+
+static double auc(const item *v, size_t n, int grp, int m)
 {
     double pairs = 0, wins = 0;
 
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++)
-            if (v[i].report == rep && v[j].report == rep && v[i].is_ad && !v[j].is_ad) {
+            if (group(&v[i]) == grp && group(&v[j]) == grp && v[i].is_ad && !v[j].is_ad) {
                 double a = score_of(&v[i], m), b = score_of(&v[j], m);
 
                 pairs++;
@@ -420,7 +425,7 @@ static int calibration(const item *v, size_t n, int m, const char *what)
         for (size_t i = 0; i < n; i++) {
             double p[2];
 
-            if (v[i].report != rep)
+            if (group(&v[i]) != rep)
                 continue;
             p[0] = sig(v[i].z[m]);
             p[1] = sig(a * v[i].z[m] + b);
@@ -471,8 +476,9 @@ static item *grow(item **v, size_t n, size_t *cap)
     return &(*v)[n];
 }
 
-/* The FUNSD pages' OCR texts (DIR/<page>.txt), business faxes, in name order. */
-static int load_funsd(const char *dir, item **v, size_t *n, size_t *cap)
+/* The FUNSD pages' OCR texts (DIR/<page>.txt), business faxes, in name order; or (ext) documents
+   from elsewhere, scored as the report split is and counted apart: ads when named ADVE_*. */
+static int load_dir(const char *dir, bool ext, item **v, size_t *n, size_t *cap)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -502,7 +508,9 @@ static int load_funsd(const char *dir, item **v, size_t *n, size_t *cap)
         if (!(it = grow(v, *n, cap)))
             return -1;
         it->name = names[i];
-        it->funsd = true;
+        it->funsd = !ext;
+        it->ext = it->report = ext;
+        it->is_ad = ext && !strncmp(names[i], "ADVE_", 5);
         if (!(text = slurp(path, &len)) || prepare(&it->clean, text, len, "US")) {
             fprintf(stderr, "lrcv: %s: cannot read or judge it; left out\n", path);
             free(text);
@@ -634,7 +642,16 @@ static int report_split(item *v, size_t n, double *thr_all, double *c_all)
     return 0;
 }
 
-static void figures(const item *v, size_t n, bool rep, bool list)
+/* Whether a business rule (BIZ_*) fired on the page. */
+static int biz_fired(const fg_scores *s)
+{
+    for (int q = 0; q < s->n; q++)
+        if (!strncmp(s->v[q].name, "BIZ_", 4) && s->v[q].weight != 0)
+            return 1;
+    return 0;
+}
+
+static void figures(const item *v, size_t n, int grp, bool list)
 {
     static const char *const what[] = {"(a) plain n-gram LR", "(b) joint: n-grams + rules as features",
                                        "(b2) (a) + c x rules, c by CV", "(c) ships, at its own 0-FP threshold",
@@ -645,7 +662,7 @@ static void figures(const item *v, size_t n, bool rep, bool list)
     for (size_t i = 0; i < n; i++) {
         const view *te = test_view(&v[i]);
 
-        if (v[i].report != rep)
+        if (group(&v[i]) != grp)
             continue;
         for (int m = 0; m < NZ; m++) {
             bool flag = v[i].z[m] > v[i].t[m];
@@ -663,20 +680,21 @@ static void figures(const item *v, size_t n, bool rep, bool list)
                   v[i].ships >= drop && v[i].ships_rules >= drop);
         if (list)
             printf("%-6s %-5s %-50s fold %2d rules %5.1f a %7.3f (> %6.3f) b %7.3f (> %6.3f) b2 %7.3f (> %6.3f) "
-                   "c %5.1f (> %5.1f)\n",
-                   v[i].report ? "report" : v[i].funsd ? "funsd" : "tune", v[i].is_ad ? "ad" : "legit", v[i].name,
-                   v[i].fold, te->rules, v[i].z[0], v[i].t[0], v[i].z[1], v[i].t[1], v[i].z[2], v[i].t[2],
-                   v[i].ships, v[i].t[3]);
+                   "c %5.1f (> %5.1f) crules %5.1f sure %7.3f biz %d\n",
+                   v[i].ext ? "extern" : v[i].report ? "report" : v[i].funsd ? "funsd" : "tune",
+                   v[i].is_ad ? "ad" : "legit", v[i].name, v[i].fold, te->rules, v[i].z[0], v[i].t[0], v[i].z[1],
+                   v[i].t[1], v[i].z[2], v[i].t[2], v[i].ships, v[i].t[3], v[i].ships_rules, v[i].sure,
+                   biz_fired(&te->s));
     }
     for (int m = 0; m <= NZ + 1; m++)
         print_tally(what[m], t[m]);
-    printf("  AUC (a) %.4f  (b) %.4f  (b2) %.4f  (c) %.4f\n", auc(v, n, rep, M_PLAIN), auc(v, n, rep, M_JOINT),
-           auc(v, n, rep, M_SUM), auc(v, n, rep, M_SHIPS0));
+    printf("  AUC (a) %.4f  (b) %.4f  (b2) %.4f  (c) %.4f\n", auc(v, n, grp, M_PLAIN), auc(v, n, grp, M_JOINT),
+           auc(v, n, grp, M_SUM), auc(v, n, grp, M_SHIPS0));
 }
 
 int main(int argc, char **argv)
 {
-    const char *dir = "tests/data/texts", *funsd = NULL, *ocr = NULL;
+    const char *dir = "tests/data/texts", *funsd = NULL, *ocr = NULL, *ext = NULL;
     int k = 5;
     uint64_t fold_seed = 20261207;
     bool list = false;
@@ -699,6 +717,8 @@ int main(int argc, char **argv)
             dir = argv[++i];
         else if (!strcmp(a, "--funsd") && val)
             funsd = argv[++i];
+        else if (!strcmp(a, "--extern") && val)
+            ext = argv[++i];
         else if (!strcmp(a, "--ocr") && val)
             ocr = argv[++i];
         else if (!strcmp(a, "--k") && val)
@@ -720,7 +740,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--list"))
             list = true;
         else {
-            fprintf(stderr, "usage: lrcv [--dir DIR] [--funsd DIR] [--ocr DIR] [--k K] [--seed S] [--bits B] "
+            fprintf(stderr, "usage: lrcv [--dir DIR] [--funsd DIR] [--extern DIR] [--ocr DIR] [--k K] [--seed S] [--bits B] "
                             "[--lambda L] [--eta0 R] [--epochs E] [--rule-scale X] [--fact-scale X] [--list]\n");
             return 2;
         }
@@ -734,7 +754,7 @@ int main(int argc, char **argv)
     hold = fg_config_double(cfg, "classify", "hold");
     drop = fg_config_double(cfg, "classify", "drop");
     if (load_labelled(&tune, false, ocr, &v, &n, &cap) || load_labelled(&rep, true, ocr, &v, &n, &cap) ||
-        (funsd && load_funsd(funsd, &v, &n, &cap))) {
+        (funsd && load_dir(funsd, false, &v, &n, &cap)) || (ext && load_dir(ext, true, &v, &n, &cap))) {
         fprintf(stderr, "lrcv: cannot load the pages (out of memory, or no %s)\n", funsd ? funsd : "FUNSD texts");
         return 1;
     }
@@ -755,17 +775,21 @@ int main(int argc, char **argv)
     printf("tune (+ FUNSD), out of fold; each fold's threshold from the other folds alone (0 business flagged "
            "there); (b) drops when its logit is above every business fax's with rules at hold there\n"
            "(\"sure\") and the rules alone reach hold, (b2) when it flags and the rules reach hold:\n");
-    figures(v, n, false, list);
+    figures(v, n, 0, list);
     printf("report split (trained on all tune%s; thresholds (a) %.3f (b) %.3f (b2) %.3f with c = %.3f, "
            "(c) %.1f):\n", funsd ? " + FUNSD" : "", thr_all[M_PLAIN], thr_all[M_JOINT], thr_all[M_SUM], c_all,
            thr_all[M_SHIPS0]);
-    figures(v, n, true, list);
+    figures(v, n, 1, list);
+    if (ext) {
+        printf("--extern %s (scored as the report split, named ADVE_* ads, the rest business):\n", ext);
+        figures(v, n, 2, list);
+    }
     if (calibration(v, n, M_PLAIN, "(a)") || calibration(v, n, M_JOINT, "(b)"))
         return 1;
     for (size_t i = 0; i < n; i++) {
         view_clear(&v[i].clean);
         view_clear(&v[i].ocr);
-        if (v[i].funsd)
+        if (v[i].funsd || v[i].ext)
             free((char *)v[i].name);
     }
     free(v);
