@@ -70,6 +70,9 @@ BINS       := $(BUILD)/faxgated $(BUILD)/faxgatectl $(BUILD)/faxsim
 # The learning classifier's starter model: counted by tools/mkmodel (linked without a model: the
 # core refers to it weakly) from the tune split of the labelled texts, linked into the programs.
 STARTER_OBJ := $(BUILD)/obj/gen/starter_model.o
+# The learned model (lr.h): trained by tools/mklr on the same texts, linked the same way.
+LR_OBJ      := $(BUILD)/obj/gen/lr_model.o
+MODEL_OBJ   := $(STARTER_OBJ) $(LR_OBJ)
 TOOL_OBJ    := $(BUILD)/obj/tools/labels.o
 LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.tsv)
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
@@ -103,26 +106,32 @@ LIBS_DEP := $(LIB) $(BOARDLIB) $(HOSTLIB)
 
 $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(TOOL_OBJ) $(LIBS_DEP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_OBJ) $(filter $(STARTER_OBJ),$^) $(LINK_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_OBJ) $(filter $(MODEL_OBJ),$^) $(LINK_LIBS)
 # learnbench measures the product as shipped, starter model included; mkmodel must not need one.
-$(BUILD)/tools/learnbench: $(STARTER_OBJ)
+$(BUILD)/tools/learnbench: $(MODEL_OBJ)
 $(BUILD)/gen/starter_model.c: $(BUILD)/tools/mkmodel $(LABEL_FILES) $(TEXT_FILES)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/mkmodel tests/data/texts > $@.tmp && mv $@.tmp $@
 $(STARTER_OBJ): $(BUILD)/gen/starter_model.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/faxgated: $(DAEMON_OBJ) $(STARTER_OBJ) $(LIBS_DEP)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(DAEMON_OBJ) $(STARTER_OBJ) $(LINK_LIBS)
-$(BUILD)/faxgatectl: $(CTL_OBJ) $(STARTER_OBJ) $(LIBS_DEP)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(STARTER_OBJ) $(LINK_LIBS)
-$(BUILD)/faxsim: $(SIM_OBJ) $(STARTER_OBJ) $(LIBS_DEP)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(SIM_OBJ) $(STARTER_OBJ) $(LINK_LIBS)
-
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o $(STARTER_OBJ) $(LIBS_DEP)
+$(BUILD)/gen/lr_model.c: $(BUILD)/tools/mklr $(LABEL_FILES) $(TEXT_FILES)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(STARTER_OBJ) $(LINK_LIBS) -lcmocka
+	$(BUILD)/tools/mklr tests/data/texts > $@.tmp && mv $@.tmp $@
+$(LR_OBJ): $(BUILD)/gen/lr_model.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/faxgated: $(DAEMON_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(DAEMON_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
+$(BUILD)/faxgatectl: $(CTL_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
+$(BUILD)/faxsim: $(SIM_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SIM_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LINK_LIBS) -lcmocka
 
 tests-build: $(BINS) $(UNIT_BIN)
 

@@ -14,6 +14,7 @@
 #include "call_impl.h"
 #include "faxgate/campaign.h"
 #include "faxgate/learn.h"
+#include "faxgate/lr.h"
 #include "faxgate/pipeline.h"
 
 struct fg_pipeline {
@@ -23,6 +24,7 @@ struct fg_pipeline {
     fg_verdict on_error;
     fg_learn *learn;           /* NULL: [classify] bayes = no */
     bool campaigns;            /* [classify] campaigns */
+    const fg_lr_model *model;  /* NULL: [classify] model = no, or built without one */
 };
 
 /* A copy of a campaign an operator released was wanted once: the policy delivers it unless its
@@ -48,6 +50,7 @@ fg_err fg_pipeline_new(const fg_config *cfg, fg_store *st, fg_pipeline **out)
                                                                              : FG_VERDICT_DELIVER;
     p->st = st;
     p->campaigns = fg_config_bool(cfg, "classify", "campaigns");
+    p->model = fg_config_bool(cfg, "classify", "model") ? fg_lr_builtin() : NULL;
     if ((e = fg_learn_new(cfg, &p->learn))) {
         fg_policy_free(p->policy);
         free(p);
@@ -110,6 +113,31 @@ static void learn_score(fg_pipeline *p, fg_call *c)
         fg_learn_add_score(&r, &c->ident, &c->scores);
     }
     fg_tokens_free(t);
+}
+
+/* The learned model's say (lr.h): a fact for the policy and a score of weight 0 on record that
+   explains it. It reads the named rules, never the learned scores; a failure leaves the rules'
+   verdict as it is (MODEL_ERROR). */
+static void model_score(fg_pipeline *p, fg_call *c)
+{
+    const fg_lr_model *m = p->model;
+    fg_policy_facts *f = &c->pfacts;
+    double z;
+    fg_err e;
+
+    if (!m)
+        return;
+    if ((e = fg_lr_model_score(m, c->words, &c->ident, &c->scores, &z, &f->model_prob))) {
+        fg_scores_add(&c->scores, "MODEL_ERROR", 0, "learned model skipped: %s", fg_err_msg(e));
+        return;
+    }
+    f->model_scored = true;
+    f->model_flag = z > m->hold_logit;
+    f->model_sure = z > m->sure_logit;
+    if (f->model_flag)
+        fg_scores_add(&c->scores, f->model_sure ? "MODEL_SURE" : "MODEL_AD", 0,
+                      "learned model: p %.3f, logit %.2f above its %s line %.2f", f->model_prob, z,
+                      f->model_sure ? "sure" : "hold", f->model_sure ? m->sure_logit : m->hold_logit);
 }
 
 /* The fingerprint of page 1 and the stored campaign it belongs to, if any (campaign.h). */
@@ -200,6 +228,7 @@ fg_err fg_pipeline_judge(fg_pipeline *p, fg_ocr *ocr, fg_call *c)
         goto done;
     }
     campaign_match(p, c);
+    model_score(p, c);
     if ((e = fg_policy_decide(p->policy, &c->scores, &c->ident, &c->pfacts, &c->decision))) {
         fail_open(p, c, "policy", e);
         goto done;

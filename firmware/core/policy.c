@@ -38,6 +38,7 @@ typedef struct line_rules {
 
 struct fg_policy {
     double hold, drop;
+    double model_hold, model_drop;   /* the rules alone a flagged / sure page needs (lr.h) */
     line_rules site;
     line_rules num[FG_CONFIG_NUMBERS_MAX];
     int nnum;
@@ -178,6 +179,10 @@ fg_err fg_policy_new(const fg_config *cfg, fg_policy **out)
         return fg_err_set(FG_ERR_CONFIG, "[classify] drop = %g is below hold = %g: an advertisement would be "
                           "dropped before it could be held; set drop >= hold", drop, hold);
     }
+    p->model_hold = fg_config_double(cfg, "classify", "model_hold");
+    p->model_drop = fg_config_double(cfg, "classify", "model_drop");
+    if (p->model_drop < p->hold)
+        p->model_drop = p->hold;   /* "the rules agree": they alone reach hold, whatever model_drop says */
     owner = fg_config_get(cfg, "site", "line_owner");
     p->site.person = owner && !strcasecmp(owner, "person");
     snprintf(p->site.number, sizeof p->site.number, "%s", fg_config_get(cfg, "site", "number") ?: "");
@@ -328,7 +333,7 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
         f = &nofacts;
     out->score = s ? s->total : 0;
     rules_only = out->score - learned_share(s);
-    out->is_ad = out->score >= p->hold || f->campaign_junk;
+    out->is_ad = out->score >= p->hold || f->campaign_junk || (f->model_flag && rules_only >= p->model_hold);
     ebr = f->consent && !strcasecmp(f->consent_basis, "ebr");
     consent = f->consent && !ebr;
     ln = rules_for(p, f->called);
@@ -386,11 +391,21 @@ fg_err fg_policy_decide(const fg_policy *p, const fg_scores *s, const fg_ident *
         out->verdict = FG_VERDICT_DROP;
         snprintf(out->reason, sizeof out->reason, "advertisement, score %.1f >= drop %.1f: %s", out->score, p->drop,
                  top);
+    } else if (out->is_ad && f->model_sure && rules_only >= p->model_drop) {
+        out->verdict = FG_VERDICT_DROP;
+        snprintf(out->reason, sizeof out->reason,
+                 "advertisement, the rules (%.1f >= %.1f) and the learned model (p %.3f, sure) agree: %s", rules_only,
+                 p->model_drop, f->model_prob, top);
     } else if (out->is_ad && out->score >= p->drop) {
         out->verdict = FG_VERDICT_HOLD;
         snprintf(out->reason, sizeof out->reason,
                  "advertisement, score %.1f >= drop %.1f but only %.1f without learned statistics: held: %s",
                  out->score, p->drop, rules_only, top);
+    } else if (out->is_ad && out->score < p->hold) {
+        out->verdict = FG_VERDICT_HOLD;
+        snprintf(out->reason, sizeof out->reason,
+                 "advertisement by the learned model (p %.3f) with the rules at %.1f >= %.1f: held: %s", f->model_prob,
+                 rules_only, p->model_hold, top);
     } else if (out->is_ad) {
         out->verdict = FG_VERDICT_HOLD;
         snprintf(out->reason, sizeof out->reason, "advertisement, score %.1f >= hold %.1f: %s", out->score, p->hold,

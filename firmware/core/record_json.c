@@ -150,6 +150,7 @@ fg_err fg_call_record_json(const fg_call *c, char **json)
         json_object_set_new(root, "call", json_integer(c->id));
     /* the learning classifier's probability and the campaign matched (docs/learning.md) */
     json_object_set_new(root, "bayes", c->bayes_scored ? json_real(c->bayes_prob) : json_null());
+    json_object_set_new(root, "model", c->pfacts.model_scored ? json_real(c->pfacts.model_prob) : json_null());
     json_object_set_new(root, "campaign",
                         c->pfacts.campaign_id ? json_pack("{s:I,s:b,s:b,s:s}", "id", (json_int_t)c->pfacts.campaign_id,
                                                           "junk", c->pfacts.campaign_junk, "released",

@@ -6,9 +6,9 @@
  * of every rule that fired (AD_*, BIZ_*) and the identity facts of the tokenizer (tel:tollfree,
  * opt:yes, cta:fax …), each scaled. L2-regularised logistic regression by SGD gives a logit; Platt
  * scaling fitted on cross-validated logits turns it into a probability that means what it says.
- * Not part of the verdict: the combination did not beat the plain n-gram model in cross-validation
- * at 0 business faxes flagged (docs/learning.md, "A learned combination"), so nothing links this
- * into the gateway; the build tools and the tests do.
+ * The gateway carries one such model, trained at build time on the tune split (tools/mklr): it can
+ * hold a page the rules found doubtful, and drop one only when the named rules alone reach
+ * [classify] model_drop and the model is sure (docs/learning.md, "The learned model").
  */
 #ifndef FAXGATE_LR_H
 #define FAXGATE_LR_H
@@ -92,5 +92,29 @@ void fg_lr_weights_clear(fg_lr_weights *wt);
 /** Fits Platt scaling p = 1/(1+exp(-(a z + b))) to scores z[i] with labels y[i] (Platt's smoothed
     targets, Newton's method). */
 fg_err fg_lr_platt(const double *z, const int *y, size_t n, double *a, double *b);
+
+/* ---- the model the gateway carries (tools/mklr writes it at build time) ---- */
+
+typedef struct fg_lr_model {
+    int bits;
+    const float *w;                /* [1 << bits] */
+    double bias;
+    size_t nnamed;
+    const char *const *names;      /* the named features it learned (rules, identity facts) */
+    const float *wnamed;
+    double rule_scale, fact_scale; /* as fg_lr_featopts */
+    double hold_logit;             /* above every business fax's out-of-fold logit in training */
+    double sure_logit;             /* ... and every one whose rules alone reached hold (>= hold_logit) */
+    double platt_a, platt_b;       /* p = 1 / (1 + exp(-(a z + b))) */
+    const char *about;             /* what it was trained on, for people */
+} fg_lr_model;
+
+/** The model linked into the program (generated $(BUILD)/gen/lr_model.c), or NULL. */
+const fg_lr_model *fg_lr_builtin(void);
+
+/** Page 1's logit and calibrated probability under m, from its words, identity and the rules'
+    scores (only AD_* and BIZ_* are read: the model never sees the learned scores). */
+fg_err fg_lr_model_score(const fg_lr_model *m, const fg_words *w, const fg_ident *id, const fg_scores *rules,
+                         double *logit, double *prob);
 
 #endif

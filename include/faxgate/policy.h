@@ -52,6 +52,12 @@ typedef struct fg_policy_facts {
     time_t optout_sent;        /* when it was sent (confirmed by the far end) */
     char optout_dest[64];      /* where it went: "+18005550199" */
     char optout_match[96];     /* which identity matched: "number +18005550199" */
+    /* the learned model (lr.h): what it said of page 1 against its two lines */
+    bool model_scored;
+    double model_prob;         /* calibrated probability of an advertisement */
+    bool model_flag;           /* above its hold line: the policy holds it when the rules alone reach
+                                  [classify] model_hold */
+    bool model_sure;           /* above its sure line: dropped when the rules alone reach model_drop */
 } fg_policy_facts;
 
 typedef struct fg_decision {

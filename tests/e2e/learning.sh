@@ -3,7 +3,7 @@
 # that prints to a spool folder (no printer, no root needed). Prints TAP.
 #   1. campaign: variant 1 of an ad arrives, the operator junks it; variant 2 (other numbers,
 #      date and price) from another number and TSI is dropped, the campaign named as the reason
-#   2. a business fax (a supplier's price list) is held; the operator releases it; the next one
+#   2. a business fax (a supplier's price list) is held or dropped; the operator releases it; the next one
 #      from that supplier scores lower (the learning classifier learned it as a business fax, its
 #      campaign is released) and is delivered
 #   3. faxgatectl train learns a text and a TIFF page, once each; campaigns and the violation log
@@ -99,7 +99,10 @@ fg_check "…and never printed" [ "$(fg_sql "$db" "SELECT printed FROM calls WHE
 p1=$(send "$tmp/price.tif" "HARBOR DENTAL" "+13125550120")
 v1=$(fg_sql "$db" "SELECT verdict FROM calls WHERE id = '$p1'")
 b1=$(fg_sql "$db" "SELECT coalesce(bayes, -1) FROM calls WHERE id = '$p1'")
-fg_check "the supplier's price list is held as an ad look-alike (call $p1: $v1, bayes $b1)" [ "$v1" = hold ]
+# held, or dropped when the rules (7 and more) and the learned model agree (docs/learning.md): either
+# way kept off the printer and released by the operator below
+fg_check "the supplier's price list is kept off the printer as an ad look-alike (call $p1: $v1, bayes $b1)" \
+    [ "$v1" = hold -o "$v1" = drop ]
 out=$($ctl release "$p1" 2>&1)
 echo "$out" | sed 's/^/# /'
 fg_check "faxgatectl release $p1 learns it as a business fax" \

@@ -374,6 +374,7 @@ static void test_junk_starts_a_campaign(void **state)
 
     fg_config_set(f->cfg, "classify", "hold", "50");   /* nothing is an ad: no campaign is born */
     fg_config_set(f->cfg, "classify", "drop", "60");
+    fg_config_set(f->cfg, "classify", "model_hold", "50");
     json_decref(receive(f, ad1, "FAXBLAST", &id));
     r = campaigns(f);
     assert_int_equal(json_array_size(r), 0);

@@ -209,6 +209,45 @@ static void test_platt(void **state)
     assert_int_not_equal(fg_lr_platt(NULL, y, 0, &a, &b), FG_OK);
 }
 
+/* The model the programs carry (tools/mklr at build time): its lines in order, and on two pages it
+   never saw an advertisement well above a business letter, probabilities that mean it. */
+static void judge(const fg_lr_model *m, const char *text, double *z, double *p)
+{
+    fg_words *w = NULL;
+    fg_ident id = {0};
+    fg_scores s;
+
+    assert_int_equal(fg_words_from_text(text, strlen(text), &w), FG_OK);
+    assert_int_equal(fg_extract(w, "US", &id), FG_OK);
+    assert_int_equal(fg_classify(w, &id, NULL, &s), FG_OK);
+    assert_int_equal(fg_lr_model_score(m, w, &id, &s, z, p), FG_OK);
+    fg_ident_clear(&id);
+    fg_words_free(w);
+}
+
+static void test_builtin(void **state)
+{
+    const fg_lr_model *m = fg_lr_builtin();
+    double za, pa, zb, pb;
+
+    (void)state;
+    assert_non_null(m);
+    assert_true(m->bits >= 8 && m->bits <= FG_LR_BITS_MAX && m->platt_a > 0);
+    assert_true(m->sure_logit >= m->hold_logit);
+    assert_non_null(strstr(m->about, "tune split"));
+    judge(m, "WINTER BLOWOUT! Business cards 500 for only $9.95, FREE shipping this week only.\n"
+             "Call toll free 1-888-555-0144 to order now! To be removed from our list call 1-888-555-0145.\n",
+          &za, &pa);
+    judge(m, "Dear Mr. Hollis,\nThank you for your letter of March 3 about the late delivery of the\n"
+             "pumps. We have checked the shipping records and the pallets left our warehouse on\n"
+             "February 27. I have asked the carrier for a trace and will write again on Friday.\n"
+             "Yours sincerely,\nMargaret Ellison\nCustomer Service Manager\n",
+          &zb, &pb);
+    assert_true(za > m->hold_logit && pa > 0.9);
+    assert_true(zb < m->hold_logit && pb < 0.5);
+    assert_int_not_equal(fg_lr_model_score(NULL, NULL, NULL, NULL, &za, &pa), FG_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_features),
         cmocka_unit_test(test_train_separable),
         cmocka_unit_test(test_platt),
+        cmocka_unit_test(test_builtin),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

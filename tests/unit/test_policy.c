@@ -59,6 +59,60 @@ static void test_thresholds(void **state)
     fg_policy_free(p);
 }
 
+/* The learned model (lr.h) holds a page it flags when the rules alone reach model_hold (2.5), and
+   drops one it is sure of when the rules alone reach model_drop (7): never on its own say, and never
+   counting what the learned statistics added. */
+static void test_learned_model(void **state)
+{
+    fg_policy *p = make_policy(NULL);
+    fg_policy_facts f = {.model_scored = true, .model_prob = 0.93, .model_flag = true};
+    fg_ident id;
+    fg_scores s;
+    fg_decision d;
+
+    (void)state;
+    make_ad(&id);
+    scores_of(&s, 3.0);                       /* flagged, rules at 3: held by the model */
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_HOLD);
+    assert_true(d.is_ad);
+    assert_non_null(strstr(d.reason, "learned model (p 0.930)"));
+    assert_int_equal(d.nv, 1);                /* an ad on record, as the rules' holds are */
+    scores_of(&s, 2.0);                       /* rules below model_hold: the model alone decides nothing */
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DELIVER);
+    assert_false(d.is_ad);
+    scores_of(&s, 2.0);                       /* nor with the learned statistics' help */
+    fg_scores_add(&s, "BAYES_UNOPPOSED", 0.5, "test");
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DELIVER);
+    scores_of(&s, 8.0);                       /* flagged, not sure: rules 8 hold as before */
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_HOLD);
+    f.model_sure = true;
+    f.model_prob = 0.995;                     /* sure, rules 8 >= 7: the two agree, dropped */
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DROP);
+    assert_non_null(strstr(d.reason, "the rules (8.0 >= 7.0) and the learned model (p 0.995, sure) agree"));
+    scores_of(&s, 6.5);                       /* sure, rules 6.5: held */
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_HOLD);
+    scores_of(&s, 4.0);                       /* sure, rules 4 + 4.5 learned = 8.5: still only held */
+    fg_scores_add(&s, "BAYES_UNOPPOSED", 4.5, "test");
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_HOLD);
+    fg_policy_free(p);                        /* model_drop below hold means hold: the rules must agree */
+    p = make_policy("[classify]\nmodel_drop = 3\n");
+    scores_of(&s, 4.0);
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_HOLD);
+    scores_of(&s, 5.0);
+    assert_int_equal(fg_policy_decide(p, &s, &id, &f, &d), FG_OK);
+    assert_int_equal(d.verdict, FG_VERDICT_DROP);
+    fg_ident_clear(&id);
+    fg_policy_free(p);
+}
+
 /* A copy of a campaign marked junk is dropped; one of a released campaign is delivered unless,
    without the release, it reaches the drop threshold. */
 static void test_campaigns(void **state)
@@ -407,7 +461,7 @@ static void test_end_to_end(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_thresholds), cmocka_unit_test(test_campaigns), cmocka_unit_test(test_us_optout_and_header),
+        cmocka_unit_test(test_thresholds), cmocka_unit_test(test_learned_model), cmocka_unit_test(test_campaigns), cmocka_unit_test(test_us_optout_and_header),
         cmocka_unit_test(test_registries), cmocka_unit_test(test_france),
         cmocka_unit_test(test_germany),
         cmocka_unit_test(test_germany_identity_and_stop), cmocka_unit_test(test_names_and_config),
