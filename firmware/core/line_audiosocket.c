@@ -529,17 +529,39 @@ static int connect_one(const struct addrinfo *a, int *err)
     return -1;
 }
 
-static fg_err as_connect(const char *hostport, const char *uuid, const char *caller_id, fg_line **out)
+/* "host:port" or "host:port/NUMBER": the number dialled, handed to the gateway as called= (what
+   Asterisk's dialplan knows as ${EXTEN}); *called is "" when none is given. */
+static fg_err split_called(const char *uri, char *hostport, size_t cap, char *called, size_t ccap)
+{
+    const char *slash = strchr(uri, '/');
+    size_t n = slash ? (size_t)(slash - uri) : strlen(uri);
+
+    called[0] = '\0';
+    if (n >= cap)
+        return fg_err_set(FG_ERR_INVAL, "cannot call '%s': address too long", uri);
+    memcpy(hostport, uri, n);
+    hostport[n] = '\0';
+    if (!slash)
+        return FG_OK;
+    if (!slash[1] || strlen(slash + 1) >= ccap || strspn(slash + 1, "+0123456789") != strlen(slash + 1))
+        return fg_err_set(FG_ERR_INVAL, "cannot call '%s': the number dialled after '/' must be digits, "
+                          "optionally with a leading +", uri);
+    snprintf(called, ccap, "%s", slash + 1);
+    return FG_OK;
+}
+
+static fg_err as_connect(const char *uri, const char *uuid, const char *caller_id, fg_line **out)
 {
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *ai, *a;
-    char host[256], port[8], info[FG_LINE_ID_LEN + 16];
+    char host[256], port[8], info[2 * FG_LINE_ID_LEN + 32], hostport[300], called[FG_LINE_ID_LEN];
     uint8_t u[16], msg[FG_AS_HEADER + sizeof info];
     as_line *ln;
     int fd = -1, err = ECONNREFUSED, g;
     size_t n;
     fg_err e;
 
-    if ((e = fg_line_split_hostport(hostport, host, sizeof host, port, sizeof port)))
+    if ((e = split_called(uri, hostport, sizeof hostport, called, sizeof called)) ||
+        (e = fg_line_split_hostport(hostport, host, sizeof host, port, sizeof port)))
         return e;
     if (!host[0] || !strcmp(port, "0"))
         return fg_err_set(FG_ERR_INVAL, "cannot call '%s': give the gateway's host and port", hostport);
@@ -564,15 +586,22 @@ static fg_err as_connect(const char *hostport, const char *uuid, const char *cal
         return fg_err_set(FG_ERR_IO, "cannot connect to %s: %s (is the gateway listening there?)", hostport, strerror(err));
     if ((e = line_new(fd, NULL, &ln)))
         return e;
-    snprintf(ln->base.uri, sizeof ln->base.uri, "audiosocket://%s", hostport);
+    snprintf(ln->base.uri, sizeof ln->base.uri, "audiosocket://%s", uri);
     take_uuid(ln, u);
     /* AudioSocket's first message is always the call's UUID; then our call info, if any */
     n = fg_as_encode(FG_AS_UUID, u, sizeof u, msg, sizeof msg);
     e = write_all(ln, msg, n, AS_SEND_TIMEOUT_MS);
-    if (!e && caller_id && *caller_id) {
-        int len = snprintf(info, sizeof info, "caller-id=%s\n", caller_id);
+    if (!e && ((caller_id && *caller_id) || called[0])) {
+        int len = 0;
 
-        snprintf(ln->base.caller_id, sizeof ln->base.caller_id, "%s", caller_id);
+        if (caller_id && *caller_id) {
+            len += snprintf(info + len, sizeof info - (size_t)len, "caller-id=%s\n", caller_id);
+            snprintf(ln->base.caller_id, sizeof ln->base.caller_id, "%s", caller_id);
+        }
+        if (called[0]) {
+            len += snprintf(info + len, sizeof info - (size_t)len, "called=%s\n", called);
+            snprintf(ln->base.called, sizeof ln->base.called, "%s", called);
+        }
         n = fg_as_encode(FG_AS_CALLINFO, info, (uint16_t)len, msg, sizeof msg);
         e = write_all(ln, msg, n, AS_SEND_TIMEOUT_MS);
     }

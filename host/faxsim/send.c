@@ -15,8 +15,9 @@ static void send_usage(FILE *f)
     fprintf(f,
             "usage: faxsim send --line URI [options] FILE.tif...\n"
             "Places a fax call to URI and sends the pages of the files as one fax. URI is\n"
-            "audiosocket://HOST:PORT or sip:USER@HOST:PORT (add ;transport=tcp for SIP over TCP, ;t38=initial\n"
-            "to offer T.38 in the INVITE itself).\n"
+            "audiosocket://HOST:PORT[/NUMBER] or sip:USER@HOST:PORT (add ;transport=tcp for SIP over TCP,\n"
+            ";t38=initial to offer T.38 in the INVITE itself). NUMBER and USER are the number dialled: the\n"
+            "gateway picks the receiving line's [number] rules by it.\n"
             "  --line URI           the gateway to call (required)\n"
             "  --tsi ID             our station identity, up to 20 characters (default: none sent)\n"
             "  --caller-id NUM      caller ID handed to the line (AudioSocket call info)\n"
