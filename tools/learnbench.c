@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "faxgate/faxgate.h"
+#include "faxgate/lr.h"
 #include "labels.h"
 
 static unsigned seed = 12345;
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
     fg_config *cfg = NULL;
     fg_store *st = NULL;
     struct stat sb;
-    double on, off, t0, t_train, t_camp;
+    double on, no_model, off, t0, t_train, t_camp;
     long n_ad, n_legit, n_tok;
 
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -151,6 +152,8 @@ int main(int argc, char **argv)
     fg_config_set(cfg, "classify", "drop", "10");
     fg_learn_totals(st, &n_ad, &n_legit, &n_tok);
     on = judge_all(cfg, st, &set, rounds);
+    fg_config_set(cfg, "classify", "model", "no");
+    no_model = judge_all(cfg, st, &set, rounds);
     fg_config_set(cfg, "classify", "bayes", "no");
     fg_config_set(cfg, "classify", "campaigns", "no");
     off = judge_all(cfg, st, &set, rounds);
@@ -158,8 +161,12 @@ int main(int argc, char **argv)
     printf("store: %ld ads + %ld business faxes learned, %ld distinct tokens, %d campaign calls; %.1f MB\n", n_ad,
            n_legit, n_tok, campaigns, stat(db, &sb) ? 0 : sb.st_size / 1e6);
     printf("learning one fax: %.2f ms; judging + saving one campaign call: %.2f ms\n", t_train, t_camp);
-    printf("judging one tune text (no OCR), %d rounds of %zu: %.2f ms with bayes + campaigns, %.2f ms without: "
-           "%.2f ms per fax for learning and campaigns\n", rounds, set.n, on, off, on - off);
+    printf("judging one tune text (no OCR), %d rounds of %zu: %.2f ms with bayes + campaigns + the learned model, "
+           "%.2f ms without the model, %.2f ms without any: %.2f ms per fax for the model, %.2f ms for learning and "
+           "campaigns\n", rounds, set.n, on, no_model, off, on - no_model, no_model - off);
+    if (fg_lr_builtin())
+        printf("learned model: 2^%d weights (%zu kB), %zu named features\n", fg_lr_builtin()->bits,
+               ((size_t)1 << fg_lr_builtin()->bits) * sizeof(float) / 1024, fg_lr_builtin()->nnamed);
     {
         const fg_learn_model *m = fg_learn_starter();
 
