@@ -359,6 +359,24 @@ static void by_heading(const fg_xctx *x, size_t li, cand *best)
             return;
     if (fg_text_any(L->fold, len, slogan))
         return;
+    /* "FÜR GESCHÄFTSFÜHRER UND TEAMLEITER", "FOR ALL OFFICE MANAGERS": the audience, not the sender */
+    static const char *const audience[] = {"for", "pour", "fur", "to", "aux", NULL};
+    size_t a0, b0;
+
+    word_span(L, 0, &a0, &b0);
+    if (in_list(L->fold + a0, b0 - a0, audience))
+        return;
+    /* "„FÜHREN OHNE STRESS“ – DAS SEMINAR": a title in quotes names the offer, not who makes it */
+    if (len && (L->fold[0] == '"' || !strncmp(L->fold, "\xc2\xab", 2) || !strncmp(L->fold, "\xe2\x80\x9e", 3) ||
+                !strncmp(L->fold, "\xe2\x80\x9c", 3)))
+        return;
+    /* a rule of "=====" or "*****" under a letterhead is no name */
+    size_t letters = 0;
+
+    for (size_t i = 0; i < len; i++)
+        letters += fg_isalpha((unsigned char)L->fold[i]) != 0;
+    if (letters < 2)
+        return;
     consider(best, li, 0, nw, score + place_bonus(x, li));
 }
 

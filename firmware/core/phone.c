@@ -137,14 +137,16 @@ static void view_tail(const view *v, int skip, view *out)
 }
 
 /* Greedy: the most groups whose digit total stays within [lo, hi]; 0 if none. Once a number
-   is complete, a group that opens like an area code (0 then 1-9, three digits or more) starts
-   the next one; an extension block such as "-001" does not. */
-static int greedy(const view *v, int lo, int hi, bool stop_at_trunk)
+   is complete (`complete` digits or more; 0: lo), a group that opens like an area code (0 then 1-9,
+   three digits or more) starts the next one; an extension block such as "-001" does not. */
+static int greedy(const view *v, int lo, int hi, bool stop_at_trunk, int complete)
 {
     int total = 0, best = 0;
 
+    if (complete < lo)
+        complete = lo;
     for (int k = 0; k < v->n; k++) {
-        if (k > 0 && stop_at_trunk && total >= lo && v->d[total] == '0' && v->d[total + 1] != '0' &&
+        if (k > 0 && stop_at_trunk && total >= complete && v->d[total] == '0' && v->d[total + 1] != '0' &&
             v->len[k] >= 3)
             break;
         total += v->len[k];
@@ -233,7 +235,10 @@ static int plan_de(const view *v, char *nsn)
     else if (v->len[0] >= 7)
         k = v->len[0] <= 12 ? 1 : 0;
     else if (v->len[0] >= 3)
-        k = greedy(v, 7, 12, true);
+        /* a German number may be as short as 7 digits, but one of fewer than 10 is only taken as
+           complete when the next group cannot belong to it: the subscriber's blocks of
+           "030 5555 0992" open with 0 as often as an area code does */
+        k = greedy(v, 7, 12, true, 10);
     else
         k = 0;
     if (!k)
@@ -248,7 +253,7 @@ static int plan_trunk(const view *v, char *nsn, int lo, int hi)
 
     if (!v->n || v->d[0] != '0' || v->d[1] == '0' || v->d[1] == '\0' || v->len[0] < 2)
         return 0;
-    if (!(k = greedy(v, lo, hi, true)))
+    if (!(k = greedy(v, lo, hi, true, 0)))
         return 0;
     snprintf(nsn, 16, "%.*s", digits_of(v, k) - 1, v->d + 1);
     return k;
@@ -274,12 +279,12 @@ static int plan_national(const plan *p, const view *v, char *nsn)
     case 'T':
         return plan_trunk(v, nsn, 9, 11);
     case 'I':
-        if (!v->n || (v->d[0] != '0' && v->d[0] != '3') || !(k = greedy(v, 6, 11, false)))
+        if (!v->n || (v->d[0] != '0' && v->d[0] != '3') || !(k = greedy(v, 6, 11, false, 0)))
             return 0;
         snprintf(nsn, 16, "%.*s", digits_of(v, k), v->d);
         return k;
     default:
-        if (!v->n || !(k = greedy(v, 6, 9, false)) || v->d[0] == '0')
+        if (!v->n || !(k = greedy(v, 6, 9, false, 0)) || v->d[0] == '0')
             return 0;
         snprintf(nsn, 16, "%.*s", digits_of(v, k), v->d);
         return k;
@@ -322,7 +327,7 @@ static int plan_intl(const view *v, char *cc_out, char *nsn)
         lo = 5, hi = 13;
     else
         lo = 6, hi = 15 - ccl;
-    if (!(k = greedy(&nat, lo, hi, false)))
+    if (!(k = greedy(&nat, lo, hi, false, 0)))
         return 0;
     snprintf(nsn, 16, "%.*s", digits_of(&nat, k), nat.d);
     if (!strcmp(cc, "1") && !nanp_ok(nsn))

@@ -109,6 +109,10 @@ static void test_e164_germany_uk(void **state)
     expect_e164("0900 5 123456", "DE", "+499005123456", FG_NUM_PREMIUM);
     expect_e164("0137 9 123456", "DE", "+491379123456", FG_NUM_PREMIUM);
     expect_e164("01805 123456", "DE", "+491805123456", FG_NUM_PREMIUM);
+    /* the subscriber's last block opens with 0 as an area code would: still one Berlin number; a
+       number of 10 digits and more is complete, and a group like "0211 …" then starts the next */
+    expect_e164("030 5555 0992", "DE", "+493055550992", 0);
+    expect_e164("0800 5555 0172", "DE", "+498005555" "0172", FG_NUM_TOLLFREE);
     expect_not_phone("01067", "DE");             /* a postcode */
     expect_not_phone("27.11.2026", "DE");
     expect_not_phone("1.299,00", "DE");
@@ -519,6 +523,14 @@ static void test_advertiser(void **state)
     fg_ident id;
 
     (void)state;
+    /* a rule line, the audience and a quoted title under the letterhead are never the name */
+    ex("=====================================\n      FOR ALL OFFICE MANAGERS AND BUYERS\n"
+       "=====================================\n\"LEAD WITHOUT STRESS\" - THE 2-DAY SEMINAR\n"
+       "Register today: 1-888-555-0163\n", "US", &id);
+    assert_true(!id.adv_name || (strspn(id.adv_name, "=") == 0 && strncmp(id.adv_name, "FOR ", 4) &&
+                                 id.adv_name[0] != '"'));
+    assert_string_equal(id.callback, "+18885550163");
+    fg_ident_clear(&id);
     ex("11/25/2026 13:20 FROM: FAXBLAST SVC 702-555-0110 P.1/1\n"
        "# The Best Toner Deals of the Year!\n"
        "Save 70% on toner cartridges. Call 1-866-555-0124 now or fax 1-877-555-0123.\n"
