@@ -44,7 +44,11 @@ static const char *const strong[] = {
     "nicht mehr erhalten", "nicht mehr empfangen", "keine weitere werbung", "keine werbung mehr",
     "keine weiteren fax*", "keine fax* mehr", "per fax mehr erhalten", "per fax mehr empfangen",
     "keine wochenkarte mehr", "keine speisekarte mehr", "keine angebote mehr", "keine faxwerbung",
-    "keine informationen per fax", "keine weiteren angebote", "abbestellung von fax*", NULL};
+    "keine informationen per fax", "keine weiteren angebote", "abbestellung von fax*",
+    /* word order and compounds: "keine Seminarinformationen mehr per Fax erhalten", "keine weiteren
+       Informationen wünschen", "Sie wünschen keine Faxe?" */
+    "mehr per fax erhalten", "mehr per fax empfangen", "keine weiteren informationen wunsch*",
+    "keine informationen mehr wunsch*", "wunschen keine fax*", "wunschen sie keine fax*", NULL};
 
 static const char *const weak[] = {"opposition", "opposer", "opposez", "widerspruch", "widersprechen",
                                    "abmeldung", "abmelden", "austragen", "austragung", "abbestellen", "abbestellung", NULL};
