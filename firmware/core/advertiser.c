@@ -45,7 +45,8 @@ static const char *const slogan[] = {"free", "save", "offer", "sale", "special",
                                      "important", "fax", "invoice", "facture", "rechnung", "to", "re", "cover",
                                      "sheet", "memo", "notice", "avis", "bestellung", "lieferschein", "devis",
                                      "quote", "vacation*", "vacances", "urlaub", "reise*", "cruise*", "croisiere*",
-                                     "seminar*", "seminaire*", "formation*", "loan*", "credit*", "kredit*", NULL};
+                                     "seminar*", "seminaire*", "formation*", "loan*", "credit*", "kredit*",
+                                     "webinar*", "webinaire*", "invitation*", "einladung*", NULL};
 
 static bool in_list(const char *s, size_t n, const char *const *list)
 {
