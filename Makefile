@@ -147,8 +147,9 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-# make test also runs each fuzz target over its seeds and a few seconds more (e2e/fuzz).
-test: DEB_PKGS += $(FUZZ_DEB)
+# make test also runs each fuzz target over its seeds and a few seconds more (e2e/fuzz), and the
+# browser tests in Debian's headless Chromium (e2e/browser).
+test: DEB_PKGS += $(FUZZ_DEB) $(BROWSER_DEB)
 test: deps
 	$(MAKE) --no-print-directory tests-build fuzz-build
 	tests/run.sh $(BUILD)
@@ -158,7 +159,7 @@ demo: deps
 	tests/demo.sh $(BUILD)
 
 # as make test: the fuzz targets too (e2e/fuzz), and their seed maker in the ASan build
-check-asan: DEB_PKGS += $(FUZZ_DEB)
+check-asan: DEB_PKGS += $(FUZZ_DEB) $(BROWSER_DEB)
 check-asan: deps
 	$(MAKE) --no-print-directory fuzz-build
 	$(MAKE) --no-print-directory BUILD=build/asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" tests-build build/asan/tools/mkseeds
@@ -178,6 +179,8 @@ eval: deps
 # FUZZ_SECONDS more, and prints the coverage each reaches (tests/fuzz/run.sh).
 FUZZ_SECONDS ?= 60
 FUZZ_DEB := clang libclang-rt-14-dev
+# the web admin's browser tests: Debian's Chromium, driven over the DevTools protocol by Node.js
+BROWSER_DEB := chromium
 fuzz: DEB_PKGS += $(FUZZ_DEB)
 fuzz: deps
 	$(MAKE) --no-print-directory fuzz-build
