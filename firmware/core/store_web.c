@@ -208,3 +208,52 @@ fg_err fg_store_audit_json(fg_store *st, int limit, char **json)
 
     return fg_st_json_listing(st, sql, true, limit > 0 ? limit : -1, json, "read the audit log");
 }
+
+fg_err fg_store_calls_page_json(fg_store *st, const fg_calls_filter *f, char **json)
+{
+    char sql[2048];
+    size_t n;
+    sqlite3_stmt *s;
+    fg_err e;
+
+    /* only constant fragments are joined: every value is a bound parameter */
+    n = (size_t)snprintf(sql, sizeof sql, "%s",
+                         "SELECT json_object('id', c.id, 'started', c.started, 'line', c.line, 'called', c.called,"
+                         " 'caller_id', c.caller_id, 'tsi', c.tsi, 'pages', c.pages, 'state', c.state,"
+                         " 'result', c.result, 'verdict', c.verdict, 'verdict_by', c.verdict_by,"
+                         " 'verdict_reason', c.verdict_reason, 'advertiser', c.advertiser,"
+                         " 'campaign_id', c.campaign_id, 'printed', " FG_SQL_JBOOL("c.printed") ","
+                         " 'deliver_state', c.deliver_state, 'score', c.score,"
+                         " 'rules', json((SELECT json_group_array(json_object('name', name, 'weight', weight))"
+                         "  FROM (SELECT name, weight FROM scores sc WHERE sc.call_id = c.id"
+                         "  ORDER BY abs(weight) DESC LIMIT 3))))"
+                         " FROM calls c WHERE 1");
+    if (f->verdict)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.verdict = :verdict");
+    if (f->advertiser)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.advertiser = :adv COLLATE NOCASE");
+    if (f->campaign > 0)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.campaign_id = :campaign");
+    if (f->from)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.started >= :from");
+    if (f->to)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.started < date(:to, '+1 day')");
+    if (f->before > 0)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.id < :before");
+    snprintf(sql + n, sizeof sql - n, " ORDER BY c.id DESC LIMIT :limit");
+    *json = NULL;
+    pthread_mutex_lock(&st->mu);
+    if (!(e = fg_st_prep(st, sql, &s, "list calls for the web admin"))) {
+        fg_st_bind_named(s, ":verdict", f->verdict, false);
+        fg_st_bind_named(s, ":adv", f->advertiser, false);
+        fg_st_bind_named_int(s, ":campaign", f->campaign);
+        fg_st_bind_named(s, ":from", f->from, false);
+        fg_st_bind_named(s, ":to", f->to, false);
+        fg_st_bind_named_int(s, ":before", f->before);
+        fg_st_bind_named_int(s, ":limit", f->limit > 0 && f->limit <= 500 ? f->limit : 50);
+        e = fg_st_json_rows(st, s, json, "list calls for the web admin");
+        sqlite3_finalize(s);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return e;
+}

@@ -372,4 +372,20 @@ fg_err fg_store_audit(fg_store *st, const char *who, const char *action, const c
 /** The newest limit rows of the audit log (0: all), newest first, as a JSON array. */
 fg_err fg_store_audit_json(fg_store *st, int limit, char **json);
 
+/* What the web admin's call list shows: NULL or 0 for a filter not used. */
+typedef struct fg_calls_filter {
+    const char *verdict;        /* deliver, hold or drop */
+    const char *advertiser;     /* exact name, case-insensitive */
+    int64_t campaign;
+    const char *from, *to;      /* started on or after from, before the day after to (YYYY-MM-DD) */
+    int64_t before;             /* keyset paging: only ids below this */
+    int limit;                  /* rows (1..500) */
+} fg_calls_filter;
+
+/** Calls newest first as the filter selects them, as a JSON array: id, started, line, called,
+    caller_id, tsi, pages, state, result, verdict, verdict_by, verdict_reason, advertiser,
+    campaign_id, printed, deliver_state, score and rules (the three heaviest scores: name,
+    weight). Paged by id (keyset), so every page costs the same however many calls there are. */
+fg_err fg_store_calls_page_json(fg_store *st, const fg_calls_filter *f, char **json);
+
 #endif
