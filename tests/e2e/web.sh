@@ -13,6 +13,7 @@
 #   6. release of a held fax prints it into the spool folder (the delivery thread's queue); junk
 #      (in bulk from the quarantine) marks it dropped by the operator; both are in the audit log
 #   7. a block added on the web is listed by faxgatectl block list, with its audit row
+#   7b. faxgatectl release and junk, which share the core functions, still work on the same calls
 #   8. failed logins are rate-limited per user and per address; logout ends the session
 set -u
 build=${1:-build/host}
@@ -202,6 +203,13 @@ fg_check "…both are dropped by the operator, not printed, kept in junk/" \
 fg_check "the audit log has the release and the two junks, by olga, with the call" \
     [ "$(fg_sql "$db" "SELECT group_concat(who || ' ' || action || ' ' || target, ';') FROM audit WHERE action IN ('release', 'junk') ORDER BY id")" = "olga release call $ad;olga junk call $xss;olga junk call $ad2" ]
 fg_check "the quarantine is empty now" bash -c "curl -s -b '$tmp/olga.jar' '$web/quarantine' | grep -q 'No calls.'"
+# faxgatectl goes through the same core functions (firmware/core/operator.c): it still works after the move
+out=$($ctl release "$xss" 2>&1)
+fg_check "faxgatectl release of the call junked on the web prints it (${out%%$'\n'*})" \
+    fg_wait_sql "$db" 30 "SELECT verdict || ',' || verdict_by || ',' || printed || ',' || (tiff LIKE '%/inbox/%') FROM calls WHERE id = $xss" "deliver,operator,1,1"
+out=$($ctl junk "$ad" 2>&1)
+fg_check "faxgatectl junk of the call released on the web marks it, already printed (${out%%$'\n'*})" \
+    bash -c "grep -q 'marked junk (it had already been printed)' <<<\"\$1\" && [ \"\$(sqlite3 '$db' 'SELECT verdict || verdict_by FROM calls WHERE id = $ad')\" = dropoperator ]" _ "$out"
 
 # --- 7. the lists ---
 out=$(olga -w '%{http_code}' -o /dev/null -d "csrf=$csrf&op=add&role=broadcaster&kind=number&value=1-312-555-0999&note=web+%3Cb%3Etest%3C%2Fb%3E" "$web/lists/block")
