@@ -169,6 +169,8 @@ static void route(web_req *r)
         return r->post ? web_bulk_action(r) : web_quarantine(r);
     if (!strcmp(url, "/lists") && !r->post)
         return web_lists(r);
+    if (!strcmp(url, "/users"))
+        return r->post ? web_user_change(r) : web_users(r);
     if (!strcmp(url, "/lists/block") && r->post)
         return web_list_change(r, true);
     if (!strcmp(url, "/lists/consent") && r->post)

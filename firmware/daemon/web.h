@@ -136,4 +136,12 @@ void web_lists(web_req *r);
 /** POST /lists/block or /lists/consent (op add or remove in the form). */
 void web_list_change(web_req *r, bool block);
 
+/* web_users.c — accounts and the audit log (admins) */
+
+/** GET /users: the accounts, a form for a new one, the audit log. */
+void web_users(web_req *r);
+
+/** POST /users (op add, role or remove). */
+void web_user_change(web_req *r);
+
 #endif

@@ -12,9 +12,10 @@
 #      nothing
 #   6. release of a held fax prints it into the spool folder (the delivery thread's queue); junk
 #      (in bulk from the quarantine) marks it dropped by the operator; both are in the audit log
-#   7. a block added on the web is listed by faxgatectl block list, with its audit row
-#   7b. faxgatectl release and junk, which share the core functions, still work on the same calls
-#   8. failed logins are rate-limited per user and per address; logout ends the session
+#   7. faxgatectl release and junk, which share the core functions, work on the same calls
+#   8. a block added on the web is listed by faxgatectl block list, with its audit row
+#   9. accounts on the web: admins only; one added there logs in and is in faxgatectl users
+#  10. failed logins are rate-limited per user and per address; logout ends the session
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -67,9 +68,10 @@ fg_check "[web] listen = http://0.0.0.0:0 is refused without allow_remote, sayin
 
 printf 'operator password\n' | $ctl user add olga --role operator >/dev/null
 printf 'viewer password\n' | $ctl user add vera --role viewer >/dev/null
-fg_check "faxgatectl users lists the two accounts" bash -c "$ctl users | grep -q '^olga  *operator' && $ctl users | grep -q '^vera  *viewer'"
+printf 'admin password\n' | $ctl user add ada --role admin >/dev/null
+fg_check "faxgatectl users lists the accounts" bash -c "$ctl users | grep -q '^olga  *operator' && $ctl users | grep -q '^vera  *viewer'"
 fg_check "the store keeps argon2id hashes, not passwords" \
-    [ "$(fg_sql "$db" "SELECT count(*) FROM users WHERE pwhash LIKE '\$argon2id\$%' AND pwhash NOT LIKE '%password%'")" = 2 ]
+    [ "$(fg_sql "$db" "SELECT count(*) FROM users WHERE pwhash LIKE '\$argon2id\$%' AND pwhash NOT LIKE '%password%'")" = 3 ]
 
 fg_check "faxgated starts with the web admin" fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"
 web=$(sed -n 's/.*web admin on \(http:[^ ]*\) .*/\1/p' "$tmp/faxgated.log" | head -1)
@@ -97,14 +99,14 @@ before=$(snapshot)
 # code METHOD PATH [curl options]: the HTTP status
 code() { local m=$1 p=$2; shift 2; curl -s -o /dev/null -w '%{http_code}' -X "$m" "$@" "$web$p"; }
 bad=""
-for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /nowhere; do
+for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /users /nowhere; do
     c=$(code GET "$p" -H 'Accept: text/html')
     loc=$(curl -s -o /dev/null -w '%{redirect_url}' -H 'Accept: text/html' "$web$p")
     [ "$c" = 303 ] && [ "$loc" = "$web/login" ] || bad="$bad GET $p: $c $loc;"
     c=$(code GET "$p")
     [ "$c" = 401 ] || bad="$bad GET $p (no Accept: text/html): $c;"
 done
-for p in "/calls/$ad/release" "/calls/$ad/junk" /quarantine /lists/block /lists/consent /logout; do
+for p in "/calls/$ad/release" "/calls/$ad/junk" /quarantine /lists/block /lists/consent /users /logout; do
     c=$(code POST "$p" -d "action=release&id=$ad&op=add&role=broadcaster&kind=tsi&value=X&csrf=0")
     [ "$c" = 401 ] || bad="$bad POST $p: $c;"
 done
@@ -203,7 +205,7 @@ fg_check "…both are dropped by the operator, not printed, kept in junk/" \
 fg_check "the audit log has the release and the two junks, by olga, with the call" \
     [ "$(fg_sql "$db" "SELECT group_concat(who || ' ' || action || ' ' || target, ';') FROM audit WHERE action IN ('release', 'junk') ORDER BY id")" = "olga release call $ad;olga junk call $xss;olga junk call $ad2" ]
 fg_check "the quarantine is empty now" bash -c "curl -s -b '$tmp/olga.jar' '$web/quarantine' | grep -q 'No calls.'"
-# faxgatectl goes through the same core functions (firmware/core/operator.c): it still works after the move
+# --- 7. faxgatectl goes through the same core functions (firmware/core/operator.c): it still works after the move
 out=$($ctl release "$xss" 2>&1)
 fg_check "faxgatectl release of the call junked on the web prints it (${out%%$'\n'*})" \
     fg_wait_sql "$db" 30 "SELECT verdict || ',' || verdict_by || ',' || printed || ',' || (tiff LIKE '%/inbox/%') FROM calls WHERE id = $xss" "deliver,operator,1,1"
@@ -211,7 +213,7 @@ out=$($ctl junk "$ad" 2>&1)
 fg_check "faxgatectl junk of the call released on the web marks it, already printed (${out%%$'\n'*})" \
     bash -c "grep -q 'marked junk (it had already been printed)' <<<\"\$1\" && [ \"\$(sqlite3 '$db' 'SELECT verdict || verdict_by FROM calls WHERE id = $ad')\" = dropoperator ]" _ "$out"
 
-# --- 7. the lists ---
+# --- 8. the lists ---
 out=$(olga -w '%{http_code}' -o /dev/null -d "csrf=$csrf&op=add&role=broadcaster&kind=number&value=1-312-555-0999&note=web+%3Cb%3Etest%3C%2Fb%3E" "$web/lists/block")
 fg_check "a block added on the web answers 303 back to the lists" [ "$out" = 303 ]
 fg_check "faxgatectl block list shows it, normalised as the CLI would ($($ctl block list | grep 13125550999 | tr -s ' '))" \
@@ -227,7 +229,26 @@ fg_check "a consent entry added on the web is in faxgatectl consent list" bash -
 olga -o /dev/null -d "csrf=$csrf&op=remove&kind=domain&value=harbor-dental.example" "$web/lists/consent"
 fg_check "…and removed again" bash -c "$ctl consent list | grep -q '(empty)'"
 
-# --- 8. rate limiting and logout ---
+# --- 9. accounts ---
+fg_check "an operator may not see or change the accounts (403)" \
+    [ "$(code GET /users -b "$tmp/olga.jar")$(code POST /users -b "$tmp/olga.jar" -d "csrf=$csrf&op=add&name=x&role=admin&password=12345678")" = 403403 ]
+curl -s -c "$tmp/ada.jar" -o /dev/null -d 'name=ada&password=admin+password' "$web/login"
+acsrf=$(curl -s -b "$tmp/ada.jar" "$web/users" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | sed 's/.*value="\(.*\)"/\1/')
+out=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/ada.jar" -d "csrf=$acsrf&op=add&name=newbie&role=viewer&password=newbie+password" "$web/users")
+fg_check "an admin adds an account on the web (303), and faxgatectl users lists it" \
+    bash -c "[ '$out' = 303 ] && $ctl users | grep -q '^newbie  *viewer'"
+fg_check "…it logs in with its password" [ "$(code POST /login -d 'name=newbie&password=newbie+password')" = 303 ]
+fg_check "…a short password is refused (400)" \
+    [ "$(code POST /users -b "$tmp/ada.jar" -d "csrf=$acsrf&op=add&name=shorty&role=viewer&password=short")" = 400 ]
+fg_check "an admin cannot remove her own account on the web (400)" \
+    [ "$(code POST /users -b "$tmp/ada.jar" -d "csrf=$acsrf&op=remove&name=ada")" = 400 ]
+curl -s -o /dev/null -b "$tmp/ada.jar" -d "csrf=$acsrf&op=remove&name=newbie" "$web/users"
+fg_check "…but removes another, in the audit log ($(fg_sql "$db" "SELECT group_concat(action, ',') FROM audit WHERE who = 'ada' AND action LIKE 'user %'"))" \
+    bash -c "! $ctl users | grep -q newbie && [ \"\$(sqlite3 '$db' \"SELECT group_concat(action || ' ' || target, ',') FROM audit WHERE who = 'ada' AND action LIKE 'user %'\")\" = 'user add newbie,user remove newbie' ]"
+fg_check "the users page shows the audit log, escaped" \
+    bash -c "curl -s -b '$tmp/ada.jar' '$web/users' | grep -q '<td>block add</td><td>broadcaster number 1-312-555-0999</td><td>web &lt;b&gt;test&lt;/b&gt;</td>'"
+
+# --- 10. rate limiting and logout ---
 for i in 1 2 3 4 5; do code POST /login -d 'name=vera&password=not+hers' >/dev/null; done
 fg_check "after 5 failed logins the right password is refused too (429)" \
     [ "$(code POST /login -d 'name=vera&password=viewer+password')" = 429 ]
