@@ -185,13 +185,14 @@ fuzz: deps
 	tests/fuzz/run.sh build/fuzz $(BUILD) $(FUZZ_SECONDS)
 
 fuzz-build: all $(BUILD)/tools/mkseeds
-	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a build/fuzz/libfaxhost.a
 	@mkdir -p build/fuzz/bin
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-		if [ ! build/fuzz/bin/$$n -nt $$f ] || [ ! build/fuzz/bin/$$n -nt build/fuzz/libfaxgate.a ]; then \
+		if [ ! build/fuzz/bin/$$n -nt $$f ] || [ ! build/fuzz/bin/$$n -nt build/fuzz/libfaxgate.a ] || \
+		   [ ! build/fuzz/bin/$$n -nt build/fuzz/libfaxhost.a ]; then \
 		echo "  FUZZ $$n"; \
-		clang -std=c11 -D_GNU_SOURCE -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(BOARD_FEATURES) -Iinclude -Ifirmware/core $(PKG_CFLAGS) \
-		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; fi; done
+		clang -std=c11 -D_GNU_SOURCE -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(BOARD_FEATURES) -Iinclude -Ifirmware/core -Ihost/common $(PKG_CFLAGS) \
+		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxhost.a build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; fi; done
 
 # The service layout: programs, the configuration (never overwritten: a changed one is kept and
 # the new defaults put beside it as faxgate.conf.dist), state folders, the systemd unit with its

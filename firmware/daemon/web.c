@@ -36,6 +36,16 @@ struct web {
     char cache[1100];
 };
 
+const char *web_loggable(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    for (; in && *in && n + 1 < cap; in++)
+        out[n++] = (unsigned char)*in < 0x20 || *in == 0x7f ? '?' : *in;
+    out[n] = '\0';
+    return out;
+}
+
 int web_session_s(const web *w)
 {
     return w->session_s;

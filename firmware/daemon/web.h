@@ -63,6 +63,10 @@ void web_error(web_req *r, unsigned status, const char *msg);
 /** A query-string argument of a GET, or NULL. */
 const char *web_arg(web_req *r, const char *name);
 
+/** A copy of in for a log line: control characters (a line break could forge a log line) as '?',
+    cut to cap; returns out. */
+const char *web_loggable(const char *in, char *out, size_t cap);
+
 /** The session lifetime in seconds ([web] session_hours). */
 int web_session_s(const web *w);
 

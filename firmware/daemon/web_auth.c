@@ -77,8 +77,10 @@ bool web_require(web_req *r, const char *role)
         return false;
     }
     if (r->post && (!same_origin(r) || !fg_token_equal(r->user.csrf, fg_form_get(&r->form, "csrf")))) {
-        log_warn("web admin: %s %s from %s by %s refused: missing or wrong CSRF token or origin", r->method, r->url,
-                 r->addr, r->user.name);
+        char url[120];
+
+        log_warn("web admin: %s %s from %s by %s refused: missing or wrong CSRF token or origin", r->method,
+                 web_loggable(r->url, url, sizeof url), r->addr, r->user.name);
         web_error(r, 403, "This form is out of date or did not come from this site; nothing was changed. "
                           "Reload the page and try again.");
         return false;

@@ -177,6 +177,6 @@ void web_list_change(web_req *r, bool block)
     snprintf(action, sizeof action, "%s %s", block ? "block" : "consent", op);
     snprintf(target, sizeof target, "%s%s%s %s", block ? role : "", block ? " " : "", kind, value);
     web_audit(r, action, target, note);
-    log_info("web admin: %s: %s %s", r->user.name, action, target);
+    log_info("web admin: %s: %s %s", r->user.name, action, web_loggable(target, target, sizeof target));
     web_redirect(r, "/lists");
 }
