@@ -238,9 +238,19 @@ fg_err fg_store_calls_page_json(fg_store *st, const fg_calls_filter *f, char **j
         n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.started >= :from");
     if (f->to)
         n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.started < date(:to, '+1 day')");
-    if (f->before > 0)
-        n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.id < :before");
-    snprintf(sql + n, sizeof sql - n, " ORDER BY c.id DESC LIMIT :limit");
+    /* with dates, newest first is read off calls_started (started, then id); without, off the ids
+       (or the verdict or advertiser index, which keep ids in order): either way a page reads
+       about as many rows as it shows, never the calls before it */
+    if (f->from || f->to) {
+        if (f->before > 0)
+            n += (size_t)snprintf(sql + n, sizeof sql - n,
+                                  " AND (c.started, c.id) < (SELECT started, id FROM calls WHERE id = :before)");
+        snprintf(sql + n, sizeof sql - n, " ORDER BY c.started DESC, c.id DESC LIMIT :limit");
+    } else {
+        if (f->before > 0)
+            n += (size_t)snprintf(sql + n, sizeof sql - n, " AND c.id < :before");
+        snprintf(sql + n, sizeof sql - n, " ORDER BY c.id DESC LIMIT :limit");
+    }
     *json = NULL;
     pthread_mutex_lock(&st->mu);
     if (!(e = fg_st_prep(st, sql, &s, "list calls for the web admin"))) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,6 +35,8 @@ struct web {
     int session_s;
     char url[96];
     char cache[1100];
+    bool remote;            /* [web] allow_remote */
+    int port;
 };
 
 const char *web_loggable(const char *in, char *out, size_t cap)
@@ -204,6 +207,26 @@ static void route(web_req *r)
         web_error(r, 404, "There is no such page.");
 }
 
+/* On loopback, the Host a browser sends names this machine: 127.0.0.1, [::1] or localhost with
+   our port. Another name means a page elsewhere got its name resolved to 127.0.0.1 (DNS
+   rebinding) and is talking to us through the user's browser: refused before any route. */
+static bool host_ok(const web *w, const char *host)
+{
+    static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
+    char want[64];
+
+    if (w->remote)
+        return true;   /* behind a proxy the public name is the proxy's: not ours to check */
+    if (!host)
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(want, sizeof want, "%s:%d", names[i], w->port);
+        if (!strcasecmp(host, want))
+            return true;
+    }
+    return false;
+}
+
 static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -255,6 +278,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->answered)
         return MHD_YES;
+    if (!host_ok(w, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) {
+        static const char msg[] = "this server answers to 127.0.0.1, [::1] or localhost only\n";
+
+        web_reply(r, 421, "text/plain; charset=utf-8", strdup(msg), sizeof msg - 1);
+        return MHD_YES;
+    }
     web_session_load(r);
     if (r->too_big) {
         web_error(r, 413, "The form is too large.");
@@ -294,7 +323,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* Binds [web] listen; the error says what holds a taken port and what to do. */
-static fg_err bind_listen(gateway *gw, int *fd_out, char *url, size_t cap)
+static fg_err bind_listen(gateway *gw, int *fd_out, char *url, size_t cap, int *port_out)
 {
     struct sockaddr_storage sa, got;
     socklen_t len, glen = sizeof got;
@@ -329,6 +358,7 @@ static fg_err bind_listen(gateway *gw, int *fd_out, char *url, size_t cap)
         }
     }
     *fd_out = fd;
+    *port_out = port;
     return FG_OK;
 }
 
@@ -355,7 +385,8 @@ fg_err web_start(gateway *gw, web **out)
         e = fg_err_set(FG_ERR_IO, "cannot create the web admin's image cache %s: %s", w->cache, strerror(errno));
         goto fail;
     }
-    if ((e = bind_listen(gw, &fd, w->url, sizeof w->url)))
+    w->remote = fg_config_bool(gw->cfg, "web", "allow_remote");
+    if ((e = bind_listen(gw, &fd, w->url, sizeof w->url, &w->port)))
         goto fail;
     w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
                               on_request, w, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, w, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,

@@ -62,6 +62,7 @@ static bool same_origin(web_req *r)
 
 bool web_require(web_req *r, const char *role)
 {
+    static const char login_first[] = "log in first: POST /login\n";
     const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept");
 
     if (!r->authed) {
@@ -69,7 +70,7 @@ bool web_require(web_req *r, const char *role)
         if (!r->post && accept && strstr(accept, "text/html"))
             web_redirect(r, "/login");
         else
-            web_reply(r, 401, "text/plain; charset=utf-8", strdup("log in first: POST /login\n"), 26);
+            web_reply(r, 401, "text/plain; charset=utf-8", strdup(login_first), sizeof login_first - 1);
         return false;
     }
     if (fg_role_rank(r->user.role) < fg_role_rank(role)) {

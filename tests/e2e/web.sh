@@ -112,6 +112,8 @@ for p in "/calls/$ad/release" "/calls/$ad/junk" /quarantine /lists/block /lists/
 done
 fg_check "anonymous requests to every route are refused: 303 to /login for a page, 401 otherwise${bad:+ ($bad)}" [ -z "$bad" ]
 fg_check "…and changed nothing in the store" [ "$(snapshot)" = "$before" ]
+fg_check "a request naming another host (DNS rebinding) is refused before any route (421)" \
+    [ "$(code GET /login -H 'Host: evil.example')$(code GET /login -H "Host: localhost:${web##*:}")" = 421200 ]
 fg_check "the login page and the stylesheet are served anonymously" \
     [ "$(code GET /login)$(code GET /static/style.css)" = 200200 ]
 hdrs=$(curl -s -D - -o /dev/null "$web/calls")
