@@ -100,7 +100,7 @@ static void verdict_cell(fg_html *h, const json_t *c)
 }
 
 /* The table of calls; with select, a checkbox and release/junk buttons per row (quarantine). */
-static void calls_table(fg_html *h, web_req *r, json_t *rows, bool select)
+static void calls_table(fg_html *h, json_t *rows, bool select)
 {
     json_t *c;
     size_t i;
@@ -166,7 +166,6 @@ static void calls_table(fg_html *h, web_req *r, json_t *rows, bool select)
     if (!json_array_size(rows))
         fg_html_raw(h, "<tr><td colspan=\"10\">No calls.</td></tr>");
     fg_html_raw(h, "</tbody></table>");
-    (void)r;
 }
 
 /* Reads the list's filters from the query; false (answered) if one is malformed. */
@@ -292,7 +291,7 @@ void web_calls(web_req *r)
     web_page_begin(&h, r, "Calls");
     filter_form(&h, &f);
     next_link(&h, "/calls", &f, rows);   /* trims the extra row before the table is drawn */
-    calls_table(&h, r, rows, false);
+    calls_table(&h, rows, false);
     json_decref(rows);
     web_page_end(&h, r);
 }
@@ -315,7 +314,7 @@ void web_quarantine(web_req *r)
         web_csrf_field(&h, r);
     }
     next_link(&h, "/quarantine", &f, rows);
-    calls_table(&h, r, rows, can);
+    calls_table(&h, rows, can);
     if (can)
         fg_html_raw(&h, "<p>Checked calls: <button name=\"action\" value=\"release\">Release</button> "
                         "<button name=\"action\" value=\"junk\">Junk</button></p></form>");
@@ -437,6 +436,7 @@ void web_call(web_req *r, int64_t id)
     row(&h, "Printed", json_is_true(json_object_get(c, "printed")) ? "yes" : "no");
     row(&h, "Delivery", jstr(c, "deliver_state"));
     fg_html_raw(&h, "</table><h2>Pages</h2>");
+    /* a fax of hundreds of pages would make one page too heavy to open: the first 100 are shown */
     for (long long p = 1; p <= jint(c, "page_count") && p <= 100; p++) {
         fg_html_raw(&h, "<p><img class=\"page\" src=\"/calls/");
         fg_html_int(&h, id);

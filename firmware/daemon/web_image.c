@@ -128,8 +128,12 @@ void web_page_png(web_req *r, int64_t id, int page, bool thumb)
 
     if (!web_require(r, "viewer"))
         return;
-    if ((e = fg_store_call_get(r->gw->st, id, &sc)))
-        return web_error(r, e == FG_ERR_NOTFOUND ? 404 : 500, "There is no such call.");
+    if ((e = fg_store_call_get(r->gw->st, id, &sc))) {
+        if (e != FG_ERR_NOTFOUND)
+            log_error("web admin: %s", fg_err_msg(e));
+        return web_error(r, e == FG_ERR_NOTFOUND ? 404 : 500,
+                         e == FG_ERR_NOTFOUND ? "There is no such call." : "The store could not be read.");
+    }
     if (!sc.tiff[0] || sc.pages < 1)
         return web_error(r, 404, "This call has no pages.");
     if (page > sc.pages)
