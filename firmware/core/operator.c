@@ -145,7 +145,7 @@ fg_err fg_operator_list_value(const fg_config *cfg, const char *kind, const char
 }
 
 fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, bool add, const char *kind, const char *value,
-                           const char *basis, const char *note)
+                           const char *basis, const char *note, const char *by)
 {
     char v[256];
     fg_err e;
@@ -156,11 +156,11 @@ fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, bool add, const c
         return fg_err_set(FG_ERR_INVAL, "the basis of consent is consent or ebr, not '%s'", basis ? basis : "");
     if ((e = fg_operator_list_value(cfg, kind, value, v, sizeof v)))
         return e;
-    return add ? fg_store_consent_add(st, kind, v, basis, note) : fg_store_consent_remove(st, kind, v);
+    return add ? fg_store_consent_add_by(st, kind, v, basis, note, by) : fg_store_consent_remove(st, kind, v);
 }
 
 fg_err fg_operator_block(const fg_config *cfg, fg_store *st, bool add, const char *role, const char *kind,
-                         const char *value, const char *note)
+                         const char *value, const char *note, const char *by)
 {
     char v[256];
     fg_err e;
@@ -172,5 +172,5 @@ fg_err fg_operator_block(const fg_config *cfg, fg_store *st, bool add, const cha
                           kind ? kind : "");
     if ((e = fg_operator_list_value(cfg, kind, value, v, sizeof v)))
         return e;
-    return add ? fg_store_block_add(st, role, kind, v, note) : fg_store_block_remove(st, role, kind, v);
+    return add ? fg_store_block_add_by(st, role, kind, v, note, by) : fg_store_block_remove(st, role, kind, v);
 }

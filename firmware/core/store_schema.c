@@ -316,8 +316,8 @@ static const char schema_v11[] =
    also manages users) and an argon2id string (webauth.c), never the password. sessions: stored
    under the hash of their random 256-bit id, so that the file alone opens no session, with the
    CSRF token each form must carry and when they expire. audit: every change made through the
-   web, who, when, what and on what; append-only as the ledger is. Self-contained: the step only
-   creates. */
+   web, who, when, what and on what; append-only as the ledger is. consent and blocks record who
+   added an entry (a web account, or "faxgatectl"; NULL before v12). */
 static const char schema_v12[] =
     "CREATE TABLE users ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -341,7 +341,9 @@ static const char schema_v12[] =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE INDEX calls_verdict ON calls(verdict);"
-    "CREATE INDEX calls_advertiser ON calls(advertiser COLLATE NOCASE);";
+    "CREATE INDEX calls_advertiser ON calls(advertiser COLLATE NOCASE);"
+    "ALTER TABLE consent ADD COLUMN added_by TEXT;"
+    "ALTER TABLE blocks ADD COLUMN added_by TEXT;";
 
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {

@@ -41,7 +41,7 @@ static void entries(fg_html *h, web_req *r, const char *json, bool block, bool c
     fg_html_raw(h, "<th>Kind</th><th>Value</th>");
     if (!block)
         fg_html_raw(h, "<th>Basis</th>");
-    fg_html_raw(h, "<th>Note</th><th>Added</th><th></th></tr>");
+    fg_html_raw(h, "<th>Note</th><th>Added</th><th>By</th><th></th></tr>");
     json_array_foreach(arr, i, v) {
         fg_html_raw(h, "<tr>");
         if (block) {
@@ -64,6 +64,8 @@ static void entries(fg_html *h, web_req *r, const char *json, bool block, bool c
         fg_html_raw(h, "</td><td>");
         fg_html_text(h, jstr(v, "created"));
         fg_html_raw(h, "</td><td>");
+        fg_html_text(h, jstr(v, "added_by"));
+        fg_html_raw(h, "</td><td>");
         if (can) {
             fg_html_raw(h, block ? "<form method=\"post\" action=\"/lists/block\">"
                                  : "<form method=\"post\" action=\"/lists/consent\">");
@@ -83,7 +85,7 @@ static void entries(fg_html *h, web_req *r, const char *json, bool block, bool c
         fg_html_raw(h, "</td></tr>");
     }
     if (!json_array_size(arr))
-        fg_html_raw(h, "<tr><td colspan=\"7\">Empty.</td></tr>");
+        fg_html_raw(h, "<tr><td colspan=\"8\">Empty.</td></tr>");
     fg_html_raw(h, "</table>");
     json_decref(arr);
 }
@@ -170,8 +172,9 @@ void web_list_change(web_req *r, bool block)
     add = !strcmp(op, "add");
     if (note && !*note)
         note = NULL;
-    e = block ? fg_operator_block(r->gw->cfg, r->gw->st, add, role, kind, value, note)
-              : fg_operator_consent(r->gw->cfg, r->gw->st, add, kind, value, basis ? basis : "consent", note);
+    e = block ? fg_operator_block(r->gw->cfg, r->gw->st, add, role, kind, value, note, r->user.name)
+              : fg_operator_consent(r->gw->cfg, r->gw->st, add, kind, value, basis ? basis : "consent", note,
+                                    r->user.name);
     if (e)
         return web_error(r, e == FG_ERR_NOTFOUND ? 404 : e == FG_ERR_EXISTS ? 409 : 400, fg_err_msg(e));
     snprintf(action, sizeof action, "%s %s", block ? "block" : "consent", op);

@@ -89,7 +89,7 @@ int ctl_consent(ctl *c, int argc, char **argv)
         return 2;
     }
     if (!strcmp(pos[0], "add") || !strcmp(pos[0], "remove"))
-        e = fg_operator_consent(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], basis, note);
+        e = fg_operator_consent(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], basis, note, "faxgatectl");
     else
         e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
     if (e)
@@ -124,7 +124,7 @@ int ctl_block(ctl *c, int argc, char **argv)
         return 2;
     }
     if (!strcmp(pos[0], "add") || !strcmp(pos[0], "remove"))
-        e = fg_operator_block(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], pos[3], note);
+        e = fg_operator_block(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], pos[3], note, "faxgatectl");
     else
         e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
     if (e)

@@ -52,13 +52,13 @@ extern const char *const fg_consent_kinds[], *const fg_consent_bases[], *const f
     *const fg_block_kinds[];
 
 /** Adds (add true) or removes a consent entry: kind number|domain|name, value normalised here,
-    basis consent|ebr (add only), note may be NULL. */
+    basis consent|ebr (add only), note may be NULL, by who adds it (a web account, "faxgatectl"). */
 fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, bool add, const char *kind, const char *value,
-                           const char *basis, const char *note);
+                           const char *basis, const char *note, const char *by);
 
 /** Adds or removes a block entry: role broadcaster|advertiser, kind number|tsi|domain|name|ticker|
-    nsf|dcs, value normalised here, note may be NULL. */
+    nsf|dcs, value normalised here, note may be NULL, by who adds it. */
 fg_err fg_operator_block(const fg_config *cfg, fg_store *st, bool add, const char *role, const char *kind,
-                         const char *value, const char *note);
+                         const char *value, const char *note, const char *by);
 
 #endif

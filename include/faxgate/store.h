@@ -190,6 +190,10 @@ fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f);
 fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, const char *basis,
                             const char *note);
 
+/** The same, recording who added it (a web account, "faxgatectl"); by may be NULL. */
+fg_err fg_store_consent_add_by(fg_store *st, const char *kind, const char *value, const char *basis,
+                               const char *note, const char *by);
+
 /** Removes a consent entry; FG_ERR_NOTFOUND if absent. */
 fg_err fg_store_consent_remove(fg_store *st, const char *kind, const char *value);
 
@@ -199,6 +203,10 @@ fg_err fg_store_consent_json(fg_store *st, char **json);
 /** Adds a block entry: role "broadcaster" or "advertiser"; kind "number", "tsi", "domain" or "name". */
 fg_err fg_store_block_add(fg_store *st, const char *role, const char *kind, const char *value,
                           const char *note);
+
+/** The same, recording who added it (a web account, "faxgatectl"); by may be NULL. */
+fg_err fg_store_block_add_by(fg_store *st, const char *role, const char *kind, const char *value,
+                             const char *note, const char *by);
 
 /** Removes a block entry; FG_ERR_NOTFOUND if absent. */
 fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, const char *value);

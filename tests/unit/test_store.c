@@ -743,6 +743,8 @@ static void test_name_keys(void **state)
     raw_sql(f->db, "DROP TABLE audit");
     raw_sql(f->db, "DROP INDEX calls_verdict");
     raw_sql(f->db, "DROP INDEX calls_advertiser");
+    raw_sql(f->db, "ALTER TABLE consent DROP COLUMN added_by");
+    raw_sql(f->db, "ALTER TABLE blocks DROP COLUMN added_by");
     raw_sql(f->db, "DROP TABLE ledger");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN called");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN line_type");
@@ -1086,6 +1088,8 @@ static void test_ledger_upgrade(void **state)
     raw_sql(f->db, "DROP TABLE audit");
     raw_sql(f->db, "DROP INDEX calls_verdict");
     raw_sql(f->db, "DROP INDEX calls_advertiser");
+    raw_sql(f->db, "ALTER TABLE consent DROP COLUMN added_by");
+    raw_sql(f->db, "ALTER TABLE blocks DROP COLUMN added_by");
     raw_sql(f->db, "DROP TABLE ledger");
     raw_sql(f->db, "DELETE FROM sqlite_sequence WHERE name = 'ledger'");
     raw_sql(f->db, "UPDATE calls SET chain = 'old'");

@@ -230,6 +230,8 @@ static void test_migrates_v6(void **state)
     raw_sql(f->db, "DROP TABLE audit");
     raw_sql(f->db, "DROP INDEX calls_verdict");
     raw_sql(f->db, "DROP INDEX calls_advertiser");
+    raw_sql(f->db, "ALTER TABLE consent DROP COLUMN added_by");
+    raw_sql(f->db, "ALTER TABLE blocks DROP COLUMN added_by");
     raw_sql(f->db, "DROP TABLE ledger");
     raw_sql(f->db, "ALTER TABLE deliveries DROP COLUMN job_state");
     raw_sql(f->db, "DROP TABLE optout_keys");
