@@ -182,6 +182,8 @@ static void route(web_req *r)
         return r->post ? web_bulk_action(r) : web_quarantine(r);
     if (!strcmp(url, "/lists") && !r->post)
         return web_lists(r);
+    if (!strcmp(url, "/account"))
+        return web_account(r);
     if (!strcmp(url, "/users"))
         return r->post ? web_user_change(r) : web_users(r);
     if (!strcmp(url, "/lists/block") && r->post)

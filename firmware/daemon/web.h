@@ -148,4 +148,7 @@ void web_users(web_req *r);
 /** POST /users (op add, role or remove). */
 void web_user_change(web_req *r);
 
+/** GET and POST /account: one's own password (the current one required); ends one's sessions. */
+void web_account(web_req *r);
+
 #endif

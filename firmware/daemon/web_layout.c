@@ -46,8 +46,9 @@ void web_page_begin(fg_html *h, web_req *r, const char *title)
                    "<a href=\"/lists\">Lists</a>");
     if (fg_role_rank(r->user.role) >= fg_role_rank("admin"))
         fg_html_raw(h, "<a href=\"/users\">Users</a>");
-    fg_html_raw(h, "<span class=\"who\">");
+    fg_html_raw(h, "<span class=\"who\"><a href=\"/account\">");
     fg_html_text(h, r->user.name);
+    fg_html_raw(h, "</a>");
     fg_html_raw(h, " (");
     fg_html_text(h, r->user.role);
     fg_html_raw(h, ") <form method=\"post\" action=\"/logout\">");

@@ -1,7 +1,9 @@
 /* faxgated — accounts and the audit log on the web admin, for admins only: the same store
  * functions as `faxgatectl user` (store_web.c) and the same password rules (webauth.c). An admin
  * cannot remove or demote their own account here, so that the last admin cannot lock everyone
- * out by a click (faxgatectl can still do it, on purpose, on the machine).
+ * out by a click (faxgatectl can still do it, on purpose, on the machine). Anyone logged in may
+ * change their own password on /account, giving the current one: a session left open on a
+ * shared screen is not enough to take the account over.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -141,4 +143,44 @@ void web_user_change(web_req *r)
     web_audit(r, action, name, role);
     log_info("web admin: %s: %s %s%s%s", r->user.name, action, name, role ? " " : "", role ? role : "");
     web_redirect(r, "/users");
+}
+
+void web_account(web_req *r)
+{
+    const char *cur, *pw;
+    char hash[FG_PWHASH_LEN];
+    fg_web_user u;
+    fg_html h = {0};
+    fg_err e;
+
+    if (!web_require(r, "viewer"))
+        return;
+    if (!r->post) {
+        web_page_begin(&h, r, "Your password");
+        fg_html_raw(&h, "<form method=\"post\" action=\"/account\">");
+        web_csrf_field(&h, r);
+        fg_html_raw(&h, "<label>Current password <input name=\"current\" type=\"password\" required "
+                        "autocomplete=\"current-password\"></label><label>New password (at least 8 characters) "
+                        "<input name=\"password\" type=\"password\" required autocomplete=\"new-password\"></label>"
+                        "<button>Change</button></form><p class=\"note\">Every session of your account ends: log in "
+                        "again with the new password.</p>");
+        return web_page_end(&h, r);
+    }
+    cur = fg_form_get(&r->form, "current");
+    pw = fg_form_get(&r->form, "password");
+    if (!cur || !pw)
+        return web_error(r, 400, "Give the current and the new password.");
+    if ((e = fg_store_user_get(r->gw->st, r->user.name, &u)))
+        return web_error(r, 500, "The account could not be read.");
+    if (!fg_pw_verify(u.pwhash, cur)) {
+        log_warn("web admin: %s gave a wrong current password from %s", r->user.name, r->addr);
+        return web_error(r, 403, "The current password is wrong; nothing was changed.");
+    }
+    if ((e = fg_pw_hash(pw, hash)))
+        return web_error(r, 400, fg_err_msg(e));
+    if ((e = fg_store_user_passwd(r->gw->st, r->user.name, hash)))
+        return web_error(r, 500, fg_err_msg(e));
+    web_audit(r, "user passwd", r->user.name, NULL);
+    log_info("web admin: %s changed their password", r->user.name);
+    web_redirect_cookie(r, "/login", "fg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }

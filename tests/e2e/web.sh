@@ -14,7 +14,8 @@
 #      (in bulk from the quarantine) marks it dropped by the operator; both are in the audit log
 #   7. faxgatectl release and junk, which share the core functions, work on the same calls
 #   8. a block added on the web is listed by faxgatectl block list, with its audit row
-#   9. accounts on the web: admins only; one added there logs in and is in faxgatectl users
+#   9. accounts on the web: admins only; one added there logs in and is in faxgatectl users; one's
+#      own password changes with the current one, and every session of the account ends
 #  10. failed logins are rate-limited per user and per address; logout ends the session
 set -u
 build=${1:-build/host}
@@ -99,14 +100,14 @@ before=$(snapshot)
 # code METHOD PATH [curl options]: the HTTP status
 code() { local m=$1 p=$2; shift 2; curl -s -o /dev/null -w '%{http_code}' -X "$m" "$@" "$web$p"; }
 bad=""
-for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /users /nowhere; do
+for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /users /account /nowhere; do
     c=$(code GET "$p" -H 'Accept: text/html')
     loc=$(curl -s -o /dev/null -w '%{redirect_url}' -H 'Accept: text/html' "$web$p")
     [ "$c" = 303 ] && [ "$loc" = "$web/login" ] || bad="$bad GET $p: $c $loc;"
     c=$(code GET "$p")
     [ "$c" = 401 ] || bad="$bad GET $p (no Accept: text/html): $c;"
 done
-for p in "/calls/$ad/release" "/calls/$ad/junk" /quarantine /lists/block /lists/consent /users /logout; do
+for p in "/calls/$ad/release" "/calls/$ad/junk" /quarantine /lists/block /lists/consent /users /account /logout; do
     c=$(code POST "$p" -d "action=release&id=$ad&op=add&role=broadcaster&kind=tsi&value=X&csrf=0")
     [ "$c" = 401 ] || bad="$bad POST $p: $c;"
 done
@@ -252,6 +253,14 @@ fg_check "…but removes another, in the audit log ($(fg_sql "$db" "SELECT group
     bash -c "! $ctl users | grep -q newbie && [ \"\$(sqlite3 '$db' \"SELECT group_concat(action || ' ' || target, ',') FROM audit WHERE who = 'ada' AND action LIKE 'user %'\")\" = 'user add newbie,user remove newbie' ]"
 fg_check "the users page shows the audit log, escaped" \
     bash -c "curl -s -b '$tmp/ada.jar' '$web/users' | grep -q '<td>block add</td><td>broadcaster number 1-312-555-0999</td><td>web &lt;b&gt;test&lt;/b&gt;</td>'"
+
+curl -s -c "$tmp/ada2.jar" -o /dev/null -d 'name=ada&password=admin+password' "$web/login"
+fg_check "changing one's password needs the current one (403), and the token" \
+    [ "$(code POST /account -b "$tmp/ada.jar" -d "csrf=$acsrf&current=wrong+password&password=new+admin+password")$(code POST /account -b "$tmp/ada.jar" -d "current=admin+password&password=new+admin+password")" = 403403 ]
+fg_check "with it, the password changes and every session of the account ends" \
+    bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$tmp/ada.jar' -d 'csrf=$acsrf&current=admin+password&password=new+admin+password' '$web/account')\" = 303 ] &&
+             [ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$tmp/ada2.jar' '$web/calls')\" = 401 ] &&
+             [ \"\$(curl -s -o /dev/null -w '%{http_code}' -d 'name=ada&password=new+admin+password' '$web/login')\" = 303 ]"
 
 # --- 10. rate limiting and logout ---
 for i in 1 2 3 4 5; do code POST /login -d 'name=vera&password=not+hers' >/dev/null; done
