@@ -34,7 +34,7 @@ endif
 MANPAGES := man/faxgated.8 man/faxgatectl.1 man/faxsim.1 man/faxgate.conf.5
 CC      := $(BOARD_CC)
 
-PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive
+PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive libmicrohttpd libsodium
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lgomp -lpthread -lm
 
@@ -49,7 +49,8 @@ DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libl
 	tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu libsqlite3-dev sqlite3 \
 	libcups2-dev libcmocka-dev libinih-dev libcairo2-dev libjansson-dev nettle-dev libsndfile1-dev \
 	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
-	bogofilter libre-dev libssl-dev libarchive-dev zlib1g-dev sip-tester baresip-core kamailio jq python3 systemd groff-base
+	bogofilter libre-dev libssl-dev libarchive-dev zlib1g-dev sip-tester baresip-core kamailio jq python3 systemd groff-base \
+	libmicrohttpd-dev libsodium-dev curl file
 
 CORE_SRC   := $(wildcard firmware/core/*.c)
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC)) $(BUILD)/obj/gen/defaults.o
@@ -187,13 +188,14 @@ fuzz: deps
 	tests/fuzz/run.sh build/fuzz $(BUILD) $(FUZZ_SECONDS)
 
 fuzz-build: all $(BUILD)/tools/mkseeds
-	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a build/fuzz/libfaxhost.a
 	@mkdir -p build/fuzz/bin
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-		if [ ! build/fuzz/bin/$$n -nt $$f ] || [ ! build/fuzz/bin/$$n -nt build/fuzz/libfaxgate.a ]; then \
+		if [ ! build/fuzz/bin/$$n -nt $$f ] || [ ! build/fuzz/bin/$$n -nt build/fuzz/libfaxgate.a ] || \
+		   [ ! build/fuzz/bin/$$n -nt build/fuzz/libfaxhost.a ]; then \
 		echo "  FUZZ $$n"; \
-		clang -std=c11 -D_GNU_SOURCE -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(BOARD_FEATURES) -Iinclude -Ifirmware/core $(PKG_CFLAGS) \
-		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; fi; done
+		clang -std=c11 -D_GNU_SOURCE -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(BOARD_FEATURES) -Iinclude -Ifirmware/core -Ihost/common $(PKG_CFLAGS) \
+		-o build/fuzz/bin/$$n $$f -Wl,--start-group build/fuzz/libfaxhost.a build/fuzz/libfaxgate.a build/fuzz/libboard.a -Wl,--end-group $(PKG_LIBS) || exit 1; fi; done
 
 # The service layout: programs, the configuration (never overwritten: a changed one is kept and
 # the new defaults put beside it as faxgate.conf.dist), state folders, the systemd unit with its

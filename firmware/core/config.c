@@ -15,7 +15,7 @@
 
 extern const char fg_defaults_conf[];   /* generated from boards/<board>/faxgate.conf */
 
-typedef enum { K_STR, K_INT, K_DOUBLE, K_BOOL, K_ENUM, K_LIST, K_URI_LINE, K_URI_PRINTER, K_PATH, K_SIP_VIA, K_DATES, K_TZ } kind;
+typedef enum { K_STR, K_INT, K_DOUBLE, K_BOOL, K_ENUM, K_LIST, K_URI_LINE, K_URI_PRINTER, K_PATH, K_SIP_VIA, K_DATES, K_TZ, K_URI_WEB } kind;
 
 typedef struct key_def {
     const char *section;
@@ -79,6 +79,9 @@ static const key_def keys[] = {
     {"printer", "uri", K_URI_PRINTER, 0, 0, NULL},
     {"printer", "retry_seconds", K_INT, 1, 86400, NULL},
     {"control", "socket", K_STR, 0, 107, NULL},   /* sun_path holds 108 bytes with the NUL */
+    {"web", "listen", K_URI_WEB, 0, 0, NULL},
+    {"web", "allow_remote", K_BOOL, 0, 0, NULL},
+    {"web", "session_hours", K_INT, 1, 720, NULL},
     {"printer", "paper", K_ENUM, 0, 0, "auto|a4|letter"},
     {"printer", "format", K_ENUM, 0, 0, "pdf|pcl"},
     {"log", "level", K_ENUM, 0, 0, "error|warn|info|debug"},
@@ -383,6 +386,13 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
     }
     case K_TZ:
         return tz_ok(v, why, why_len);
+    case K_URI_WEB:
+        /* empty: no web admin; the loopback rule needs allow_remote, checked by fg_config_web_addr */
+        if (*v && (strlen(v) > 300 || !hostport_ok(v, "http"))) {
+            snprintf(why, why_len, "empty (no web admin) or http://HOST:PORT, e.g. http://127.0.0.1:8080");
+            return false;
+        }
+        return true;
     case K_URI_LINE:
         if (!line_list_ok(v)) {
             snprintf(why, why_len, "audiosocket://HOST:PORT or sip:USER@HOST:PORT (several separated by commas), "

@@ -178,7 +178,7 @@ fg_err fg_store_consent_json(fg_store *st, char **json)
 {
     static const char sql[] =
         "SELECT json_object('id', id, 'kind', kind, 'value', value, 'basis', basis, 'note', note,"
-        " 'created', created) FROM consent ORDER BY kind, value";
+        " 'created', created, 'added_by', added_by) FROM consent ORDER BY kind, value";
 
     return fg_st_json_listing(st, sql, false, 0, json, "list consent entries");
 }
@@ -187,7 +187,7 @@ fg_err fg_store_block_json(fg_store *st, char **json)
 {
     static const char sql[] =
         "SELECT json_object('id', id, 'role', role, 'kind', kind, 'value', value, 'note', note,"
-        " 'created', created) FROM blocks ORDER BY role, kind, value";
+        " 'created', created, 'added_by', added_by) FROM blocks ORDER BY role, kind, value";
 
     return fg_st_json_listing(st, sql, false, 0, json, "list block entries");
 }

@@ -226,7 +226,7 @@ static void label(char *out, size_t cap, const char *role, const char *kind, con
 }
 
 static fg_err add_entry(fg_store *st, const char *sql, const char *role, const char *kind, const entry_key *k,
-                        const char *extra, const char *note, const char *what)
+                        const char *extra, const char *note, const char *by, const char *what)
 {
     char msg[KEY_LEN + 96], lab[KEY_LEN + 64];
     sqlite3_stmt *s = NULL;
@@ -245,6 +245,7 @@ static fg_err add_entry(fg_store *st, const char *sql, const char *role, const c
     fg_st_bind_named(s, ":digits", k->digits, true);
     fg_st_bind_named(s, ":basis", extra, false);
     fg_st_bind_named(s, ":note", note, true);
+    fg_st_bind_named(s, ":by", by, true);
     if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
         label(lab, sizeof lab, role, kind, k);
         if (rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -255,7 +256,7 @@ static fg_err add_entry(fg_store *st, const char *sql, const char *role, const c
     }
     label(lab, sizeof lab, role, kind, k);
     snprintf(msg, sizeof msg, "%s: %s%s%s%s", what, lab, extra ? " (" : "", extra ? extra : "", extra ? ")" : "");
-    if ((e = fg_st_event(st, 0, "admin", msg)))
+    if ((e = fg_st_event(st, 0, by && *by ? by : "admin", msg)))
         goto fail;
     e = fg_st_commit(st, what);
     goto out;
@@ -310,6 +311,12 @@ static const char *const block_kinds[] = {"number", "tsi", "domain", "name", "ti
 fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, const char *basis,
                             const char *note)
 {
+    return fg_store_consent_add_by(st, kind, value, basis, note, NULL);
+}
+
+fg_err fg_store_consent_add_by(fg_store *st, const char *kind, const char *value, const char *basis,
+                               const char *note, const char *by)
+{
     entry_key k;
     fg_err e;
 
@@ -322,9 +329,9 @@ fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, c
     if ((e = normalise(kind, value, false, &k)))
         return e;
     return add_entry(st,
-                     "INSERT INTO consent(kind, value, key, digits, basis, note)"
-                     " VALUES (:kind, :value, :key, :digits, :basis, :note)",
-                     NULL, kind, &k, basis, note, "consent added");
+                     "INSERT INTO consent(kind, value, key, digits, basis, note, added_by)"
+                     " VALUES (:kind, :value, :key, :digits, :basis, :note, :by)",
+                     NULL, kind, &k, basis, note, by, "consent added");
 }
 
 fg_err fg_store_consent_remove(fg_store *st, const char *kind, const char *value)
@@ -359,15 +366,21 @@ static fg_err check_block(const char *role, const char *kind)
 
 fg_err fg_store_block_add(fg_store *st, const char *role, const char *kind, const char *value, const char *note)
 {
+    return fg_store_block_add_by(st, role, kind, value, note, NULL);
+}
+
+fg_err fg_store_block_add_by(fg_store *st, const char *role, const char *kind, const char *value, const char *note,
+                             const char *by)
+{
     entry_key k;
     fg_err e;
 
     if ((e = check_block(role, kind)) || (e = normalise(kind, value, strcmp(kind, "tsi") == 0, &k)))
         return e;
     return add_entry(st,
-                     "INSERT INTO blocks(role, kind, value, key, digits, note)"
-                     " VALUES (:role, :kind, :value, :key, :digits, :note)",
-                     role, kind, &k, NULL, note, "block added");
+                     "INSERT INTO blocks(role, kind, value, key, digits, note, added_by)"
+                     " VALUES (:role, :kind, :value, :key, :digits, :note, :by)",
+                     role, kind, &k, NULL, note, by, "block added");
 }
 
 fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, const char *value)

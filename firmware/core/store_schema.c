@@ -311,6 +311,40 @@ static const char schema_v11[] =
     "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
     " BEGIN SELECT RAISE(ABORT, 'the evidence ledger is append-only: its entries cannot be deleted'); END;";
 
+/* v12 (#13, the web admin): its accounts, sessions and audit log, and the indexes its call list
+   filters on. users: a name, a role (viewer reads; operator releases, junks, edits lists; admin
+   also manages users) and an argon2id string (webauth.c), never the password. sessions: stored
+   under the hash of their random 256-bit id, so that the file alone opens no session, with the
+   CSRF token each form must carry and when they expire. audit: every change made through the
+   web, who, when, what and on what; append-only as the ledger is. consent and blocks record who
+   added an entry (a web account, or "faxgatectl"; NULL before v12). */
+static const char schema_v12[] =
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL CHECK (role IN ('viewer','operator','admin')),"
+    " pwhash TEXT NOT NULL,"
+    " created TEXT NOT NULL, changed TEXT NOT NULL);"
+    "CREATE TABLE sessions ("
+    " id_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created TEXT NOT NULL, expires TEXT NOT NULL, addr TEXT) WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE INDEX sessions_expires ON sessions(expires);"
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, target TEXT, detail TEXT, addr TEXT);"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE INDEX calls_verdict ON calls(verdict);"
+    "CREATE INDEX calls_advertiser ON calls(advertiser COLLATE NOCASE);"
+    "ALTER TABLE consent ADD COLUMN added_by TEXT;"
+    "ALTER TABLE blocks ADD COLUMN added_by TEXT;";
+
 /* steps[i] migrates version i to i + 1. */
 static const char *const steps[] = {
     schema_v1,
@@ -324,6 +358,7 @@ static const char *const steps[] = {
     schema_v9,
     schema_v10,
     schema_v11,
+    schema_v12,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == FG_STORE_SCHEMA_VERSION,

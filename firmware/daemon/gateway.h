@@ -162,6 +162,17 @@ const char *control_path(const control *c);
 /** Stops the thread and removes the socket; NULL is accepted. */
 void control_stop(control *c);
 
+/* web.c — the web admin ([web] listen; web.h has its parts) */
+
+typedef struct web web;
+
+/** Starts the web admin when [web] listen is set (*out NULL when it is off); a clear error when
+    the address is not loopback without [web] allow_remote, or the port is taken. */
+fg_err web_start(gateway *gw, web **out);
+
+/** Stops the server and waits for its threads; NULL is accepted. */
+void web_stop(web *w);
+
 /* notify.c — telling systemd how the start went (Type=notify) */
 
 /** Sends a state ("READY=1", "STOPPING=1", "STATUS=…") to $NOTIFY_SOCKET; nothing without it. */

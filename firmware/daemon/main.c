@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 {
     gateway gw = {0};
     control *ctl = NULL;
+    web *webadm = NULL;
     const char *config_path = NULL;
     bool print_config = false;
     int rc = 1;
@@ -304,6 +305,10 @@ int main(int argc, char **argv)
         rc = startup_error("control socket", e);
         goto out;
     }
+    if ((e = web_start(&gw, &webadm))) {
+        rc = startup_error("web admin", e);
+        goto out;
+    }
     recover_calls(&gw);
     rc = serve(&gw);
     if (rc < 0) {
@@ -312,6 +317,7 @@ int main(int argc, char **argv)
         _exit(1);
     }
 out:
+    web_stop(webadm);
     control_stop(ctl);
     outgoing_stop(gw.out);
     delivery_stop(gw.dlv);

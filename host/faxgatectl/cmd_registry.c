@@ -1,4 +1,5 @@
-/* faxgatectl consent / block — the site's own lists: who may send ads, and who is refused. */
+/* faxgatectl consent / block — the site's own lists: who may send ads, and who is refused.
+   Checking and normalising an entry is firmware/core/operator.c's, shared with the web admin. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,46 +7,7 @@
 #include <strings.h>
 
 #include "ctl.h"
-
-static bool one_of(const char *s, const char *const *set)
-{
-    for (; *set; set++)
-        if (!strcasecmp(s, *set))
-            return true;
-    return false;
-}
-
-/* Numbers are stored in E.164 so that "1-800-555-0100" and "+18005550100" are one entry. */
-static int normalise(ctl *c, const char *kind, const char *value, char *out, size_t cap)
-{
-    if (!strcmp(kind, "number")) {
-        char e164[FG_E164_LEN];
-        unsigned flags = 0;
-        fg_err e = fg_phone_e164(value, fg_config_get(c->cfg, "site", "country"), e164, &flags);
-
-        if (e) {
-            fprintf(stderr, "faxgatectl: '%s' is not a phone number (%s)\n", value, fg_err_msg(e));
-            return -1;
-        }
-        snprintf(out, cap, "%s", e164);
-    } else if (!strcmp(kind, "domain")) {
-        size_t n = 0;
-
-        for (const char *p = value; *p && n + 1 < cap; p++) {
-            if (n == 0 && *p == '@')
-                continue;   /* "@acme.com" from an e-mail address */
-            out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        }
-        out[n] = '\0';
-        if (!strchr(out, '.')) {
-            fprintf(stderr, "faxgatectl: '%s' is not a domain name (example: acme-supply.com)\n", value);
-            return -1;
-        }
-    } else {
-        snprintf(out, cap, "%s", value);
-    }
-    return 0;
-}
+#include "faxgate/operator.h"
 
 /* Splits trailing --note/--basis options off; returns the count of positional arguments. */
 static int positional(int argc, char **argv, const char **note, const char **basis, char **pos, int max)
@@ -104,15 +66,14 @@ static int list(ctl *c, fg_store *st, bool blocks)
 
 int ctl_consent(ctl *c, int argc, char **argv)
 {
-    static const char *const kinds[] = {"number", "domain", "name", NULL};
-    static const char *const bases[] = {"consent", "ebr", NULL};
     const char *note = NULL, *basis = "consent";
     char *pos[3], value[256];
     int n = positional(argc, argv, &note, &basis, pos, 3);
     fg_store *st;
     fg_err e;
 
-    if (n < 1 || (strcmp(pos[0], "list") && (n != 3 || !one_of(pos[1], kinds))) || !one_of(basis, bases)) {
+    if (n < 1 || (strcmp(pos[0], "list") && (n != 3 || !fg_operator_one_of(pos[1], fg_consent_kinds))) ||
+        !fg_operator_one_of(basis, fg_consent_bases)) {
         fprintf(stderr, "usage: faxgatectl consent list\n"
                         "       faxgatectl consent add number|domain|name VALUE [--basis consent|ebr] [--note TEXT]\n"
                         "       faxgatectl consent remove number|domain|name VALUE\n"
@@ -123,12 +84,12 @@ int ctl_consent(ctl *c, int argc, char **argv)
         return 1;
     if (!strcmp(pos[0], "list"))
         return list(c, st, false);
-    if (normalise(c, pos[1], pos[2], value, sizeof value))
+    if ((e = fg_operator_list_value(c->cfg, pos[1], pos[2], value, sizeof value))) {
+        fprintf(stderr, "faxgatectl: %s\n", fg_err_msg(e));
         return 2;
-    if (!strcmp(pos[0], "add"))
-        e = fg_store_consent_add(st, pos[1], value, basis, note);
-    else if (!strcmp(pos[0], "remove"))
-        e = fg_store_consent_remove(st, pos[1], value);
+    }
+    if (!strcmp(pos[0], "add") || !strcmp(pos[0], "remove"))
+        e = fg_operator_consent(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], basis, note, "faxgatectl");
     else
         e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
     if (e)
@@ -139,8 +100,6 @@ int ctl_consent(ctl *c, int argc, char **argv)
 
 int ctl_block(ctl *c, int argc, char **argv)
 {
-    static const char *const roles[] = {"broadcaster", "advertiser", NULL};
-    static const char *const kinds[] = {"number", "tsi", "domain", "name", "ticker", "nsf", "dcs", NULL};
     const char *note = NULL;
     char *pos[4], value[256];
     int n = positional(argc, argv, &note, NULL, pos, 4);
@@ -148,7 +107,7 @@ int ctl_block(ctl *c, int argc, char **argv)
     fg_err e;
 
     if (n < 1 ||
-        (strcmp(pos[0], "list") && (n != 4 || !one_of(pos[1], roles) || !one_of(pos[2], kinds)))) {
+        (strcmp(pos[0], "list") && (n != 4 || !fg_operator_one_of(pos[1], fg_block_roles) || !fg_operator_one_of(pos[2], fg_block_kinds)))) {
         fprintf(stderr, "usage: faxgatectl block list\n"
                         "       faxgatectl block add broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE [--note TEXT]\n"
                         "       faxgatectl block remove broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE\n"
@@ -160,12 +119,12 @@ int ctl_block(ctl *c, int argc, char **argv)
         return 1;
     if (!strcmp(pos[0], "list"))
         return list(c, st, true);
-    if (normalise(c, pos[2], pos[3], value, sizeof value))
+    if ((e = fg_operator_list_value(c->cfg, pos[2], pos[3], value, sizeof value))) {
+        fprintf(stderr, "faxgatectl: %s\n", fg_err_msg(e));
         return 2;
-    if (!strcmp(pos[0], "add"))
-        e = fg_store_block_add(st, pos[1], pos[2], value, note);
-    else if (!strcmp(pos[0], "remove"))
-        e = fg_store_block_remove(st, pos[1], pos[2], value);
+    }
+    if (!strcmp(pos[0], "add") || !strcmp(pos[0], "remove"))
+        e = fg_operator_block(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], pos[3], note, "faxgatectl");
     else
         e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
     if (e)

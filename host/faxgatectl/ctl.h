@@ -57,5 +57,7 @@ int ctl_send(ctl *c, int argc, char **argv);
 int ctl_outgoing(ctl *c, int argc, char **argv);
 int ctl_optout(ctl *c, int argc, char **argv);
 int ctl_optouts(ctl *c, int argc, char **argv);
+int ctl_user(ctl *c, int argc, char **argv);
+int ctl_users(ctl *c, int argc, char **argv);
 
 #endif

@@ -24,6 +24,8 @@ static const command commands[] = {
     {"junk", ctl_junk, "junk ID                mark a fax as junk (not printed, kept as evidence)"},
     {"consent", ctl_consent, "consent add|list|remove [number|domain|name VALUE] [--basis consent|ebr] [--note TEXT]"},
     {"block", ctl_block, "block add|list|remove [broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE] [--note TEXT]"},
+    {"user", ctl_user, "user add NAME --role viewer|operator|admin | passwd NAME | role NAME ROLE | remove NAME  web admin accounts"},
+    {"users", ctl_users, "users                  the web admin's accounts"},
     {"decode", ctl_decode, "decode FILE.wav|FILE.pcap [--out DIR] [--no-judge]"},
     {"train", ctl_train, "train --ad|--legit FILE...  teach the learning classifier (texts, or page images)"},
     {"campaigns", ctl_campaigns, "campaigns              the advertisement campaigns recognised"},

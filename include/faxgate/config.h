@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include "faxgate/error.h"
 
 typedef struct fg_config fg_config;
@@ -67,6 +68,11 @@ void fg_config_print(const fg_config *cfg, FILE *f);
 /** The control socket's path: [control] socket, or faxgated.sock in the folder of [store] db
     when that is empty; FG_ERR_CONFIG if it does not fit in cap (a Unix socket's 108 bytes). */
 fg_err fg_config_control_socket(const fg_config *cfg, char *out, size_t cap);
+
+/** The web admin's address from [web] listen: FG_ERR_NOTFOUND when it is empty (off), FG_ERR_CONFIG
+    for an address that is not loopback unless [web] allow_remote = yes. Names other than
+    localhost are resolved only when remote addresses are allowed. */
+fg_err fg_config_web_addr(const fg_config *cfg, struct sockaddr_storage *addr, socklen_t *len);
 
 /** The embedded default configuration text of this build's board. */
 const char *fg_config_defaults_text(void);

@@ -22,7 +22,7 @@
 #include "faxgate/error.h"
 #include "faxgate/policy.h"
 
-#define FG_STORE_SCHEMA_VERSION 11
+#define FG_STORE_SCHEMA_VERSION 12
 
 typedef struct fg_store fg_store;
 
@@ -190,6 +190,10 @@ fg_err fg_store_lookup(fg_store *st, const fg_call *c, fg_policy_facts *f);
 fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, const char *basis,
                             const char *note);
 
+/** The same, recording who added it (a web account, "faxgatectl"); by may be NULL. */
+fg_err fg_store_consent_add_by(fg_store *st, const char *kind, const char *value, const char *basis,
+                               const char *note, const char *by);
+
 /** Removes a consent entry; FG_ERR_NOTFOUND if absent. */
 fg_err fg_store_consent_remove(fg_store *st, const char *kind, const char *value);
 
@@ -199,6 +203,10 @@ fg_err fg_store_consent_json(fg_store *st, char **json);
 /** Adds a block entry: role "broadcaster" or "advertiser"; kind "number", "tsi", "domain" or "name". */
 fg_err fg_store_block_add(fg_store *st, const char *role, const char *kind, const char *value,
                           const char *note);
+
+/** The same, recording who added it (a web account, "faxgatectl"); by may be NULL. */
+fg_err fg_store_block_add_by(fg_store *st, const char *role, const char *kind, const char *value,
+                             const char *note, const char *by);
 
 /** Removes a block entry; FG_ERR_NOTFOUND if absent. */
 fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, const char *value);
@@ -322,5 +330,70 @@ fg_err fg_store_optout_done(fg_store *st, int64_t id, const char *note);
 /** The opt-out requests, newest first, as a JSON array: each with its queue entry's state, attempts
     and last error, and repeats (faxes flagged as sent after it). */
 fg_err fg_store_optouts_json(fg_store *st, char **json);
+
+/* ---- the web admin's accounts, sessions and audit log (store_web.c) ---- */
+
+/* A web account as a session or a login sees it. */
+typedef struct fg_web_user {
+    int64_t id;
+    char name[65];
+    char role[16];          /* viewer, operator, admin */
+    char pwhash[128];       /* argon2id string (webauth.h) */
+    char csrf[65];          /* with fg_store_session_get: the session's CSRF token */
+} fg_web_user;
+
+/** Adds an account; FG_ERR_EXISTS if the name is taken. */
+fg_err fg_store_user_add(fg_store *st, const char *name, const char *role, const char *pwhash);
+
+/** Changes an account's password hash and ends its sessions; FG_ERR_NOTFOUND if there is none. */
+fg_err fg_store_user_passwd(fg_store *st, const char *name, const char *pwhash);
+
+/** Changes an account's role; FG_ERR_NOTFOUND if there is none. */
+fg_err fg_store_user_role(fg_store *st, const char *name, const char *role);
+
+/** Removes an account and its sessions; FG_ERR_NOTFOUND if there is none. */
+fg_err fg_store_user_remove(fg_store *st, const char *name);
+
+/** Reads an account by name; FG_ERR_NOTFOUND if there is none. */
+fg_err fg_store_user_get(fg_store *st, const char *name, fg_web_user *out);
+
+/** The accounts (name, role, created, changed, sessions open), as a JSON array. */
+fg_err fg_store_users_json(fg_store *st, char **json);
+
+/** Opens a session for user_id under id_hash (the hash of its token) with its CSRF token,
+    lasting ttl_s seconds; sessions already expired are purged on the way. */
+fg_err fg_store_session_add(fg_store *st, const char *id_hash, int64_t user_id, const char *csrf, int ttl_s,
+                            const char *addr);
+
+/** The account and CSRF token of a live session; FG_ERR_NOTFOUND if there is no such session or
+    it has expired (an expired one is removed). */
+fg_err fg_store_session_get(fg_store *st, const char *id_hash, fg_web_user *out);
+
+/** Ends a session (logout); ending one that does not exist is not an error. */
+fg_err fg_store_session_remove(fg_store *st, const char *id_hash);
+
+/** Appends a row to the audit log: who (a web account), action ("release", "block add"…), its
+    target (a call id, a list entry) and detail; addr is the client's address. */
+fg_err fg_store_audit(fg_store *st, const char *who, const char *action, const char *target, const char *detail,
+                      const char *addr);
+
+/** The newest limit rows of the audit log (0: all), newest first, as a JSON array. */
+fg_err fg_store_audit_json(fg_store *st, int limit, char **json);
+
+/* What the web admin's call list shows: NULL or 0 for a filter not used. */
+typedef struct fg_calls_filter {
+    const char *verdict;        /* deliver, hold or drop */
+    const char *advertiser;     /* exact name, case-insensitive */
+    int64_t campaign;
+    const char *from, *to;      /* started on or after from, before the day after to (YYYY-MM-DD) */
+    int64_t before;             /* keyset paging: only ids below this */
+    int limit;                  /* rows (1..500) */
+} fg_calls_filter;
+
+/** Calls newest first as the filter selects them, as a JSON array: id, started, line, called,
+    caller_id, tsi, pages, state, result, verdict, verdict_by, verdict_reason, advertiser,
+    campaign_id, printed, deliver_state, score and rules (the three heaviest scores: name,
+    weight). Paged by id (keyset), so every page costs the same however many calls there are. */
+fg_err fg_store_calls_page_json(fg_store *st, const fg_calls_filter *f, char **json);
 
 #endif

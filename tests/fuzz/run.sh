@@ -9,6 +9,7 @@
 #   extract, learn          labelled texts of tests/data/texts (ads and business faxes, en/fr/de)
 #   sdp, udptl, rtp         tests/fuzz/seeds/KIND: SDP as Asterisk and phones write it, UDPTL with
 #                           redundancy and FEC, RTP reordered with CSRC/extension/padding
+#   webform                 tests/fuzz/seeds/webform: the web admin's forms, with hostile values
 # New inputs the fuzzer finds go to FUZZBUILD/corpus/TARGET; a crash to FUZZBUILD/crashes/.
 set -u
 fz=${1:-build/fuzz}
@@ -26,7 +27,7 @@ if ! "$host/tools/mkseeds" "$seeds" >"$fz/mkseeds.log" 2>&1; then
     not_ok "seeds: mkseeds made a fax call ($(tail -1 "$fz/mkseeds.log"))"
 fi
 cp tests/fuzz/seeds/tiff/* "$seeds/tiff/"
-for kind in sdp udptl rtp; do mkdir -p "$seeds/$kind" && cp tests/fuzz/seeds/$kind/* "$seeds/$kind/"; done
+for kind in sdp udptl rtp webform; do mkdir -p "$seeds/$kind" && cp tests/fuzz/seeds/$kind/* "$seeds/$kind/"; done
 text=$(awk -F'\t' '$2 == "legit" && $3 == "fr" { print $1; exit }' tests/data/texts/LABELS.tsv)
 "$host/faxsim" render --res standard "tests/data/texts/$text" "$seeds/tiff/rendered.tif" >/dev/null 2>&1 ||
     not_ok "seeds: faxsim render"

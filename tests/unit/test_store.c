@@ -738,6 +738,13 @@ static void test_name_keys(void **state)
 
     raw_sql(f->db, "UPDATE blocks SET key = 'les caves du ch\xc3\xa2teau'");   /* as v3 keyed it */
     /* what v6 to v11 added is not in a v3 file (their ALTERs would fail on a second run) */
+    raw_sql(f->db, "DROP TABLE sessions");   /* v12 */
+    raw_sql(f->db, "DROP TABLE users");
+    raw_sql(f->db, "DROP TABLE audit");
+    raw_sql(f->db, "DROP INDEX calls_verdict");
+    raw_sql(f->db, "DROP INDEX calls_advertiser");
+    raw_sql(f->db, "ALTER TABLE consent DROP COLUMN added_by");
+    raw_sql(f->db, "ALTER TABLE blocks DROP COLUMN added_by");
     raw_sql(f->db, "DROP TABLE ledger");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN called");
     raw_sql(f->db, "ALTER TABLE calls DROP COLUMN line_type");
@@ -1076,6 +1083,13 @@ static void test_ledger_upgrade(void **state)
     assert_int_equal(fg_store_call_begin(st, c), FG_OK);
     save_new(st, "B", "+13125550002");
     fg_store_close(st);
+    raw_sql(f->db, "DROP TABLE sessions");   /* v12 */
+    raw_sql(f->db, "DROP TABLE users");
+    raw_sql(f->db, "DROP TABLE audit");
+    raw_sql(f->db, "DROP INDEX calls_verdict");
+    raw_sql(f->db, "DROP INDEX calls_advertiser");
+    raw_sql(f->db, "ALTER TABLE consent DROP COLUMN added_by");
+    raw_sql(f->db, "ALTER TABLE blocks DROP COLUMN added_by");
     raw_sql(f->db, "DROP TABLE ledger");
     raw_sql(f->db, "DELETE FROM sqlite_sequence WHERE name = 'ledger'");
     raw_sql(f->db, "UPDATE calls SET chain = 'old'");

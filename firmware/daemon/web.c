@@ -1,0 +1,419 @@
+/* faxgated — the web admin's server: libmicrohttpd on loopback ([web] listen), its own pool of
+ * two threads, and the routes.
+ *
+ * The socket is bound here, not by libmicrohttpd, so that a port already taken says so (and
+ * which program to look for) instead of a bare start failure, and so that port 0 can be resolved
+ * and logged. A request's body is collected up to WEB_BODY_MAX, then the whole request goes to
+ * its route at once. Nothing here touches a call in progress: the routes read and write the
+ * store, and a released fax reaches the printer through the delivery thread's queue.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "web.h"
+
+#define WEB_THREADS 2
+/* failed logins: 5 per user or per address within 15 minutes lock it for 15 minutes */
+#define LOGIN_FAILS 5
+#define LOGIN_WINDOW_S 900
+#define LOGIN_LOCK_S 900
+
+struct web {
+    gateway *gw;
+    struct MHD_Daemon *mhd;
+    fg_ratelimit *rl;
+    int session_s;
+    char url[96];
+    char cache[1100];
+    bool remote;            /* [web] allow_remote */
+    int port;
+};
+
+const char *web_loggable(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    for (; in && *in && n + 1 < cap; in++)
+        out[n++] = (unsigned char)*in < 0x20 || *in == 0x7f ? '?' : *in;
+    out[n] = '\0';
+    return out;
+}
+
+int web_session_s(const web *w)
+{
+    return w->session_s;
+}
+
+fg_ratelimit *web_ratelimit(web *w)
+{
+    return w->rl;
+}
+
+const char *web_cache_dir(const web *w)
+{
+    return w->cache;
+}
+
+/* hdrs: name, value, name, value…, NULL */
+static void reply(web_req *r, unsigned status, const char *type, char *body, size_t len, const char *const *hdrs)
+{
+    struct MHD_Response *resp;
+
+    if (r->answered) {   /* a route answers once; a second answer is a bug, not sent */
+        free(body);
+        return;
+    }
+    resp = MHD_create_response_from_buffer(body ? len : 0, body ? body : (void *)"",
+                                           body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(body);
+        return;
+    }
+    r->answered = true;
+    /* no inline script, nothing from elsewhere, no framing: a page that shows a stranger's text
+       runs nothing even if an escape were missed */
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+                            "base-uri 'none'; form-action 'self'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (type)
+        MHD_add_response_header(resp, "Content-Type", type);
+    for (; hdrs && hdrs[0]; hdrs += 2)
+        MHD_add_response_header(resp, hdrs[0], hdrs[1]);
+    MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+}
+
+void web_reply_hdr(web_req *r, unsigned status, const char *type, char *body, size_t len, const char *name,
+                   const char *value)
+{
+    const char *hdrs[] = {name, value, NULL};
+
+    reply(r, status, type, body, len, hdrs);
+}
+
+void web_reply(web_req *r, unsigned status, const char *type, char *body, size_t len)
+{
+    reply(r, status, type, body, len, NULL);
+}
+
+void web_redirect(web_req *r, const char *path)
+{
+    web_reply_hdr(r, 303, "text/plain; charset=utf-8", NULL, 0, "Location", path);
+}
+
+void web_redirect_cookie(web_req *r, const char *path, const char *cookie)
+{
+    const char *hdrs[] = {"Location", path, "Set-Cookie", cookie, NULL};
+
+    reply(r, 303, "text/plain; charset=utf-8", NULL, 0, hdrs);
+}
+
+void web_error(web_req *r, unsigned status, const char *msg)
+{
+    fg_html h = {0};
+    char *s;
+    size_t n;
+
+    fg_html_raw(&h, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>faxgate</title>"
+                    "<link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main><h1>");
+    fg_html_int(&h, status);
+    fg_html_raw(&h, "</h1><p class=\"error\">");
+    fg_html_text(&h, msg);
+    fg_html_raw(&h, "</p><p><a href=\"/calls\">Calls</a></p></main></body></html>\n");
+    s = fg_html_take(&h, &n);
+    web_reply(r, status, "text/html; charset=utf-8", s, n);
+}
+
+const char *web_arg(web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* "/calls/12/page/3.png" → 12 and the rest "/page/3.png"; 0 if no id follows the prefix. */
+static int64_t path_id(const char *url, const char *prefix, const char **rest)
+{
+    size_t n = strlen(prefix);
+    long long id = 0;
+    const char *p;
+
+    if (strncmp(url, prefix, n))
+        return 0;
+    for (p = url + n; *p >= '0' && *p <= '9' && id < (1LL << 53); p++)
+        id = id * 10 + (*p - '0');
+    if (p == url + n || id <= 0)
+        return 0;
+    *rest = p;
+    return id;
+}
+
+static void route(web_req *r)
+{
+    const char *url = r->url, *rest = NULL;
+    int64_t id;
+
+    if (!strcmp(url, "/static/style.css") && !r->post)
+        return web_static_css(r);
+    if (!strcmp(url, "/login"))
+        return web_login(r);
+    if (!strcmp(url, "/logout") && r->post)
+        return web_logout(r);
+    if (!strcmp(url, "/") && !r->post) {
+        if (web_require(r, "viewer"))
+            web_redirect(r, "/calls");
+        return;
+    }
+    if (!strcmp(url, "/calls") && !r->post)
+        return web_calls(r);
+    if (!strcmp(url, "/quarantine"))
+        return r->post ? web_bulk_action(r) : web_quarantine(r);
+    if (!strcmp(url, "/lists") && !r->post)
+        return web_lists(r);
+    if (!strcmp(url, "/account"))
+        return web_account(r);
+    if (!strcmp(url, "/users"))
+        return r->post ? web_user_change(r) : web_users(r);
+    if (!strcmp(url, "/lists/block") && r->post)
+        return web_list_change(r, true);
+    if (!strcmp(url, "/lists/consent") && r->post)
+        return web_list_change(r, false);
+    if ((id = path_id(url, "/calls/", &rest))) {
+        int page = 0;
+        char tail;
+
+        if (!*rest && !r->post)
+            return web_call(r, id);
+        if (!strcmp(rest, "/thumb.png") && !r->post)
+            return web_page_png(r, id, 1, true);
+        if (sscanf(rest, "/page/%d.pn%c", &page, &tail) == 2 && tail == 'g' && page > 0 && !r->post &&
+            !strcmp(rest + strlen(rest) - 4, ".png"))
+            return web_page_png(r, id, page, false);
+        if ((!strcmp(rest, "/release") || !strcmp(rest, "/junk")) && r->post)
+            return web_call_action(r, id, rest + 1);
+    }
+    /* an unknown address says nothing to whoever is not logged in */
+    if (web_require(r, "viewer"))
+        web_error(r, 404, "There is no such page.");
+}
+
+/* On loopback, the Host a browser sends names this machine: 127.0.0.1, [::1] or localhost with
+   our port. Another name means a page elsewhere got its name resolved to 127.0.0.1 (DNS
+   rebinding) and is talking to us through the user's browser: refused before any route. */
+static bool host_ok(const web *w, const char *host)
+{
+    static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
+    char want[64];
+
+    if (w->remote)
+        return true;   /* behind a proxy the public name is the proxy's: not ours to check */
+    if (!host)
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(want, sizeof want, "%s:%d", names[i], w->port);
+        if (!strcasecmp(host, want))
+            return true;
+    }
+    return false;
+}
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    snprintf(out, cap, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)cap);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *data, size_t *size, void **con_cls)
+{
+    web *w = cls;
+    web_req *r = *con_cls;
+
+    (void)version;
+    if (!r) {   /* the headers arrived: set up the request, wait for its body */
+        if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
+            return MHD_NO;   /* closes the connection: nothing here takes PUT, DELETE… */
+        if (!(r = calloc(1, sizeof *r)))
+            return MHD_NO;
+        r->w = w;
+        r->gw = w->gw;
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        r->post = !strcmp(method, "POST");
+        client_addr(conn, r->addr, sizeof r->addr);
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*size) {   /* more of the body */
+        if (!r->too_big && r->len + *size <= WEB_BODY_MAX) {
+            char *p = realloc(r->body, r->len + *size + 1);
+
+            if (!p)
+                return MHD_NO;
+            memcpy(p + r->len, data, *size);
+            r->body = p;
+            r->len += *size;
+        } else {
+            r->too_big = true;
+        }
+        *size = 0;
+        return MHD_YES;
+    }
+    if (r->answered)
+        return MHD_YES;
+    if (!host_ok(w, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) {
+        static const char msg[] = "this server answers to 127.0.0.1, [::1] or localhost only\n";
+
+        web_reply(r, 421, "text/plain; charset=utf-8", strdup(msg), sizeof msg - 1);
+        return MHD_YES;
+    }
+    web_session_load(r);
+    if (r->too_big) {
+        web_error(r, 413, "The form is too large.");
+    } else if (r->post && fg_form_parse(r->body ? r->body : "", r->len, &r->form)) {
+        web_error(r, 400, "The form could not be read.");
+    } else {
+        route(r);
+        if (!r->answered)
+            web_error(r, 500, "The request was not answered; see faxgated's log.");
+    }
+    return MHD_YES;
+}
+
+static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    web_req *r = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!r)
+        return;
+    fg_form_free(&r->form);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    log_warn("web admin: %s", line);
+}
+
+/* Binds [web] listen; the error says what holds a taken port and what to do. */
+static fg_err bind_listen(gateway *gw, int *fd_out, char *url, size_t cap, int *port_out)
+{
+    struct sockaddr_storage sa, got;
+    socklen_t len, glen = sizeof got;
+    const char *conf = fg_config_get(gw->cfg, "web", "listen");
+    char host[INET6_ADDRSTRLEN] = "?";
+    int fd, one = 1, port = 0;
+    fg_err e;
+
+    if ((e = fg_config_web_addr(gw->cfg, &sa, &len)))
+        return e;
+    if ((fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+        return fg_err_set(FG_ERR_IO, "[web] listen = %s: cannot create a socket: %s", conf, strerror(errno));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 32)) {
+        int err = errno;
+
+        close(fd);
+        if (err == EADDRINUSE)
+            return fg_err_set(FG_ERR_EXISTS, "[web] listen = %s: the port is taken by another program (see `ss -ltnp`"
+                              "): stop it, or choose another port in [web] listen", conf);
+        return fg_err_set(FG_ERR_IO, "[web] listen = %s: cannot listen there: %s", conf, strerror(err));
+    }
+    if (getsockname(fd, (struct sockaddr *)&got, &glen) == 0) {
+        if (got.ss_family == AF_INET) {
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&got)->sin_addr, host, sizeof host);
+            port = ntohs(((struct sockaddr_in *)&got)->sin_port);
+            snprintf(url, cap, "http://%s:%d", host, port);
+        } else {
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&got)->sin6_addr, host, sizeof host);
+            port = ntohs(((struct sockaddr_in6 *)&got)->sin6_port);
+            snprintf(url, cap, "http://[%s]:%d", host, port);
+        }
+    }
+    *fd_out = fd;
+    *port_out = port;
+    return FG_OK;
+}
+
+fg_err web_start(gateway *gw, web **out)
+{
+    web *w;
+    int fd = -1;
+    fg_err e;
+
+    *out = NULL;
+    if (!*fg_config_get(gw->cfg, "web", "listen"))
+        return FG_OK;   /* off */
+    if ((e = fg_webauth_init()))
+        return e;
+    if (!(w = calloc(1, sizeof *w)) || !(w->rl = fg_ratelimit_new(LOGIN_FAILS, LOGIN_WINDOW_S, LOGIN_LOCK_S))) {
+        free(w);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate the web admin");
+    }
+    w->gw = gw;
+    w->session_s = (int)fg_config_int(gw->cfg, "web", "session_hours") * 3600;
+    /* page images are made from the spool's TIFFs and kept beside them, not in the store */
+    snprintf(w->cache, sizeof w->cache, "%s/.webcache", gw->spool);
+    if (mkdir(w->cache, 0750) && errno != EEXIST) {
+        e = fg_err_set(FG_ERR_IO, "cannot create the web admin's image cache %s: %s", w->cache, strerror(errno));
+        goto fail;
+    }
+    w->remote = fg_config_bool(gw->cfg, "web", "allow_remote");
+    if ((e = bind_listen(gw, &fd, w->url, sizeof w->url, &w->port)))
+        goto fail;
+    w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+                              on_request, w, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, w, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+                              (unsigned)WEB_THREADS, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
+                              MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 64u,
+                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u, MHD_OPTION_END);
+    if (!w->mhd) {
+        close(fd);
+        e = fg_err_set(FG_ERR_IO, "cannot start the web admin's server (libmicrohttpd) on %s", w->url);
+        goto fail;
+    }
+    log_info("web admin on %s (accounts: faxgatectl user add NAME --role admin)", w->url);
+    *out = w;
+    return FG_OK;
+fail:
+    fg_ratelimit_free(w->rl);
+    free(w);
+    return e;
+}
+
+void web_stop(web *w)
+{
+    if (!w)
+        return;
+    MHD_stop_daemon(w->mhd);   /* waits for its threads; closes the listening socket */
+    fg_ratelimit_free(w->rl);
+    free(w);
+}
