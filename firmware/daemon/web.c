@@ -87,7 +87,10 @@ static void reply(web_req *r, unsigned status, const char *type, char *body, siz
                             "base-uri 'none'; form-action 'self'");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    /* same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the
+       admin's own forms, and the origin check refuses every login and change (seen in headless
+       Chromium, tests/e2e/web_browser.sh); nothing goes to another site either way */
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (type)
         MHD_add_response_header(resp, "Content-Type", type);
