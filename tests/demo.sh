@@ -15,13 +15,23 @@ trap 'fg_cleanup' EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() { echo "demo: $*" >&2; exit 1; }
 
-# The embedded defaults, except where the store and spool live: the demo must leave nothing in /var.
+# The embedded defaults, except where the store and spool live (the demo must leave nothing in
+# /var), and the web admin on loopback, which an installed faxgate leaves off until configured.
+wport=8080
+(exec 3<>/dev/tcp/127.0.0.1/$wport) 2>/dev/null && wport=$(fg_free_port)
 cat >"$demo/faxgate.conf" <<EOF
 [store]
 db = $demo/faxgate.db
 [spool]
 dir = $demo/spool
+[web]
+listen = http://127.0.0.1:$wport
 EOF
+demo_user=demo
+demo_password=faxgate-demo
+printf '%s\n' "$demo_password" | "$build/faxgatectl" --config "$demo/faxgate.conf" user add "$demo_user" --role admin >/dev/null ||
+    die "could not create the web admin's demo account"
+
 listen=$("$build/faxgated" --print-config | sed -n 's/^listen = //p')
 as_uri=$(echo "$listen" | grep -o 'audiosocket://[^ ,]*')
 sip_uri=$(echo "$listen" | grep -o 'sip:[^ ,]*')
@@ -128,9 +138,16 @@ ls "$demo/printer" | grep -vE '\.(log|prn)$' | sed 's/^/  /'
 say "One violation in detail (faxgatectl violations)"
 "$build/faxgatectl" --config "$demo/faxgate.conf" violations | head -4
 say "Try it yourself"
+web=$(sed -n 's/.*web admin on \(http:[^ ]*\) .*/\1/p' "$demo/faxgated.log" | head -1)
 cat <<EOF
+  the web admin:  $web   (log in as $demo_user, password $demo_password)
   build/host/faxgatectl --config build/demo/faxgate.conf calls
   build/host/faxgatectl --config build/demo/faxgate.conf show 1
   build/host/faxgatectl scan build/demo/pages/4.tif
-(the gateway and the printer are stopped now; their logs are in build/demo/)
 EOF
+if [ "${CI:-}" = true ] || [ ! -t 0 ]; then
+    echo "(not waiting: CI=true or no terminal; the gateway and the printer are stopped now, their logs are in build/demo/)"
+else
+    read -r -p "The gateway, its web admin and the printer keep running: press Enter to stop them. " _
+    echo "(stopped; their logs are in build/demo/)"
+fi
