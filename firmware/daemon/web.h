@@ -108,6 +108,11 @@ void web_csrf_field(fg_html *h, web_req *r);
 /** GET /static/style.css. */
 void web_static_css(web_req *r);
 
+/* web_marks.c — where the extracted items were found: boxes over page 1 and marks in its text */
+void web_marks_legend(fg_html *h);
+void web_page_marks(fg_html *h, json_t *identities, long long width, long long height);
+void web_text_marks(fg_html *h, const char *text, json_t *identities);
+
 /* web_calls.c — the call list and a call's page */
 
 /** GET /calls (filters verdict, advertiser, campaign, from, to; keyset paging with before). */

@@ -436,15 +436,21 @@ void web_call(web_req *r, int64_t id)
     row(&h, "Printed", json_is_true(json_object_get(c, "printed")) ? "yes" : "no");
     row(&h, "Delivery", jstr(c, "deliver_state"));
     fg_html_raw(&h, "</table><h2>Pages</h2>");
+    web_marks_legend(&h);
     /* a fax of hundreds of pages would make one page too heavy to open: the first 100 are shown */
     for (long long p = 1; p <= jint(c, "page_count") && p <= 100; p++) {
-        fg_html_raw(&h, "<p><img class=\"page\" src=\"/calls/");
+        json_t *pg = json_array_get(json_object_get(c, "pages"), (size_t)p - 1);
+
+        fg_html_raw(&h, "<p><span class=\"pagebox\"><img class=\"page\" src=\"/calls/");
         fg_html_int(&h, id);
         fg_html_raw(&h, "/page/");
         fg_html_int(&h, p);
         fg_html_raw(&h, ".png\" alt=\"page ");
         fg_html_int(&h, p);
-        fg_html_raw(&h, "\"></p>");
+        fg_html_raw(&h, "\">");
+        if (p == 1)   /* what was read and extracted is page 1's */
+            web_page_marks(&h, json_object_get(c, "identities"), jint(pg, "width"), jint(pg, "height"));
+        fg_html_raw(&h, "</span></p>");
     }
     fg_html_raw(&h, "<h2>Scores, rule by rule</h2>");
     array_table(&h, json_object_get(c, "scores"), skeys, sheads, "No scores (not judged).");
@@ -455,7 +461,7 @@ void web_call(web_req *r, int64_t id)
     fg_html_raw(&h, "<h2>Violations</h2>");
     array_table(&h, json_object_get(c, "violations"), vkeys, vheads, "None.");
     fg_html_raw(&h, "<h2>Text read from page 1</h2><pre class=\"ocr\">");
-    fg_html_text(&h, jstr(c, "text"));
+    web_text_marks(&h, jstr(c, "text"), json_object_get(c, "identities"));
     fg_html_raw(&h, "</pre><h2>History</h2>");
     array_table(&h, json_object_get(c, "events"), ekeys, eheads, "No events.");
     json_decref(c);

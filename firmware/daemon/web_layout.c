@@ -18,7 +18,13 @@ static const char css[] =
     ".v-hold{color:#a60;font-weight:bold}.v-drop{color:#a00;font-weight:bold}.v-deliver{color:#060}"
     "pre.ocr{white-space:pre-wrap;background:#fff;border:1px solid #ddd;padding:.5em;max-width:60em}"
     "form.inline{display:inline}.filters{margin-bottom:1em}.filters label{display:inline-block;margin-right:1em}"
-    "button{cursor:pointer}\n";
+    "button{cursor:pointer}"
+    ".pagebox{position:relative;display:inline-block;max-width:100%}.pagebox img.page{display:block}"
+    "svg.marks{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}"
+    "svg.marks rect{fill-opacity:.18;stroke-width:4}"
+    "rect.m-adv{fill:#d33;stroke:#d33}rect.m-opt{fill:#27a;stroke:#27a}rect.m-bc{fill:#a6c;stroke:#a6c}"
+    "mark.m-adv,span.m-adv{background:#fcc}mark.m-opt,span.m-opt{background:#cdf}"
+    "mark.m-bc,span.m-bc{background:#ecf}\n";
 
 void web_static_css(web_req *r)
 {

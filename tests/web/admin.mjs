@@ -77,6 +77,10 @@ async function act(b, p) {
     check(`the hostile call's page (call ${opt.hostile}) shows <script>, "><img onerror> and javascript: as text, runs nothing`,
           s.script && s.img && s.js && s.bad === 0);
     check('its pages are shown as images', (await p.count(`img.page[src^="/calls/${opt.hostile}/page/"]`)) > 0);
+    const marks = await p.eval(`({ rects: document.querySelectorAll('svg.marks rect.m-adv').length,
+                                   text: [...document.querySelectorAll('pre.ocr mark.m-adv')].map((m) => m.textContent) })`);
+    check(`where the call-back number was found is marked on page 1 and in its text (${marks.rects} box, ${JSON.stringify(marks.text)})`,
+          marks.rects > 0 && marks.text.some((t) => t.includes('555-0190')));
     await p.screenshot(`${opt.shots}/web-call.png`);
 
     await p.goto(`${web}/calls/${opt['held-biz']}`);
