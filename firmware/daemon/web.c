@@ -185,6 +185,12 @@ static void route(web_req *r)
         return r->post ? web_bulk_action(r) : web_quarantine(r);
     if (!strcmp(url, "/lists") && !r->post)
         return web_lists(r);
+    if (!strcmp(url, "/violations") && !r->post)
+        return web_violations(r);
+    if (!strcmp(url, "/optouts") && !r->post)
+        return web_optouts(r);
+    if (!strcmp(url, "/advertisers/report.pdf") && !r->post)
+        return web_advertiser_report(r);
     if (!strcmp(url, "/account"))
         return web_account(r);
     if (!strcmp(url, "/users"))
@@ -199,6 +205,8 @@ static void route(web_req *r)
 
         if (!*rest && !r->post)
             return web_call(r, id);
+        if (!strcmp(rest, "/report.pdf") && !r->post)
+            return web_call_report(r, id);
         if (!strcmp(rest, "/thumb.png") && !r->post)
             return web_page_png(r, id, 1, true);
         if (sscanf(rest, "/page/%d.pn%c", &page, &tail) == 2 && tail == 'g' && page > 0 && !r->post &&
