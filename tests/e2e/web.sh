@@ -259,7 +259,7 @@ done
 fg_check "every advertiser's complaint link on the page gives a PDF (one named by a number it gave when it has no name)${bad:+ ($bad)}" [ -z "$bad" ]
 fg_check "a hostile advertiser name ($hostile) appears escaped on /violations, never as markup" \
     bash -c "[ -n \"\$1\" ] && grep -qF -- \"\$(python3 -c 'import html,sys; print(html.escape(sys.argv[1]).replace(\"&#x27;\", \"&#39;\"))' \"\$1\")\" '$tmp/violations.html' &&
-             ! grep -qi '<script\|<img' '$tmp/violations.html'" _ "$hostile"
+             ! grep -qF -- \"\$1\" '$tmp/violations.html' && ! grep -qi '<script\|<img\|<b>' '$tmp/violations.html'" _ "$hostile"
 olga "$web/violations?by=campaign&profile=fr" >"$tmp/viol-camp.html"
 camps=$($ctl --json violations --by campaign | jq -r '.[].campaign // empty' | paste -sd' ')
 bad=""
