@@ -148,6 +148,16 @@ static void group_row(fg_html *h, const json_t *g, bool by_campaign, const char 
         fg_html_int(h, (long long)json_integer_value(v));
         fg_html_raw(h, "</a>");
     }
+    /* the call list filtered the same way, for the calls around them (delivered ones too) */
+    if (by_campaign && json_is_integer(json_object_get(g, "campaign"))) {
+        fg_html_raw(h, "<br><a href=\"/calls?campaign=");
+        fg_html_int(h, jint(g, "campaign"));
+        fg_html_raw(h, "\">its calls</a>");
+    } else if (!by_campaign && who) {
+        fg_html_raw(h, "<br><a href=\"/calls?advertiser=");
+        fg_html_query(h, who);
+        fg_html_raw(h, "\">its calls</a>");
+    }
     fg_html_raw(h, "</td><td>");
     /* the report finds an advertiser's faxes by the symbol they tout, its name or a number it gave */
     if (ticker || who || number)

@@ -244,6 +244,9 @@ fg_check "/violations (200) lists the $ngroups advertiser(s) faxgatectl violatio
 fg_check "…each call of the groups links to its page, each group to its complaint PDF" \
     bash -c "grep -q 'href=\"/calls/$xss\"' '$tmp/violations.html' && grep -q 'href=\"/calls/$ad2\"' '$tmp/violations.html' &&
              [ \$(grep -o 'href=\"/advertisers/report.pdf?name=[^\"]*&amp;profile=us\"' '$tmp/violations.html' | wc -l) = $ngroups ]"
+fg_check "…and to the call list filtered by its name, which shows the call ($hcall)" \
+    bash -c "grep -q 'href=\"/calls?advertiser=ACME%20%3Cb%3ETONER%3C%2Fb%3E%20%26%20%22SONS%22\">its calls</a>' '$tmp/violations.html' &&
+             curl -s -b '$tmp/olga.jar' '$web/calls?advertiser=ACME%20%3Cb%3ETONER%3C%2Fb%3E%20%26%20%22SONS%22' | grep -q 'href=\"/calls/$hcall\"'"
 fg_check "…each call row offers its own complaint PDF" \
     bash -c "grep -q 'href=\"/calls/$xss/report.pdf?profile=us\"' '$tmp/violations.html' && grep -q 'href=\"/calls/$ad2/report.pdf?profile=us\"' '$tmp/violations.html'"
 fg_check "…standing, pending or not as the store says: held, $hcall was pending; junked, standing; $xss standing; released, $ad not" \
@@ -267,6 +270,8 @@ for c in $camps; do grep -q ">campaign $c <small>" "$tmp/viol-camp.html" || bad=
 fg_check "?by=campaign&profile=fr groups by the campaigns faxgatectl gives ($camps), links under fr${bad:+ (missing$bad)}" \
     bash -c "[ -n '$camps' -a -z '$bad' ] && grep -q 'href=\"/calls/$xss/report.pdf?profile=fr\"' '$tmp/viol-camp.html' &&
              grep -q '<option selected>fr</option>' '$tmp/viol-camp.html'"
+fg_check "…each campaign links to the call list filtered by it" \
+    bash -c "for c in $camps; do grep -q \"href=\\\"/calls?campaign=\$c\\\">its calls</a>\" '$tmp/viol-camp.html' || exit 1; done"
 fg_check "?by=anything else is refused (400)" [ "$(code GET '/violations?by=tsi' -b "$tmp/olga.jar")" = 400 ]
 
 # a call's complaint, from the web and from faxgatectl report
