@@ -51,6 +51,11 @@ void web_reply(web_req *r, unsigned status, const char *type, char *body, size_t
 void web_reply_hdr(web_req *r, unsigned status, const char *type, char *body, size_t len, const char *name,
                    const char *value);
 
+/** Same, the body read from fd (size bytes, from its start), which is closed once sent or if it
+    cannot be: a large download never sits in memory. */
+void web_reply_fd(web_req *r, unsigned status, const char *type, int fd, uint64_t size, const char *name,
+                  const char *value);
+
 /** A 303 to path (a path of this site, built by the program). */
 void web_redirect(web_req *r, const char *path);
 

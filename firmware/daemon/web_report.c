@@ -2,12 +2,14 @@
  * `faxgatectl report … --out F.pdf` (host/common/report.h), so the two files say the same.
  *
  * The PDF is drawn into a private temporary file beside the page-image cache (the spool's disk,
- * not /tmp's), read back, and removed before it is sent. A report re-verifies every page's hash
+ * not /tmp's, which may be RAM), unlinked at once and sent from its descriptor: a report of many
+ * faxes never sits in memory, and nothing is left behind whatever happens to the request. A report re-verifies every page's hash
  * as it is made, so an advertiser with many faxes takes a while: one of the server's two threads
  * is busy meanwhile, the other serves.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,6 @@
 #include "log.h"
 #include "report.h"
 #include "web.h"
-
-#define WEB_PDF_MAX (256L * 1024 * 1024)   /* a larger report is left to faxgatectl report */
 
 /* The evidence's problems go to the log; the PDF says them on the page concerned. */
 static void warn_log(void *user, const char *msg)
@@ -47,45 +47,33 @@ static void safe_name(const char *in, char *out, size_t cap)
         snprintf(out, cap, "advertiser");
 }
 
-/* The PDF in memory; NULL and *e set if it cannot be drawn or read back. */
-static char *draw(web_req *r, fg_report *rep, size_t *len, fg_err *e)
+/* The PDF drawn into an unlinked temporary file: its descriptor, at its start, and its size; -1
+   and *e set if it cannot be drawn. */
+static int draw(web_req *r, fg_report *rep, uint64_t *size, fg_err *e)
 {
     char path[1200];
     struct stat sb;
-    char *buf = NULL;
-    FILE *f = NULL;
     int fd;
 
     snprintf(path, sizeof path, "%s/report-XXXXXX.pdf", web_cache_dir(r->w));
-    if ((fd = mkstemps(path, 4)) < 0) {
+    if ((fd = mkostemps(path, 4, O_CLOEXEC)) < 0) {
         *e = fg_err_set(fg_err_from_errno(errno), "cannot create %s: %s", path, strerror(errno));
-        return NULL;
+        return -1;
     }
-    close(fd);
-    if ((*e = fg_report_write_pdf(rep, path)))
-        goto out;
-    if (!(f = fopen(path, "rb")) || fstat(fileno(f), &sb)) {
-        *e = fg_err_set(fg_err_from_errno(errno), "cannot read back %s: %s", path, strerror(errno));
-        goto out;
+    if ((*e = fg_report_write_pdf(rep, path))) {
+        close(fd);
+        remove(path);
+        return -1;
     }
-    if (sb.st_size > WEB_PDF_MAX) {
-        *e = fg_err_set(FG_ERR_TOOBIG, "the report is %lld bytes; faxgatectl report writes it",
-                        (long long)sb.st_size);
-        goto out;
-    }
-    *len = (size_t)sb.st_size;
-    if (!(buf = malloc(*len ? *len : 1))) {
-        *e = fg_err_set(FG_ERR_NOMEM, "cannot hold the report (%zu bytes)", *len);
-    } else if (fread(buf, 1, *len, f) != *len) {
-        *e = fg_err_set(FG_ERR_IO, "cannot read back %s", path);
-        free(buf);
-        buf = NULL;
-    }
-out:
-    if (f)
-        fclose(f);
+    /* fg_pdf wrote the file by its name; mkostemps' descriptor reads it (lseek 0: nothing moved it) */
     remove(path);
-    return buf;
+    if (fstat(fd, &sb) || lseek(fd, 0, SEEK_SET)) {
+        *e = fg_err_set(fg_err_from_errno(errno), "cannot read back %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    *size = (uint64_t)sb.st_size;
+    return fd;
 }
 
 /* Makes the report and sends it, or says why not. */
@@ -94,9 +82,9 @@ static void send_report(web_req *r, int64_t id, const char *who)
     const char *profile;
     char pbuf[16], name[64], disp[128], msg[600];
     fg_report *rep = NULL;
-    char *pdf;
-    size_t len = 0;
+    uint64_t size = 0;
     fg_err e;
+    int fd;
 
     profile = web_profile_arg(r, pbuf, sizeof pbuf);
     if (!web_profile_check(r, profile))
@@ -116,20 +104,18 @@ static void send_report(web_req *r, int64_t id, const char *who)
         log_error("web admin: report: %s", fg_err_msg(e));
         return web_error(r, 500, "The report could not be made; see faxgated's log.");
     }
-    pdf = draw(r, rep, &len, &e);
+    fd = draw(r, rep, &size, &e);
     fg_report_free(rep);
-    if (!pdf) {
+    if (fd < 0) {
         log_error("web admin: report: %s", fg_err_msg(e));
-        return web_error(r, e == FG_ERR_TOOBIG ? 413 : 500,
-                         e == FG_ERR_TOOBIG ? "The report is too large to download; faxgatectl report writes it."
-                                            : "The report could not be written; see faxgated's log.");
+        return web_error(r, 500, "The report could not be written; see faxgated's log.");
     }
     if (id)
         snprintf(name, sizeof name, "call-%lld", (long long)id);
     else
         safe_name(who, name, sizeof name);
     snprintf(disp, sizeof disp, "attachment; filename=\"complaint-%s-%s.pdf\"", name, profile);
-    web_reply_hdr(r, 200, "application/pdf", pdf, len, "Content-Disposition", disp);
+    web_reply_fd(r, 200, "application/pdf", fd, size, "Content-Disposition", disp);
 }
 
 void web_call_report(web_req *r, int64_t id)
