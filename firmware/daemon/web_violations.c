@@ -212,9 +212,7 @@ static void call_rows(fg_html *h, json_t *rows, const char *profile)
     if (json_array_size(rows) > WEB_VIOLATIONS_MAX) {
         fg_html_raw(h, "<p class=\"note\">The newest ");
         fg_html_int(h, WEB_VIOLATIONS_MAX);
-        fg_html_raw(h, " of ");
-        fg_html_int(h, (long long)json_array_size(rows));
-        fg_html_raw(h, "; <code>faxgatectl violations</code> lists them all.</p>");
+        fg_html_raw(h, " only; <code>faxgatectl violations</code> lists them all.</p>");
     }
 }
 
@@ -241,7 +239,8 @@ void web_violations(web_req *r)
     if (!(groups = listing(r, e, text)))
         return;
     text = NULL;
-    e = fg_store_violations_json(r->gw->st, &text);
+    /* one more than is shown, to know whether to say there are more */
+    e = fg_store_violations_page_json(r->gw->st, WEB_VIOLATIONS_MAX + 1, &text);
     if (!(rows = listing(r, e, text))) {
         json_decref(groups);
         return;
