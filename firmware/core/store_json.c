@@ -162,16 +162,21 @@ fg_err fg_store_call_json(fg_store *st, int64_t id, char **json)
     return e;
 }
 
-fg_err fg_store_violations_json(fg_store *st, char **json)
+fg_err fg_store_violations_page_json(fg_store *st, int64_t limit, char **json)
 {
     static const char sql[] =
         "SELECT json_object('id', v.id, 'call_id', v.call_id, 'profile', v.profile, 'rule', v.rule,"
         " 'detail', v.detail, 'advertiser', v.advertiser, 'created', v.created,"
         " 'caller_id', c.caller_id, 'tsi', c.tsi, 'callback', c.callback, 'verdict', c.verdict,"
         " 'status', " FG_SQL_VIOLATION_STATUS("c") ")"
-        " FROM violations v JOIN calls c ON c.id = v.call_id ORDER BY v.created DESC, v.id DESC";
+        " FROM violations v JOIN calls c ON c.id = v.call_id ORDER BY v.created DESC, v.id DESC LIMIT ?1";
 
-    return fg_st_json_listing(st, sql, false, 0, json, "list violations");
+    return fg_st_json_listing(st, sql, true, limit > 0 ? limit : -1, json, "list violations");
+}
+
+fg_err fg_store_violations_json(fg_store *st, char **json)
+{
+    return fg_store_violations_page_json(st, 0, json);
 }
 
 fg_err fg_store_consent_json(fg_store *st, char **json)

@@ -64,21 +64,10 @@ const char *web_cache_dir(const web *w)
     return w->cache;
 }
 
-/* hdrs: name, value, name, value…, NULL */
-static void reply(web_req *r, unsigned status, const char *type, char *body, size_t len, const char *const *hdrs)
+/* Sends resp with the security headers; hdrs: name, value, name, value…, NULL. */
+static void send_resp(web_req *r, unsigned status, const char *type, struct MHD_Response *resp,
+                      const char *const *hdrs)
 {
-    struct MHD_Response *resp;
-
-    if (r->answered) {   /* a route answers once; a second answer is a bug, not sent */
-        free(body);
-        return;
-    }
-    resp = MHD_create_response_from_buffer(body ? len : 0, body ? body : (void *)"",
-                                           body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!resp) {
-        free(body);
-        return;
-    }
     r->answered = true;
     /* no inline script, nothing from elsewhere, no framing: a page that shows a stranger's text
        runs nothing even if an escape were missed */
@@ -98,6 +87,36 @@ static void reply(web_req *r, unsigned status, const char *type, char *body, siz
         MHD_add_response_header(resp, hdrs[0], hdrs[1]);
     MHD_queue_response(r->conn, status, resp);
     MHD_destroy_response(resp);
+}
+
+static void reply(web_req *r, unsigned status, const char *type, char *body, size_t len, const char *const *hdrs)
+{
+    struct MHD_Response *resp;
+
+    if (r->answered) {   /* a route answers once; a second answer is a bug, not sent */
+        free(body);
+        return;
+    }
+    resp = MHD_create_response_from_buffer(body ? len : 0, body ? body : (void *)"",
+                                           body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(body);
+        return;
+    }
+    send_resp(r, status, type, resp, hdrs);
+}
+
+void web_reply_fd(web_req *r, unsigned status, const char *type, int fd, uint64_t size, const char *name,
+                  const char *value)
+{
+    const char *hdrs[] = {name, value, NULL};
+    struct MHD_Response *resp;
+
+    if (r->answered || !(resp = MHD_create_response_from_fd64(size, fd))) {
+        close(fd);
+        return;
+    }
+    send_resp(r, status, type, resp, hdrs);   /* libmicrohttpd closes fd when it is sent */
 }
 
 void web_reply_hdr(web_req *r, unsigned status, const char *type, char *body, size_t len, const char *name,
@@ -185,6 +204,12 @@ static void route(web_req *r)
         return r->post ? web_bulk_action(r) : web_quarantine(r);
     if (!strcmp(url, "/lists") && !r->post)
         return web_lists(r);
+    if (!strcmp(url, "/violations") && !r->post)
+        return web_violations(r);
+    if (!strcmp(url, "/optouts") && !r->post)
+        return web_optouts(r);
+    if (!strcmp(url, "/advertisers/report.pdf") && !r->post)
+        return web_advertiser_report(r);
     if (!strcmp(url, "/account"))
         return web_account(r);
     if (!strcmp(url, "/users"))
@@ -199,6 +224,8 @@ static void route(web_req *r)
 
         if (!*rest && !r->post)
             return web_call(r, id);
+        if (!strcmp(rest, "/report.pdf") && !r->post)
+            return web_call_report(r, id);
         if (!strcmp(rest, "/thumb.png") && !r->post)
             return web_page_png(r, id, 1, true);
         if (sscanf(rest, "/page/%d.pn%c", &page, &tail) == 2 && tail == 'g' && page > 0 && !r->post &&

@@ -51,6 +51,11 @@ void web_reply(web_req *r, unsigned status, const char *type, char *body, size_t
 void web_reply_hdr(web_req *r, unsigned status, const char *type, char *body, size_t len, const char *name,
                    const char *value);
 
+/** Same, the body read from fd (size bytes, from its start), which is closed once sent or if it
+    cannot be: a large download never sits in memory. */
+void web_reply_fd(web_req *r, unsigned status, const char *type, int fd, uint64_t size, const char *name,
+                  const char *value);
+
 /** A 303 to path (a path of this site, built by the program). */
 void web_redirect(web_req *r, const char *path);
 
@@ -144,6 +149,28 @@ void web_lists(web_req *r);
 
 /** POST /lists/block or /lists/consent (op add or remove in the form). */
 void web_list_change(web_req *r, bool block);
+
+/* web_violations.c — violations and opt-out requests */
+
+/** GET /violations (?by=advertiser|campaign, ?profile= for the complaint links). */
+void web_violations(web_req *r);
+
+/** GET /optouts: the opt-out requests and their state. */
+void web_optouts(web_req *r);
+
+/** The request's ?profile=, or the site's first ([policy] profiles); buf holds it if needed. */
+const char *web_profile_arg(web_req *r, char *buf, size_t cap);
+
+/** True if profile is known; otherwise answers 400 with the list of known ones. */
+bool web_profile_check(web_req *r, const char *profile);
+
+/* web_report.c — complaint PDFs (host/common/report.h, as faxgatectl report) */
+
+/** GET /calls/ID/report.pdf?profile=P. */
+void web_call_report(web_req *r, int64_t id);
+
+/** GET /advertisers/report.pdf?name=X&profile=P. */
+void web_advertiser_report(web_req *r);
 
 /* web_users.c — accounts and the audit log (admins) */
 

@@ -90,6 +90,9 @@ fg_err fg_store_call_json(fg_store *st, int64_t id, char **json);
 /** Violations, newest first, with advertiser and call, as a JSON array. */
 fg_err fg_store_violations_json(fg_store *st, char **json);
 
+/** The newest limit of them (all if limit <= 0): a page that must not grow with the store. */
+fg_err fg_store_violations_page_json(fg_store *st, int64_t limit, char **json);
+
 /* The first problem evidence verification found. */
 typedef struct fg_evidence_fault {
     int64_t call_id;             /* the call concerned; 0 if none (the ledger as a whole) */

@@ -17,6 +17,10 @@
 #   9. accounts on the web: admins only; one added there logs in and is in faxgatectl users; one's
 #      own password changes with the current one, and every session of the account ends
 #  10. failed logins are rate-limited per user and per address; logout ends the session
+#  11. violations by advertiser and by campaign with the counts faxgatectl violations gives, names
+#      escaped; complaint PDFs per call and per advertiser, the same pages as faxgatectl report
+#      writes; an unknown profile (400, the list), call (404) or advertiser (404); the opt-out
+#      requests as faxgatectl optouts lists them
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -100,7 +104,8 @@ before=$(snapshot)
 # code METHOD PATH [curl options]: the HTTP status
 code() { local m=$1 p=$2; shift 2; curl -s -o /dev/null -w '%{http_code}' -X "$m" "$@" "$web$p"; }
 bad=""
-for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /users /account /nowhere; do
+for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /users /account /nowhere \
+    /violations "/violations?by=campaign" /optouts "/calls/$ad/report.pdf?profile=us" "/advertisers/report.pdf?name=x&profile=us"; do
     c=$(code GET "$p" -H 'Accept: text/html')
     loc=$(curl -s -o /dev/null -w '%{redirect_url}' -H 'Accept: text/html' "$web$p")
     [ "$c" = 303 ] && [ "$loc" = "$web/login" ] || bad="$bad GET $p: $c $loc;"
@@ -208,6 +213,112 @@ fg_check "…both are dropped by the operator, not printed, kept in junk/" \
 fg_check "the audit log has the release and the two junks, by olga, with the call" \
     [ "$(fg_sql "$db" "SELECT group_concat(who || ' ' || action || ' ' || target, ';') FROM audit WHERE action IN ('release', 'junk') ORDER BY id")" = "olga release call $ad;olga junk call $xss;olga junk call $ad2" ]
 fg_check "the quarantine is empty now" bash -c "curl -s -b '$tmp/olga.jar' '$web/quarantine' | grep -q 'No calls.'"
+# --- 11. violations, complaint PDFs, opt-out requests (the junked ads' violations stand now) ---
+# an ad whose advertiser, as read from the page, is markup, in a campaign of its own: pending while
+# it is held, standing once junked
+cat >"$tmp/hostile.txt" <<'EOF2'
+# ACME <b>TONER</b> & "SONS" SUPPLY CO
+WE BUY USED INK AND LASER CARTRIDGES FOR CASH! Send us your empties, we pay up to $25 each.
+Call 1-877-555-0123 today for a free prepaid shipping label. Offer ends Friday!
+To be removed from our list call 1-877-555-0124.
+EOF2
+"$faxsim" render "$tmp/hostile.txt" "$tmp/hostile.tif" >>"$tmp/render.log" 2>&1
+hcall=$(fg_send_judged "$build" "$db" "$tmp/send5.log" "ACME" +13125550668 "$tmp/hostile.tif")
+olga "$web/violations" >"$tmp/viol-held.html"
+$ctl junk "$hcall" >/dev/null 2>&1
+hostile=$(fg_sql "$db" "SELECT advertiser FROM violations WHERE call_id = $hcall LIMIT 1")
+fg_check "an ad whose advertiser reads as markup ($hostile) received and junked (call $hcall)" \
+    bash -c "[ -n '$hcall' ] && grep -q '<b>' <<<\"\$1\" && [ \"\$(sqlite3 '$db' 'SELECT verdict FROM calls WHERE id = $hcall')\" = drop ]" _ "$hostile"
+esc() { python3 -c 'import html, sys; print(html.escape(sys.argv[1]).replace("&#x27;", "&#39;"))' "$1"; }
+olga -w '%{http_code}' "$web/violations" >"$tmp/violations.html"
+$ctl --json violations --by advertiser >"$tmp/viol-adv.json"
+ngroups=$(jq length "$tmp/viol-adv.json")
+missing=""
+for i in $(seq 0 $((ngroups - 1))); do
+    name=$(jq -r ".[$i] | if .ticker then .ticker + \": \" else \"\" end + .advertiser" "$tmp/viol-adv.json")
+    row="$(esc "$name")</td><td>$(jq -r ".[$i].calls" "$tmp/viol-adv.json")</td><td>$(jq -r ".[$i].violations" "$tmp/viol-adv.json")</td>"
+    grep -qF -- "$row" "$tmp/violations.html" || missing="$missing [$row]"
+done
+fg_check "/violations (200) lists the $ngroups advertiser(s) faxgatectl violations --by advertiser gives, with their faxes and violations${missing:+ (missing:$missing)}" \
+    [ "$(tail -c 3 "$tmp/violations.html")" = 200 -a "$ngroups" -ge 1 -a -z "$missing" ]
+fg_check "…each call of the groups links to its page, each group to its complaint PDF" \
+    bash -c "grep -q 'href=\"/calls/$xss\"' '$tmp/violations.html' && grep -q 'href=\"/calls/$ad2\"' '$tmp/violations.html' &&
+             [ \$(grep -o 'href=\"/advertisers/report.pdf?name=[^\"]*&amp;profile=us\"' '$tmp/violations.html' | wc -l) = $ngroups ]"
+fg_check "…and to the call list filtered by its name, which shows the call ($hcall)" \
+    bash -c "grep -q 'href=\"/calls?advertiser=ACME%20%3Cb%3ETONER%3C%2Fb%3E%20%26%20%22SONS%22\">its calls</a>' '$tmp/violations.html' &&
+             curl -s -b '$tmp/olga.jar' '$web/calls?advertiser=ACME%20%3Cb%3ETONER%3C%2Fb%3E%20%26%20%22SONS%22' | grep -q 'href=\"/calls/$hcall\"'"
+fg_check "…each call row offers its own complaint PDF" \
+    bash -c "grep -q 'href=\"/calls/$xss/report.pdf?profile=us\"' '$tmp/violations.html' && grep -q 'href=\"/calls/$ad2/report.pdf?profile=us\"' '$tmp/violations.html'"
+fg_check "…standing, pending or not as the store says: held, $hcall was pending; junked, standing; $xss standing; released, $ad not" \
+    bash -c "grep -q '<a href=\"/calls/$hcall\">$hcall</a></td><td>[^<]*</td><td>pending</td>' '$tmp/viol-held.html' &&
+             grep -q '<a href=\"/calls/$hcall\">$hcall</a></td><td>[^<]*</td><td>standing</td>' '$tmp/violations.html' &&
+             grep -q '<a href=\"/calls/$xss\">$xss</a></td><td>[^<]*</td><td>standing</td>' '$tmp/violations.html' &&
+             grep -q '<a href=\"/calls/$ad\">$ad</a></td><td>[^<]*</td><td>not standing</td>' '$tmp/violations.html'"
+bad=""
+for u in $(grep -o 'href="/advertisers/report.pdf?[^"]*"' "$tmp/violations.html" | sed 's/^href="//; s/"$//; s/&amp;/\&/g'); do
+    t=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' -b "$tmp/olga.jar" "$web$u")
+    [ "$t" = "200 application/pdf" ] || bad="$bad $u: $t;"
+done
+fg_check "every advertiser's complaint link on the page gives a PDF (one named by a number it gave when it has no name)${bad:+ ($bad)}" [ -z "$bad" ]
+fg_check "a hostile advertiser name ($hostile) appears escaped on /violations, never as markup" \
+    bash -c "[ -n \"\$1\" ] && grep -qF -- \"\$(python3 -c 'import html,sys; print(html.escape(sys.argv[1]).replace(\"&#x27;\", \"&#39;\"))' \"\$1\")\" '$tmp/violations.html' &&
+             ! grep -qF -- \"\$1\" '$tmp/violations.html' && ! grep -qi '<script\|<img\|<b>' '$tmp/violations.html'" _ "$hostile"
+olga "$web/violations?by=campaign&profile=fr" >"$tmp/viol-camp.html"
+camps=$($ctl --json violations --by campaign | jq -r '.[].campaign // empty' | paste -sd' ')
+bad=""
+for c in $camps; do grep -q ">campaign $c <small>" "$tmp/viol-camp.html" || bad="$bad $c"; done
+fg_check "?by=campaign&profile=fr groups by the campaigns faxgatectl gives ($camps), links under fr${bad:+ (missing$bad)}" \
+    bash -c "[ -n '$camps' -a -z '$bad' ] && grep -q 'href=\"/calls/$xss/report.pdf?profile=fr\"' '$tmp/viol-camp.html' &&
+             grep -q '<option selected>fr</option>' '$tmp/viol-camp.html'"
+fg_check "…each campaign links to the call list filtered by it" \
+    bash -c "for c in $camps; do grep -q \"href=\\\"/calls?campaign=\$c\\\">its calls</a>\" '$tmp/viol-camp.html' || exit 1; done"
+fg_check "?by=anything else is refused (400)" [ "$(code GET '/violations?by=tsi' -b "$tmp/olga.jar")" = 400 ]
+
+# a call's complaint, from the web and from faxgatectl report
+pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
+hdr=$(curl -s -D - -o "$tmp/web-call.pdf" -b "$tmp/vera.jar" "$web/calls/$xss/report.pdf?profile=us")
+$ctl report "$xss" --profile us --out "$tmp/cli-call.pdf" >/dev/null 2>&1
+fg_check "a call's complaint PDF downloads for a viewer: 200, application/pdf, an attachment named complaint-call-$xss-us.pdf, not cached" \
+    bash -c "grep -q '^HTTP/1.1 200' <<<\"\$1\" && grep -qi '^Content-Type: application/pdf' <<<\"\$1\" &&
+             grep -qi '^Content-Disposition: attachment; filename=\"complaint-call-$xss-us.pdf\"' <<<\"\$1\" &&
+             grep -qi '^Cache-Control: no-store' <<<\"\$1\"" _ "$hdr"
+fg_check "…pdfinfo opens it: $(pages "$tmp/web-call.pdf") pages, as faxgatectl report writes ($(pages "$tmp/cli-call.pdf"))" \
+    bash -c "[ -n \"\$(pdfinfo '$tmp/web-call.pdf' 2>/dev/null | sed -n 's/^Pages: *//p')\" ] &&
+             [ \"\$(pdfinfo '$tmp/web-call.pdf' | sed -n 's/^Pages: *//p')\" = \"\$(pdfinfo '$tmp/cli-call.pdf' | sed -n 's/^Pages: *//p')\" ]"
+fg_check "…with the same facts (the text of its pages but the time it was made)" \
+    bash -c "diff <(pdftotext -layout '$tmp/web-call.pdf' - | grep -v 'Report made\|Rapport établi\|made on') <(pdftotext -layout '$tmp/cli-call.pdf' - | grep -v 'Report made\|Rapport établi\|made on')"
+# an advertiser's complaint: the first group's, by the name the page links with
+adv=$(jq -r '.[0] | .ticker // .advertiser' "$tmp/viol-adv.json")
+hdr=$(curl -s -D - -o "$tmp/web-adv.pdf" -b "$tmp/vera.jar" -G --data-urlencode "name=$adv" -d profile=us "$web/advertisers/report.pdf")
+$ctl report --advertiser "$adv" --profile us --out "$tmp/cli-adv.pdf" >/dev/null 2>&1
+fg_check "an advertiser's complaint PDF ($adv) downloads: 200, application/pdf, a file name of letters, digits and dashes only" \
+    bash -c "grep -q '^HTTP/1.1 200' <<<\"\$1\" && grep -qi '^Content-Type: application/pdf' <<<\"\$1\" &&
+             grep -qiE '^Content-Disposition: attachment; filename=\"complaint-[a-z0-9-]+-us\\.pdf\"'\$'\\r''?\$' <<<\"\$1\"" _ "$hdr"
+fg_check "…pdfinfo opens it: $(pages "$tmp/web-adv.pdf") pages, as faxgatectl report --advertiser writes ($(pages "$tmp/cli-adv.pdf"))" \
+    bash -c "[ -n \"\$(pdfinfo '$tmp/web-adv.pdf' 2>/dev/null | sed -n 's/^Pages: *//p')\" ] &&
+             [ \"\$(pdfinfo '$tmp/web-adv.pdf' | sed -n 's/^Pages: *//p')\" = \"\$(pdfinfo '$tmp/cli-adv.pdf' | sed -n 's/^Pages: *//p')\" ]"
+hdr=$(curl -s -D - -o /dev/null -b "$tmp/olga.jar" -G --data-urlencode "name=$hostile" -d profile=us "$web/advertisers/report.pdf")
+fg_check "the hostile advertiser's PDF gets a file name made safe ($(grep -i '^Content-Disposition' <<<"$hdr" | tr -d '\r'))" \
+    bash -c "grep -q '^HTTP/1.1 200' <<<\"\$1\" && grep -qiE '^Content-Disposition: attachment; filename=\"complaint-[a-z0-9-]+-us\\.pdf\"'\$'\\r''?\$' <<<\"\$1\"" _ "$hdr"
+out=$(olga -w '%{http_code}' "$web/calls/$xss/report.pdf?profile=xx")
+fg_check "an unknown profile is refused (400) with the list of profiles" \
+    bash -c "[ \"\${1: -3}\" = 400 ] && grep -q 'The known profiles are us, fr, de, eu, uk, ca, au' <<<\"\$1\"" _ "$out"
+fg_check "a call that does not exist is 404, its advertiser too ($(code GET '/advertisers/report.pdf?name=Nobody+Ltd&profile=us' -b "$tmp/olga.jar")), no name 400" \
+    [ "$(code GET '/calls/99999/report.pdf?profile=us' -b "$tmp/olga.jar")$(code GET '/advertisers/report.pdf?name=Nobody+Ltd&profile=us' -b "$tmp/olga.jar")$(code GET '/advertisers/report.pdf?profile=us' -b "$tmp/olga.jar")" = 404404400 ]
+fg_check "no report file is left behind in the cache" bash -c "! ls '$tmp/spool/.webcache' | grep -q '^report-'"
+# an opt-out request for it: its notice gives a telephone number, so the request is the operator's
+# to make (nothing is sent); faxgatectl needs [optout] enabled, the daemon is left as it is
+{ cat "$tmp/faxgate.conf"; printf '[site]\nnumber = +13125550100\n[optout]\nenabled = yes\n'; } >"$tmp/optout.conf"
+"$build/faxgatectl" --config "$tmp/optout.conf" optout "$hcall" >"$tmp/optout.out" 2>&1
+olga -w '%{http_code}' "$web/optouts" >"$tmp/optouts.html"
+$ctl optouts >"$tmp/optouts.json"
+nopt=$(jq length "$tmp/optouts.json")
+orow=$(jq -r '.[0] | "<tr><td>\(.id)</td><td>\(.created)</td><td><a href=\"/calls/\(.call_id)\">\(.call_id)</a></td><td>" + (.advertiser|@html) + "</td><td>\(.channel)</td><td>\(.dest)</td><td>\(.profile)</td><td>\(.state)</td>"' "$tmp/optouts.json" | sed 's/&#39;/\&#39;/g')
+fg_check "/optouts (200) shows the $nopt request faxgatectl optouts lists ($(jq -c '.[0] | [.id, .state, .channel, .dest]' "$tmp/optouts.json")), its advertiser escaped" \
+    bash -c "[ \"\$(tail -c 3 '$tmp/optouts.html')\" = 200 ] && [ $nopt = 1 ] && grep -qF -- \"\$1\" '$tmp/optouts.html' &&
+             ! grep -q '<b>' '$tmp/optouts.html'" _ "$orow"
+fg_check "the navigation links both pages" bash -c "grep -q '<a href=\"/violations\">Violations</a><a href=\"/optouts\">Opt-outs</a>' '$tmp/optouts.html'"
+
 # --- 7. faxgatectl goes through the same core functions (firmware/core/operator.c): it still works after the move
 out=$($ctl release "$xss" 2>&1)
 fg_check "faxgatectl release of the call junked on the web prints it (${out%%$'\n'*})" \

@@ -1,4 +1,5 @@
-/* faxgate — complaint reports: the wording tables and the PDF writer (host/common/report_*.c).
+/* faxgate — complaint reports: the wording tables, the PDF writer and what fg_report_new refuses
+   (host/common/report_*.c).
    The whole command, from real calls to poppler's reading of the PDF, is tests/e2e/report.sh. */
 #include <errno.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "faxgate/policy.h"
+#include "report.h"
 #include "report_labels.h"
 #include "report_pdf.h"
 #include "testutil.h"
@@ -94,6 +96,44 @@ static void test_pdf_unwritable(void **state)
     assert_int_equal(fg_pdf_close(NULL), FG_OK);
 }
 
+/* What faxgatectl report and the web admin both rely on to answer 2/400 or 3/404: the kind of
+   error, and a message that lists the known profiles. */
+static void test_report_refusals(void **state)
+{
+    char dir[512], db[600], list[256];
+    fg_report *r = (fg_report *)1;
+    fg_config *cfg;
+    fg_store *st;
+    fg_err e;
+
+    (void)state;
+    assert_int_equal(fg_test_tmpdir(dir, sizeof dir), 0);
+    snprintf(db, sizeof db, "%s/faxgate.db", dir);
+    assert_int_equal(fg_store_open(db, &st), FG_OK);
+    assert_int_equal(fg_config_new(&cfg), FG_OK);
+    fg_report_profiles(list, sizeof list);
+    assert_string_equal(list, "us, fr, de, eu, uk, ca, au");
+
+    e = fg_report_new(st, cfg, 1, NULL, "xx", NULL, NULL, &r);
+    assert_int_equal(e, FG_ERR_INVAL);
+    assert_null(r);
+    assert_non_null(strstr(fg_err_msg(e), "unknown profile 'xx': the known profiles are us, fr, de, eu, uk, ca, au"));
+    assert_int_equal(fg_report_new(st, cfg, 42, NULL, "us", NULL, NULL, &r), FG_ERR_NOTFOUND);
+    assert_null(r);
+    e = fg_report_new(st, cfg, 0, "Nobody Ltd", "us", NULL, NULL, &r);
+    assert_int_equal(e, FG_ERR_NOTFOUND);
+    assert_non_null(strstr(fg_err_msg(e), "names the advertiser 'Nobody Ltd'"));
+    /* one call or one advertiser, not both nor neither */
+    assert_int_equal(fg_report_new(st, cfg, 1, "Nobody Ltd", "us", NULL, NULL, &r), FG_ERR_INVAL);
+    assert_int_equal(fg_report_new(st, cfg, 0, NULL, "us", NULL, NULL, &r), FG_ERR_INVAL);
+    assert_true(fg_report_bundle_name_ok("b.TAR") && fg_report_bundle_name_ok("b.zip"));
+    assert_false(fg_report_bundle_name_ok("b.rar"));
+    fg_report_free(NULL);
+    fg_config_free(cfg);
+    fg_store_close(st);
+    fg_test_rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +141,7 @@ int main(void)
         cmocka_unit_test(test_every_profile_has_its_wording),
         cmocka_unit_test(test_pdf_hostile_text),
         cmocka_unit_test(test_pdf_unwritable),
+        cmocka_unit_test(test_report_refusals),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -366,6 +366,11 @@ static void test_save_and_read_back(void **state)
     assert_int_equal(json_array_size(j), 2);
     assert_string_equal(jstr(json_array_get(j, 0), "advertiser"), "ACME Vacations");
     json_decref(j);
+    /* the web admin's page: the newest only */
+    assert_int_equal(fg_store_violations_page_json(st, 1, &text), FG_OK);
+    j = parse(text);
+    assert_int_equal(json_array_size(j), 1);
+    json_decref(j);
     fg_call_free(c);
     fg_store_close(st);
 }

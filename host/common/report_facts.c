@@ -1,4 +1,4 @@
-/* faxgatectl report — the facts sheets: one call's facts under its profile's labels, the
+/* faxgate host — a complaint report's facts sheets: one call's facts under its profile's labels, the
  * advertiser's summary table, and the fax pages. Everything drawn comes from the report's JSON
  * document (the store's facts plus the verification), so the PDF and --json cannot disagree.
  */
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report_impl.h"
 
 #define EXCERPT_MAX 280   /* bytes of the fax's text on the facts sheet */
 
@@ -233,7 +233,7 @@ static void draw_evidence(report_ctx *x, fg_pdf *d, json_t *r, json_t *chain)
     if (json_is_true(json_object_get(chain, "intact")))
         snprintf(line, sizeof line, "%s", lb->matches);
     else if (json_integer_value(json_object_get(chain, "first_bad_call")) == 0)
-        snprintf(line, sizeof line, "%s", lb->mismatch);   /* the ledger itself (stderr says how) */
+        snprintf(line, sizeof line, "%s", lb->mismatch);   /* the ledger itself (the warning says how) */
     else
         snprintf(line, sizeof line, "%s: %s %lld", lb->mismatch, lb->call,
                  (long long)json_integer_value(json_object_get(chain, "first_bad_call")));

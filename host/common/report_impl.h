@@ -1,23 +1,26 @@
-/* faxgatectl report — complaint bundles: what the files of the command share.
+/* faxgate host — complaint reports: what the files that make them share (private to host/common).
  *
- * cmd_report.c     arguments, which calls, the JSON document, exit status
+ * report_build.c   which calls, the JSON document, the PDF (report.h, for faxgatectl and faxgated)
  * report_check.c   re-verifying a call's evidence now: page images, file, chain link
  * report_facts.c   the facts pages and the advertiser's summary table, worded per profile
  * report_bundle.c  the tar or zip bundle (libarchive) with SHA256SUMS
  */
-#ifndef FAXGATECTL_REPORT_H
-#define FAXGATECTL_REPORT_H
+#ifndef FAXGATE_REPORT_IMPL_H
+#define FAXGATE_REPORT_IMPL_H
 
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "ctl.h"
+#include "faxgate/faxgate.h"
+#include "report.h"
 #include "report_labels.h"
 #include "report_pdf.h"
 
 /* What a report is made for: the profile, its wording and the site's own facts. */
 typedef struct report_ctx {
-    ctl *c;
+    const fg_config *cfg;
+    fg_report_warn_fn warn;       /* told each problem found (a missing file, a hash that differs) */
+    void *warn_user;
     const char *profile;
     const fg_profile_info *info;
     const fg_report_labels *lb;
@@ -25,6 +28,9 @@ typedef struct report_ctx {
     const char *site_owner;       /* [site] line_owner */
     bool problems;                /* something is missing or does not match: exit 1 */
 } report_ctx;
+
+/** Tells x->warn (printf-style) and marks the report as having a problem. */
+void report_problem(report_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /** Re-verifies call record r (fg_store_report_json, parsed) against its files and the chain and
     adds r["verification"]: each page's recorded and recomputed SHA-256, the file's, the chain
@@ -52,9 +58,6 @@ void report_draw_summary(report_ctx *x, fg_pdf *d, const char *who, json_t *call
     the opt-out feature; until the lead wires it, there is none on record. Draws the section (d may
     be NULL) and adds r["optout_requests"]. */
 void report_optouts(report_ctx *x, fg_pdf *d, json_t *r);
-
-/** True if path names a bundle report_bundle can write (.tar or .zip, any case). */
-bool report_bundle_name_ok(const char *path);
 
 /** Writes the bundle: the PDF, the JSON document, each call's original TIFF and SHA256SUMS over
     them; .tar (POSIX pax) or .zip by the name's extension. A TIFF that cannot be read is left

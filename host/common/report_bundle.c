@@ -1,7 +1,7 @@
-/* faxgatectl report --bundle — one file to hand to a regulator or a lawyer: the report (PDF), its
- * facts (JSON), each call's TIFF exactly as received, and SHA256SUMS over them, which
- * `sha256sum -c SHA256SUMS` checks once unpacked. libarchive writes POSIX tar (pax) or zip by the
- * name's extension: both are read everywhere without faxgate.
+/* faxgate host — the bundle of `faxgatectl report --bundle`: one file to hand to a regulator or a
+ * lawyer: the report (PDF), its facts (JSON), each call's TIFF exactly as received, and SHA256SUMS
+ * over them, which `sha256sum -c SHA256SUMS` checks once unpacked. libarchive writes POSIX tar
+ * (pax) or zip by the name's extension: both are read everywhere without faxgate.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -13,7 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "report.h"
+#include "report_impl.h"
 
 #define SUMS_MAX 8192
 
@@ -146,7 +146,7 @@ static bool ends_with(const char *s, const char *tail)
     return n >= m && !strcasecmp(s + n - m, tail);
 }
 
-bool report_bundle_name_ok(const char *path)
+bool fg_report_bundle_name_ok(const char *path)
 {
     return ends_with(path, ".tar") || ends_with(path, ".zip");
 }
@@ -170,8 +170,7 @@ static fg_err add_tiffs(report_ctx *x, bundle *b, json_t *calls)
         if ((e = add_file(b, name, tiff, &unopened))) {
             if (!unopened)
                 return e;   /* a member half written: the bundle is lost */
-            fprintf(stderr, "faxgatectl report: call %lld: its TIFF is not in the bundle: %s\n", id, fg_err_msg(e));
-            x->problems = true;
+            report_problem(x, "call %lld: its TIFF is not in the bundle: %s", id, fg_err_msg(e));
         }
     }
     return FG_OK;
@@ -185,7 +184,7 @@ fg_err report_bundle(report_ctx *x, const char *path, const char *pdf, const cha
 
     if (!b)
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate the bundle");
-    if (!report_bundle_name_ok(path)) {
+    if (!fg_report_bundle_name_ok(path)) {
         free(b);
         return fg_err_set(FG_ERR_INVAL, "--bundle takes a file name ending in .tar or .zip, not %s", path);
     }

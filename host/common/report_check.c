@@ -1,8 +1,8 @@
 /* faxgatectl report — the evidence re-verified when the report is made, so that the report says
  * what holds now, not what held when the fax arrived: each recorded page is read back from the
  * call's TIFF and hashed, the file is hashed, the call's chain link recomputed, the whole chain
- * walked. A report whose evidence is missing or altered is still written (it says so); the
- * command then exits 1.
+ * walked. A report whose evidence is missing or altered is still written (it says so);
+ * faxgatectl then exits 1.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report_impl.h"
 
 static const char *jstr(json_t *o, const char *key)
 {
@@ -34,8 +34,7 @@ static const char *unreadable(const char *path, char *buf, size_t cap)
 
 static void problem(report_ctx *x, long long call, const char *what)
 {
-    fprintf(stderr, "faxgatectl report: call %lld: %s\n", call, what);
-    x->problems = true;
+    report_problem(x, "call %lld: %s", call, what);
 }
 
 /* One recorded page read back and hashed: {"page_no","recorded","recomputed","matches"[,"error"]}. */
@@ -131,8 +130,7 @@ fg_err report_check_chain(report_ctx *x, fg_store *st, json_t *doc)
     json_object_set_new(doc, "chain", json_pack("{s:b, s:I, s:s?}", "intact", ok, "first_bad_call",
                                                 (json_int_t)f.call_id, "problem", ok ? NULL : f.why));
     if (!ok) {
-        fprintf(stderr, "faxgatectl report: the evidence ledger is broken: %s\n", f.why);
-        x->problems = true;
+        report_problem(x, "the evidence ledger is broken: %s", f.why);
     }
     return FG_OK;
 }
