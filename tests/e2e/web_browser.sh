@@ -10,7 +10,8 @@
 #      another sender is dropped for it
 #   5. add a block on a TSI on the lists page: the next call from that TSI is refused before
 #      page 1, and the call list shows it screened
-#   6. a form posted from another origin while logged in changes nothing
+#   6. a complaint PDF downloaded from the violations page opens
+#   7. a form posted from another origin while logged in changes nothing
 # Screenshots of the call list, a call's page and the quarantine: $BUILD/test-logs/web-*.png.
 set -u
 build=${1:-build/host}
@@ -154,6 +155,8 @@ cat "$tmp/check.tap"
 FG_TAP_N=$((FG_TAP_N + $(grep -c '^\(not \)\?ok ' "$tmp/check.tap")))
 FG_TAP_FAILED=$((FG_TAP_FAILED + $(grep -c '^not ok ' "$tmp/check.tap")))
 [ -s "$tmp/check.err" ] && sed 's/^/# /' "$tmp/check.err"
+fg_check "the complaint PDF downloaded in the browser opens (pdfinfo: $(pdfinfo "$shots/web-complaint.pdf" 2>/dev/null | sed -n 's/^Pages: *//p') pages) and names the advertiser" \
+    bash -c "pdfinfo '$shots/web-complaint.pdf' >/dev/null 2>&1 && pdftotext '$shots/web-complaint.pdf' - | grep -qi 'office supplies\|officedealsdirect\|1-800-555-0147\|18005550147'"
 fg_check "screenshots of the call list, a call's page and the quarantine are written ($shots/web-*.png)" \
     bash -c "for f in calls call quarantine; do python3 -c 'import sys; d = open(sys.argv[1], \"rb\").read(); sys.exit(not (d[:8] == b\"\\x89PNG\\r\\n\\x1a\\n\" and len(d) > 5000))' '$shots/web-'\$f.png || exit 1; done"
 fg_check "faxgated is still up" kill -0 "$FG_GATEWAY_PID"

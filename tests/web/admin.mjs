@@ -9,7 +9,7 @@
 //                and a forged cross-origin form; every step as a user would, by clicks and forms
 //   PHASE check: log in again and see the call that the block refused, marked screened
 import http from 'node:http';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { Browser } from './cdp.mjs';
 
 const argv = process.argv.slice(2);
@@ -102,6 +102,22 @@ async function act(b, p) {
     await p.click('form[action="/lists/block"] input[name=op][value=add] ~ button', { nav: true });
     check(`a block on TSI ${opt['block-tsi']} added on the lists page is listed there`,
           (await p.eval('document.body.textContent')).includes(opt['block-tsi']));
+
+    // a complaint bundle, as the operator downloads it from the violations page
+    await p.goto(`${web}/violations`);
+    const link = await p.eval(`(() => { const a = document.querySelector('a[href^="/calls/${opt['held-ad']}/report.pdf"]');
+                                        return a ? a.getAttribute('href') : null; })()`);
+    const got = link ? await p.eval(`fetch(${JSON.stringify(link)}).then(async (r) => {
+        const b = new Uint8Array(await r.arrayBuffer()); let s = '';
+        for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+        return { status: r.status, type: r.headers.get('content-type'), disp: r.headers.get('content-disposition'), b64: btoa(s) };
+    })`) : null;
+    const pdf = got ? Buffer.from(got.b64, 'base64') : Buffer.alloc(0);
+    if (pdf.length)
+        await writeFile(`${opt.shots}/web-complaint.pdf`, pdf);
+    check(`the violations page offers the held ad's complaint PDF (${link}), which downloads as a PDF attachment (${got ? got.status + ' ' + got.type + ', ' + pdf.length + ' bytes' : 'no link'})`,
+          !!got && got.status === 200 && got.type === 'application/pdf' && /^attachment/.test(got.disp || '') &&
+          pdf.subarray(0, 5).toString() === '%PDF-');
 
     // another site the operator visits while logged in posts a form to the admin (CSRF)
     const evil = http.createServer((req, res) => {
