@@ -144,7 +144,13 @@ fg_err fg_operator_list_value(const fg_config *cfg, const char *kind, const char
     return FG_OK;
 }
 
-fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, bool add, const char *kind, const char *value,
+int fg_list_op_parse(const char *s)
+{
+    return !s ? -1 : !strcmp(s, "add") ? FG_LIST_ADD : !strcmp(s, "remove") ? FG_LIST_REMOVE
+                   : !strcmp(s, "edit") ? FG_LIST_EDIT : -1;
+}
+
+fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, fg_list_op op, const char *kind, const char *value,
                            const char *basis, const char *note, const char *by)
 {
     char v[256];
@@ -152,14 +158,21 @@ fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, bool add, const c
 
     if (!fg_operator_one_of(kind, fg_consent_kinds))
         return fg_err_set(FG_ERR_INVAL, "a consent entry is a number, domain or name, not '%s'", kind ? kind : "");
-    if (add && !fg_operator_one_of(basis, fg_consent_bases))
+    if (op != FG_LIST_REMOVE && !fg_operator_one_of(basis, fg_consent_bases))
         return fg_err_set(FG_ERR_INVAL, "the basis of consent is consent or ebr, not '%s'", basis ? basis : "");
     if ((e = fg_operator_list_value(cfg, kind, value, v, sizeof v)))
         return e;
-    return add ? fg_store_consent_add_by(st, kind, v, basis, note, by) : fg_store_consent_remove(st, kind, v);
+    switch (op) {
+    case FG_LIST_ADD:
+        return fg_store_consent_add_by(st, kind, v, basis, note, by);
+    case FG_LIST_EDIT:
+        return fg_store_consent_edit(st, kind, v, basis, note, by);
+    default:
+        return fg_store_consent_remove(st, kind, v);
+    }
 }
 
-fg_err fg_operator_block(const fg_config *cfg, fg_store *st, bool add, const char *role, const char *kind,
+fg_err fg_operator_block(const fg_config *cfg, fg_store *st, fg_list_op op, const char *role, const char *kind,
                          const char *value, const char *note, const char *by)
 {
     char v[256];
@@ -172,5 +185,12 @@ fg_err fg_operator_block(const fg_config *cfg, fg_store *st, bool add, const cha
                           kind ? kind : "");
     if ((e = fg_operator_list_value(cfg, kind, value, v, sizeof v)))
         return e;
-    return add ? fg_store_block_add_by(st, role, kind, v, note, by) : fg_store_block_remove(st, role, kind, v);
+    switch (op) {
+    case FG_LIST_ADD:
+        return fg_store_block_add_by(st, role, kind, v, note, by);
+    case FG_LIST_EDIT:
+        return fg_store_block_edit(st, role, kind, v, note, by);
+    default:
+        return fg_store_block_remove(st, role, kind, v);
+    }
 }

@@ -268,8 +268,10 @@ out:
     return e;
 }
 
-static fg_err remove_entry(fg_store *st, const char *sql, const char *role, const char *kind, const entry_key *k,
-                           const char *what)
+/* Removes (a DELETE) or edits (an UPDATE of its note, basis, who) one entry; FG_ERR_NOTFOUND when
+   there is none. */
+static fg_err change_entry(fg_store *st, const char *sql, const char *role, const char *kind, const entry_key *k,
+                           const char *basis, const char *note, const char *by, const char *what)
 {
     char msg[KEY_LEN + 96], lab[KEY_LEN + 64];
     sqlite3_stmt *s = NULL;
@@ -283,15 +285,18 @@ static fg_err remove_entry(fg_store *st, const char *sql, const char *role, cons
     fg_st_bind_named(s, ":role", role, false);
     fg_st_bind_named(s, ":kind", kind, false);
     fg_st_bind_named(s, ":value", k->value, false);
+    fg_st_bind_named(s, ":basis", basis, false);
+    fg_st_bind_named(s, ":note", note, true);
+    fg_st_bind_named(s, ":by", by, true);
     if ((e = fg_st_run(st, s, what)))
         goto fail;
     label(lab, sizeof lab, role, kind, k);
     if (sqlite3_changes(st->db) == 0) {
-        e = fg_err_set(FG_ERR_NOTFOUND, "there is no %s to remove", lab);
+        e = fg_err_set(FG_ERR_NOTFOUND, "there is no %s to %s", lab, strstr(what, "edited") ? "edit" : "remove");
         goto fail;
     }
     snprintf(msg, sizeof msg, "%s: %s", what, lab);
-    if ((e = fg_st_event(st, 0, "admin", msg)))
+    if ((e = fg_st_event(st, 0, by && *by ? by : "admin", msg)))
         goto fail;
     e = fg_st_commit(st, what);
     goto out;
@@ -343,8 +348,26 @@ fg_err fg_store_consent_remove(fg_store *st, const char *kind, const char *value
         return fg_err_set(FG_ERR_INVAL, "consent kind must be number, domain or name, not '%s'", kind ? kind : "");
     if ((e = normalise(kind, value, false, &k)))
         return e;
-    return remove_entry(st, "DELETE FROM consent WHERE kind = :kind AND value = :value", NULL, kind, &k,
-                        "consent removed");
+    return change_entry(st, "DELETE FROM consent WHERE kind = :kind AND value = :value", NULL, kind, &k, NULL, NULL,
+                        NULL, "consent removed");
+}
+
+fg_err fg_store_consent_edit(fg_store *st, const char *kind, const char *value, const char *basis, const char *note,
+                             const char *by)
+{
+    entry_key k;
+    fg_err e;
+
+    if (!one_of(kind, consent_kinds))
+        return fg_err_set(FG_ERR_INVAL, "consent kind must be number, domain or name, not '%s'", kind ? kind : "");
+    if (!one_of(basis, bases))
+        return fg_err_set(FG_ERR_INVAL, "consent basis must be consent or ebr, not '%s'", basis ? basis : "");
+    if ((e = normalise(kind, value, false, &k)))
+        return e;
+    return change_entry(st,
+                        "UPDATE consent SET basis = :basis, note = :note, added_by = :by"
+                        " WHERE kind = :kind AND value = :value",
+                        NULL, kind, &k, basis, note, by, "consent edited");
 }
 
 static fg_err check_block(const char *role, const char *kind)
@@ -390,8 +413,22 @@ fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, c
 
     if ((e = check_block(role, kind)) || (e = normalise(kind, value, strcmp(kind, "tsi") == 0, &k)))
         return e;
-    return remove_entry(st, "DELETE FROM blocks WHERE role = :role AND kind = :kind AND value = :value", role, kind,
-                        &k, "block removed");
+    return change_entry(st, "DELETE FROM blocks WHERE role = :role AND kind = :kind AND value = :value", role, kind,
+                        &k, NULL, NULL, NULL, "block removed");
+}
+
+fg_err fg_store_block_edit(fg_store *st, const char *role, const char *kind, const char *value, const char *note,
+                           const char *by)
+{
+    entry_key k;
+    fg_err e;
+
+    if ((e = check_block(role, kind)) || (e = normalise(kind, value, strcmp(kind, "tsi") == 0, &k)))
+        return e;
+    return change_entry(st,
+                        "UPDATE blocks SET note = :note, added_by = :by"
+                        " WHERE role = :role AND kind = :kind AND value = :value",
+                        role, kind, &k, NULL, note, by, "block edited");
 }
 
 /* ---- matching ---- */

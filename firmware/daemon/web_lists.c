@@ -29,6 +29,28 @@ static void options(fg_html *h, const char *name, const char *const *set)
     fg_html_raw(h, "</select>");
 }
 
+/* The opening of a form that acts on one entry: its list, the op, and the entry's key as hidden
+   fields (the caller adds its inputs and closes it). */
+static void entry_form(fg_html *h, web_req *r, json_t *v, bool block, const char *op)
+{
+    fg_html_raw(h, block ? "<form method=\"post\" class=\"inline\" action=\"/lists/block\">"
+                         : "<form method=\"post\" class=\"inline\" action=\"/lists/consent\">");
+    web_csrf_field(h, r);
+    fg_html_raw(h, "<input type=\"hidden\" name=\"op\" value=\"");
+    fg_html_raw(h, op);
+    fg_html_raw(h, "\">");
+    if (block) {
+        fg_html_raw(h, "<input type=\"hidden\" name=\"role\" value=\"");
+        fg_html_text(h, jstr(v, "role"));
+        fg_html_raw(h, "\">");
+    }
+    fg_html_raw(h, "<input type=\"hidden\" name=\"kind\" value=\"");
+    fg_html_text(h, jstr(v, "kind"));
+    fg_html_raw(h, "\"><input type=\"hidden\" name=\"value\" value=\"");
+    fg_html_text(h, jstr(v, "value"));
+    fg_html_raw(h, "\">");
+}
+
 /* One list as a table, each entry with its remove button (for operators). */
 static void entries(fg_html *h, web_req *r, const char *json, bool block, bool can)
 {
@@ -60,27 +82,34 @@ static void entries(fg_html *h, web_req *r, const char *json, bool block, bool c
             fg_html_raw(h, "</td>");
         }
         fg_html_raw(h, "<td>");
-        fg_html_text(h, jstr(v, "note"));
+        if (can) {   /* the note (and the basis of consent) edited in place */
+            entry_form(h, r, v, block, "edit");
+            if (!block) {
+                fg_html_raw(h, "<select name=\"basis\" aria-label=\"basis\">");
+                for (size_t b = 0; fg_consent_bases[b]; b++) {
+                    fg_html_raw(h, "<option");
+                    if (jstr(v, "basis") && !strcmp(jstr(v, "basis"), fg_consent_bases[b]))
+                        fg_html_raw(h, " selected");
+                    fg_html_raw(h, ">");
+                    fg_html_text(h, fg_consent_bases[b]);
+                    fg_html_raw(h, "</option>");
+                }
+                fg_html_raw(h, "</select> ");
+            }
+            fg_html_raw(h, "<input name=\"note\" aria-label=\"note\" value=\"");
+            fg_html_text(h, jstr(v, "note"));
+            fg_html_raw(h, "\"> <button>Save</button></form>");
+        } else {
+            fg_html_text(h, jstr(v, "note"));
+        }
         fg_html_raw(h, "</td><td>");
         fg_html_text(h, jstr(v, "created"));
         fg_html_raw(h, "</td><td>");
         fg_html_text(h, jstr(v, "added_by"));
         fg_html_raw(h, "</td><td>");
         if (can) {
-            fg_html_raw(h, block ? "<form method=\"post\" action=\"/lists/block\">"
-                                 : "<form method=\"post\" action=\"/lists/consent\">");
-            web_csrf_field(h, r);
-            fg_html_raw(h, "<input type=\"hidden\" name=\"op\" value=\"remove\">");
-            if (block) {
-                fg_html_raw(h, "<input type=\"hidden\" name=\"role\" value=\"");
-                fg_html_text(h, jstr(v, "role"));
-                fg_html_raw(h, "\">");
-            }
-            fg_html_raw(h, "<input type=\"hidden\" name=\"kind\" value=\"");
-            fg_html_text(h, jstr(v, "kind"));
-            fg_html_raw(h, "\"><input type=\"hidden\" name=\"value\" value=\"");
-            fg_html_text(h, jstr(v, "value"));
-            fg_html_raw(h, "\"><button>Remove</button></form>");
+            entry_form(h, r, v, block, "remove");
+            fg_html_raw(h, "<button>Remove</button></form>");
         }
         fg_html_raw(h, "</td></tr>");
     }
@@ -162,19 +191,18 @@ void web_list_change(web_req *r, bool block)
     const char *kind = fg_form_get(&r->form, "kind"), *value = fg_form_get(&r->form, "value");
     const char *note = fg_form_get(&r->form, "note"), *basis = fg_form_get(&r->form, "basis");
     char target[400], action[32];
-    bool add;
+    int lop = fg_list_op_parse(op);
     fg_err e;
 
     if (!web_require(r, "operator"))
         return;
-    if (!op || (strcmp(op, "add") && strcmp(op, "remove")))
-        return web_error(r, 400, "op is add or remove.");
-    add = !strcmp(op, "add");
+    if (lop < 0)
+        return web_error(r, 400, "op is add, edit or remove.");
     if (note && !*note)
         note = NULL;
-    e = block ? fg_operator_block(r->gw->cfg, r->gw->st, add, role, kind, value, note, r->user.name)
-              : fg_operator_consent(r->gw->cfg, r->gw->st, add, kind, value, basis ? basis : "consent", note,
-                                    r->user.name);
+    e = block ? fg_operator_block(r->gw->cfg, r->gw->st, (fg_list_op)lop, role, kind, value, note, r->user.name)
+              : fg_operator_consent(r->gw->cfg, r->gw->st, (fg_list_op)lop, kind, value, basis ? basis : "consent",
+                                    note, r->user.name);
     if (e)
         return web_error(r, e == FG_ERR_NOTFOUND ? 404 : e == FG_ERR_EXISTS ? 409 : 400, fg_err_msg(e));
     snprintf(action, sizeof action, "%s %s", block ? "block" : "consent", op);

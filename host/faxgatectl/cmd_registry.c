@@ -64,6 +64,11 @@ static int list(ctl *c, fg_store *st, bool blocks)
     return 0;
 }
 
+static const char *done_word(const char *op)
+{
+    return !strcmp(op, "add") ? "added" : !strcmp(op, "edit") ? "edited" : "removed";
+}
+
 int ctl_consent(ctl *c, int argc, char **argv)
 {
     const char *note = NULL, *basis = "consent";
@@ -76,6 +81,7 @@ int ctl_consent(ctl *c, int argc, char **argv)
         !fg_operator_one_of(basis, fg_consent_bases)) {
         fprintf(stderr, "usage: faxgatectl consent list\n"
                         "       faxgatectl consent add number|domain|name VALUE [--basis consent|ebr] [--note TEXT]\n"
+                        "       faxgatectl consent edit number|domain|name VALUE [--basis consent|ebr] [--note TEXT]\n"
                         "       faxgatectl consent remove number|domain|name VALUE\n"
                         "  ebr = established business relationship (US: the ad must still carry a compliant opt-out)\n");
         return 2;
@@ -88,13 +94,14 @@ int ctl_consent(ctl *c, int argc, char **argv)
         fprintf(stderr, "faxgatectl: %s\n", fg_err_msg(e));
         return 2;
     }
-    if (!strcmp(pos[0], "add") || !strcmp(pos[0], "remove"))
-        e = fg_operator_consent(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], basis, note, "faxgatectl");
+    if (fg_list_op_parse(pos[0]) >= 0)
+        e = fg_operator_consent(c->cfg, st, (fg_list_op)fg_list_op_parse(pos[0]), pos[1], pos[2], basis, note,
+                                "faxgatectl");
     else
-        e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
+        e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, edit, list or remove)", pos[0]);
     if (e)
         return ctl_fail(e, "consent");
-    printf("consent %s: %s %s\n", !strcmp(pos[0], "add") ? "added" : "removed", pos[1], value);
+    printf("consent %s: %s %s\n", done_word(pos[0]), pos[1], value);
     return 0;
 }
 
@@ -110,6 +117,7 @@ int ctl_block(ctl *c, int argc, char **argv)
         (strcmp(pos[0], "list") && (n != 4 || !fg_operator_one_of(pos[1], fg_block_roles) || !fg_operator_one_of(pos[2], fg_block_kinds)))) {
         fprintf(stderr, "usage: faxgatectl block list\n"
                         "       faxgatectl block add broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE [--note TEXT]\n"
+                        "       faxgatectl block edit broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE [--note TEXT]\n"
                         "       faxgatectl block remove broadcaster|advertiser number|tsi|domain|name|ticker|nsf|dcs VALUE\n"
                         "  broadcaster = who sends (TSI, caller ID, header); advertiser = who sells (numbers, site, name,\n"
                         "  the traded symbol of a stock promotion)\n");
@@ -123,12 +131,13 @@ int ctl_block(ctl *c, int argc, char **argv)
         fprintf(stderr, "faxgatectl: %s\n", fg_err_msg(e));
         return 2;
     }
-    if (!strcmp(pos[0], "add") || !strcmp(pos[0], "remove"))
-        e = fg_operator_block(c->cfg, st, !strcmp(pos[0], "add"), pos[1], pos[2], pos[3], note, "faxgatectl");
+    if (fg_list_op_parse(pos[0]) >= 0)
+        e = fg_operator_block(c->cfg, st, (fg_list_op)fg_list_op_parse(pos[0]), pos[1], pos[2], pos[3], note,
+                              "faxgatectl");
     else
-        e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, list or remove)", pos[0]);
+        e = fg_err_set(FG_ERR_INVAL, "unknown action '%s' (add, edit, list or remove)", pos[0]);
     if (e)
         return ctl_fail(e, "block");
-    printf("block %s: %s %s %s\n", !strcmp(pos[0], "add") ? "added" : "removed", pos[1], pos[2], value);
+    printf("block %s: %s %s %s\n", done_word(pos[0]), pos[1], pos[2], value);
     return 0;
 }

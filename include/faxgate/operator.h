@@ -51,14 +51,21 @@ bool fg_operator_one_of(const char *s, const char *const *set);
 extern const char *const fg_consent_kinds[], *const fg_consent_bases[], *const fg_block_roles[],
     *const fg_block_kinds[];
 
-/** Adds (add true) or removes a consent entry: kind number|domain|name, value normalised here,
-    basis consent|ebr (add only), note may be NULL, by who adds it (a web account, "faxgatectl"). */
-fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, bool add, const char *kind, const char *value,
+/* What an operator does to a list entry. */
+typedef enum fg_list_op { FG_LIST_ADD, FG_LIST_REMOVE, FG_LIST_EDIT } fg_list_op;
+
+/** "add", "remove", "edit" → its op; -1 for anything else. */
+int fg_list_op_parse(const char *s);
+
+/** Adds, removes or edits (its basis and note) a consent entry: kind number|domain|name, value
+    normalised here, basis consent|ebr (add, edit), note may be NULL, by who does it (a web account,
+    "faxgatectl"). */
+fg_err fg_operator_consent(const fg_config *cfg, fg_store *st, fg_list_op op, const char *kind, const char *value,
                            const char *basis, const char *note, const char *by);
 
-/** Adds or removes a block entry: role broadcaster|advertiser, kind number|tsi|domain|name|ticker|
-    nsf|dcs, value normalised here, note may be NULL, by who adds it. */
-fg_err fg_operator_block(const fg_config *cfg, fg_store *st, bool add, const char *role, const char *kind,
+/** Adds, removes or edits (its note) a block entry: role broadcaster|advertiser, kind number|tsi|
+    domain|name|ticker|nsf|dcs, value normalised here, note may be NULL, by who does it. */
+fg_err fg_operator_block(const fg_config *cfg, fg_store *st, fg_list_op op, const char *role, const char *kind,
                          const char *value, const char *note, const char *by);
 
 #endif

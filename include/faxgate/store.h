@@ -197,6 +197,10 @@ fg_err fg_store_consent_add(fg_store *st, const char *kind, const char *value, c
 fg_err fg_store_consent_add_by(fg_store *st, const char *kind, const char *value, const char *basis,
                                const char *note, const char *by);
 
+/** Changes a consent entry's basis and note, recording who did (FG_ERR_NOTFOUND if absent). */
+fg_err fg_store_consent_edit(fg_store *st, const char *kind, const char *value, const char *basis,
+                             const char *note, const char *by);
+
 /** Removes a consent entry; FG_ERR_NOTFOUND if absent. */
 fg_err fg_store_consent_remove(fg_store *st, const char *kind, const char *value);
 
@@ -210,6 +214,10 @@ fg_err fg_store_block_add(fg_store *st, const char *role, const char *kind, cons
 /** The same, recording who added it (a web account, "faxgatectl"); by may be NULL. */
 fg_err fg_store_block_add_by(fg_store *st, const char *role, const char *kind, const char *value,
                              const char *note, const char *by);
+
+/** Changes a block entry's note, recording who did (FG_ERR_NOTFOUND if absent). */
+fg_err fg_store_block_edit(fg_store *st, const char *role, const char *kind, const char *value, const char *note,
+                           const char *by);
 
 /** Removes a block entry; FG_ERR_NOTFOUND if absent. */
 fg_err fg_store_block_remove(fg_store *st, const char *role, const char *kind, const char *value);

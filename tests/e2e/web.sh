@@ -337,8 +337,8 @@ fg_check "…with its audit row" \
 $ctl block add advertiser domain cli-added.example --note "from the shell" >/dev/null
 fg_check "the store says who added each entry: olga on the web, faxgatectl on the machine" \
     [ "$($ctl --json block list | jq -r '.[] | .value + "=" + .added_by' | sort | paste -sd' ')" = "+13125550999=olga cli-added.example=faxgatectl" ]
-fg_check "the lists page shows it with its note escaped and who added it" \
-    bash -c "curl -s -b '$tmp/olga.jar' '$web/lists' | grep -q '+13125550999</td><td>web &lt;b&gt;test&lt;/b&gt;</td><td>[^<]*</td><td>olga</td>'"
+fg_check "the lists page shows it with its note escaped (in its edit field) and who added it" \
+    bash -c "curl -s -b '$tmp/olga.jar' '$web/lists' | grep -q '+13125550999</td><td><form[^>]*action=\"/lists/block\">.*<input name=\"note\" aria-label=\"note\" value=\"web &lt;b&gt;test&lt;/b&gt;\"> <button>Save</button></form></td><td>[^<]*</td><td>olga</td>'"
 fg_check "a bad number is refused with the CLI's reason (400)" \
     bash -c "h=\$(curl -s -w '%{http_code}' -b '$tmp/olga.jar' -d 'csrf=$csrf&op=add&role=advertiser&kind=number&value=abc' '$web/lists/block'); [ \"\${h: -3}\" = 400 ] && grep -q 'is not a phone number' <<<\"\$h\""
 olga -o /dev/null -d "csrf=$csrf&op=add&kind=domain&value=%40Harbor-Dental.example&basis=ebr" "$web/lists/consent"

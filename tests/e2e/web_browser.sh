@@ -138,8 +138,13 @@ copy=$(fg_send_judged "$build" "$db" "$tmp/send5.log" "OTHER NUMBER" +1470555019
 fg_check "the next copy of the memo-ad from another sender is dropped for its junk campaign ($(fg_sql "$db" "SELECT verdict || ': ' || verdict_reason FROM calls WHERE id = '${copy:-0}'"))" \
     bash -c "[ \"\$(sqlite3 '$db' \"SELECT verdict FROM calls WHERE id = '${copy:-0}'\")\" = drop ] &&
              sqlite3 '$db' \"SELECT verdict_reason FROM calls WHERE id = '${copy:-0}'\" | grep -q 'junk campaign'"
-fg_check "the block added in the browser is in the store, with who added it" \
-    [ "$(fg_sql "$db" "SELECT count(*) FROM blocks WHERE value = 'BLOCKME'")" = 1 ]
+fg_check "the block added and edited in the browser is in the store, with its note and who changed it" \
+    [ "$(fg_sql "$db" "SELECT note || ',' || added_by FROM blocks WHERE value = 'BLOCKME'")" = "edited in the browser,olga" ]
+fg_check "faxgatectl block edit changes the same entry (the same core call), and says so" \
+    bash -c "$ctl block edit broadcaster tsi BLOCKME --note 'edited by the CLI' | grep -q 'block edited' &&
+             [ \"\$(sqlite3 '$db' \"SELECT note || ',' || added_by FROM blocks WHERE value = 'BLOCKME'\")\" = 'edited by the CLI,faxgatectl' ]"
+fg_check "editing an entry that is not there fails and names it" \
+    bash -c "! $ctl block edit broadcaster tsi NOSUCHTSI --note x 2>'$tmp/edit.err' && grep -q 'there is no block on broadcaster tsi NOSUCHTSI to edit' '$tmp/edit.err'"
 last=$(fg_sql "$db" "SELECT max(id) FROM calls")
 "$faxsim" send --quiet --line "$FG_LINE" --tsi BLOCKME --caller-id +13125550777 "$tmp/ad.tif" >"$tmp/send6.log" 2>&1
 fg_check "the next call from TSI BLOCKME is refused before page 1 and recorded" \

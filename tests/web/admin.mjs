@@ -102,6 +102,11 @@ async function act(b, p) {
     await p.click('form[action="/lists/block"] input[name=op][value=add] ~ button', { nav: true });
     check(`a block on TSI ${opt['block-tsi']} added on the lists page is listed there`,
           (await p.eval('document.body.textContent')).includes(opt['block-tsi']));
+    const edit = `form[action="/lists/block"]:has(input[name=op][value=edit]):has(input[name=value][value="${opt['block-tsi']}"])`;
+    await p.fill(`${edit} input[name=note]`, 'edited in the browser');
+    await p.click(`${edit} button`, { nav: true });
+    check(`its note is edited in place on the lists page`,
+          (await p.eval(`document.querySelector('${edit} input[name=note]')?.value`)) === 'edited in the browser');
 
     // a complaint bundle, as the operator downloads it from the violations page
     await p.goto(`${web}/violations`);
