@@ -185,6 +185,10 @@ static void route(web_req *r)
         return r->post ? web_bulk_action(r) : web_quarantine(r);
     if (!strcmp(url, "/lists") && !r->post)
         return web_lists(r);
+    if (!strcmp(url, "/status") && !r->post)
+        return web_status(r);
+    if (!strcmp(url, "/status/verify") && r->post)
+        return web_status_verify(r);
     if (!strcmp(url, "/account"))
         return web_account(r);
     if (!strcmp(url, "/users"))

@@ -140,6 +140,14 @@ void web_lists(web_req *r);
 /** POST /lists/block or /lists/consent (op add or remove in the form). */
 void web_list_change(web_req *r, bool block);
 
+/* web_status.c — what faxgatectl status shows, and the evidence ledger */
+
+/** GET /status: calls in progress, queues, printer, disk, the ledger's head and last verify. */
+void web_status(web_req *r);
+
+/** POST /status/verify (operators): verifies the ledger and every page file, back to /status. */
+void web_status_verify(web_req *r);
+
 /* web_users.c — accounts and the audit log (admins) */
 
 /** GET /users: the accounts, a form for a new one, the audit log. */
