@@ -54,7 +54,7 @@ void web_reply_hdr(web_req *r, unsigned status, const char *type, char *body, si
 /** A 303 to path (a path of this site, built by the program). */
 void web_redirect(web_req *r, const char *path);
 
-/** A 303 to path that also sets a cookie (login, logout). */
+/** A 303 to path that also sets a cookie (login, logout); "; Secure" is added under https. */
 void web_redirect_cookie(web_req *r, const char *path, const char *cookie);
 
 /** A short page saying what went wrong (status 4xx/5xx); msg is escaped. */
@@ -72,6 +72,9 @@ int web_session_s(const web *w);
 
 /** The failed-login limiter. */
 fg_ratelimit *web_ratelimit(web *w);
+
+/** True if the admin speaks https ([web] listen = https://…): cookies get Secure, origins are https. */
+bool web_tls(const web *w);
 
 /** The folder where page images are cached (SPOOL/.webcache). */
 const char *web_cache_dir(const web *w);

@@ -132,8 +132,9 @@ fg_check "a wrong password fails (401, no cookie)" \
              ! grep -q fg_session '$tmp/nojar'"
 fg_check "an unknown name fails the same way" [ "$(code POST /login -d 'name=nobody&password=operator+password')" = 401 ]
 login=$(curl -s -D - -o /dev/null -c "$tmp/olga.jar" -d 'name=olga&password=operator+password' "$web/login")
-fg_check "the right password logs in: 303 to /calls with an HttpOnly SameSite=Strict session cookie" \
-    bash -c "grep -q '^HTTP/1.1 303' <<<\"\$1\" && grep -qi '^Set-Cookie: fg_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict' <<<\"\$1\"" _ "$login"
+fg_check "the right password logs in: 303 to /calls with an HttpOnly SameSite=Strict session cookie, not Secure over http" \
+    bash -c "grep -q '^HTTP/1.1 303' <<<\"\$1\" && grep -qi '^Set-Cookie: fg_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict' <<<\"\$1\" &&
+             ! grep -qi '^Set-Cookie:.*Secure' <<<\"\$1\"" _ "$login"
 fg_check "the store holds the session's hash, not its id" \
     bash -c "tok=\$(awk '\$6 == \"fg_session\" {print \$7}' '$tmp/olga.jar'); [ -n \"\$tok\" ] &&
              [ \"\$(sqlite3 '$db' \"SELECT count(*) FROM sessions WHERE id_hash = '\$tok'\")\" = 0 ] &&
