@@ -242,7 +242,8 @@ static void evidence_section(fg_html *h, web_req *r, const json_t *ev)
         web_csrf_field(h, r);
         fg_html_raw(h, "<button>Verify the whole ledger and every page file now</button></form>"
                        "<p class=\"note\">As <code>faxgatectl evidence verify</code>: reads every page back, "
-                       "which takes a while on a large store.</p>");
+                       "which takes a while on a large store, and calls are saved only once it is done: run it "
+                       "when the line is quiet.</p>");
     }
 }
 
@@ -302,7 +303,10 @@ void web_status_verify(web_req *r)
         return web_error(r, 409, "A verify is running already; its result will be on the status page.");
     now = time(NULL);
     strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
-    /* the checks of faxgatectl evidence verify, in its order: the chain, then the page files */
+    /* the checks of faxgatectl evidence verify, in its order: the chain, then the page files.
+       Each holds the store's lock while it reads, so calls wait to be saved until it is done: on
+       a large store, run it when the line is quiet (or faxgatectl evidence verify, which does not
+       hold the daemon's lock). */
     if (!(e = fg_store_verify_chain(r->gw->st, &ok, &f, &n.entries, &n.calls)) && ok)
         e = fg_store_verify_files(r->gw->st, &ok, &f, &n.files, &n.pages);
     pthread_mutex_lock(&last_lock);
