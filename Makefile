@@ -34,7 +34,7 @@ endif
 MANPAGES := man/faxgated.8 man/faxgatectl.1 man/faxsim.1 man/faxgate.conf.5
 CC      := $(BOARD_CC)
 
-PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive libmicrohttpd libsodium
+PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive libmicrohttpd libsodium gnutls
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lgomp -lpthread -lm
 
@@ -50,7 +50,7 @@ DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libl
 	libcups2-dev libcmocka-dev libinih-dev libcairo2-dev libjansson-dev nettle-dev libsndfile1-dev \
 	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
 	bogofilter libre-dev libssl-dev libarchive-dev zlib1g-dev sip-tester baresip-core kamailio jq python3 systemd groff-base \
-	libmicrohttpd-dev libsodium-dev curl file
+	libmicrohttpd-dev libsodium-dev libgnutls28-dev openssl curl file
 
 CORE_SRC   := $(wildcard firmware/core/*.c)
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC)) $(BUILD)/obj/gen/defaults.o

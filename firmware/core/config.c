@@ -82,6 +82,8 @@ static const key_def keys[] = {
     {"web", "listen", K_URI_WEB, 0, 0, NULL},
     {"web", "allow_remote", K_BOOL, 0, 0, NULL},
     {"web", "session_hours", K_INT, 1, 720, NULL},
+    {"web", "cert", K_STR, 0, 1024, NULL},   /* empty unless https: a path, checked at start (web.c) */
+    {"web", "key", K_STR, 0, 1024, NULL},
     {"printer", "paper", K_ENUM, 0, 0, "auto|a4|letter"},
     {"printer", "format", K_ENUM, 0, 0, "pdf|pcl"},
     {"log", "level", K_ENUM, 0, 0, "error|warn|info|debug"},
@@ -388,8 +390,9 @@ static bool value_ok(const key_def *k, const char *v, char *why, size_t why_len)
         return tz_ok(v, why, why_len);
     case K_URI_WEB:
         /* empty: no web admin; the loopback rule needs allow_remote, checked by fg_config_web_addr */
-        if (*v && (strlen(v) > 300 || !hostport_ok(v, "http"))) {
-            snprintf(why, why_len, "empty (no web admin) or http://HOST:PORT, e.g. http://127.0.0.1:8080");
+        if (*v && (strlen(v) > 300 || (!hostport_ok(v, "http") && !hostport_ok(v, "https")))) {
+            snprintf(why, why_len, "empty (no web admin), http://HOST:PORT or https://HOST:PORT (with [web] cert and "
+                     "key), e.g. http://127.0.0.1:8080");
             return false;
         }
         return true;

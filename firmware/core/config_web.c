@@ -1,6 +1,7 @@
 /* faxgate — where the web admin listens ([web] listen), and the rule that keeps it on loopback
-   unless [web] allow_remote says otherwise: the admin speaks plain HTTP, so a password typed on
-   another machine would cross the network in clear. */
+   unless [web] allow_remote says otherwise: over http:// a password typed on another machine
+   would cross the network in clear, and even over https:// the admin is not meant to face a
+   network without the site deciding so. */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -25,6 +26,13 @@ static bool is_loopback(const struct sockaddr *sa)
     return false;
 }
 
+bool fg_config_web_tls(const fg_config *cfg)
+{
+    const char *v = fg_config_get(cfg, "web", "listen");
+
+    return v && !strncmp(v, "https://", 8);
+}
+
 fg_err fg_config_web_addr(const fg_config *cfg, struct sockaddr_storage *addr, socklen_t *len)
 {
     const char *v = fg_config_get(cfg, "web", "listen");
@@ -32,13 +40,15 @@ fg_err fg_config_web_addr(const fg_config *cfg, struct sockaddr_storage *addr, s
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *res = NULL;
     char host[300], *colon;
     const char *port;
+    size_t skip = fg_config_web_tls(cfg) ? 8 : 7;   /* "https://" or "http://" */
     int rc;
 
     if (!v || !*v)
         return fg_err_set(FG_ERR_NOTFOUND, "[web] listen is empty: the web admin is off");
-    if (strncmp(v, "http://", 7) || strlen(v + 7) >= sizeof host)
-        return fg_err_set(FG_ERR_CONFIG, "[web] listen = %s: give http://HOST:PORT, e.g. http://127.0.0.1:8080", v);
-    snprintf(host, sizeof host, "%s", v + 7);
+    if ((strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) || strlen(v + skip) >= sizeof host)
+        return fg_err_set(FG_ERR_CONFIG, "[web] listen = %s: give http://HOST:PORT or https://HOST:PORT, e.g. "
+                          "http://127.0.0.1:8080", v);
+    snprintf(host, sizeof host, "%s", v + skip);
     if (!(colon = strrchr(host, ':')))
         return fg_err_set(FG_ERR_CONFIG, "[web] listen = %s: no port (http://127.0.0.1:8080)", v);
     *colon = '\0';
@@ -59,9 +69,10 @@ fg_err fg_config_web_addr(const fg_config *cfg, struct sockaddr_storage *addr, s
                           remote ? "" : " (give a numeric loopback address such as 127.0.0.1 or [::1])");
     if (!remote && !is_loopback(res->ai_addr)) {
         freeaddrinfo(res);
-        return fg_err_set(FG_ERR_CONFIG, "[web] listen = %s is not a loopback address: the web admin speaks plain "
-                          "HTTP, so passwords would cross the network; listen on 127.0.0.1 and put a TLS proxy "
-                          "in front, or set [web] allow_remote = yes", v);
+        return fg_err_set(FG_ERR_CONFIG, "[web] listen = %s is not a loopback address: the web admin is for this "
+                          "machine unless you decide otherwise (over http:// passwords would cross the network in "
+                          "clear); listen on 127.0.0.1, or use https:// with [web] cert and key and set "
+                          "[web] allow_remote = yes", v);
     }
     memcpy(addr, res->ai_addr, res->ai_addrlen);
     *len = res->ai_addrlen;

@@ -21,7 +21,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "gateway.h"
@@ -35,7 +34,6 @@ struct control {
     pthread_t thread;
     int listen_fd, hup_fd, stop_pipe[2];
     char path[108];
-    time_t started;
 };
 
 const char *control_path(const control *c)
@@ -87,51 +85,6 @@ static fg_err open_socket(control *c)
     return FG_OK;
 }
 
-/* The printer's state now; asked on each status, never cached (printer_state.c). */
-static json_t *printer_json(gateway *gw)
-{
-    const char *uri = fg_config_get(gw->cfg, "printer", "uri");
-    fg_printer_status ps;
-    fg_printer *pr = NULL;
-    fg_err e;
-
-    if ((e = fg_printer_open_config(gw->cfg, &pr)) || (e = fg_printer_state(pr, &ps))) {
-        fg_printer_close(pr);
-        return json_pack("{s:s, s:s, s:s}", "uri", uri, "state", "unknown", "message", fg_err_msg(e));
-    }
-    fg_printer_close(pr);
-    return json_pack("{s:s, s:s, s:s, s:s, s:b}", "uri", uri, "state", ps.state, "reasons", ps.reasons, "message",
-                     ps.message, "accepting", ps.accepting);
-}
-
-/* A queue's listing from the store (queues live there, not in memory). */
-static json_t *queue_json(gateway *gw, fg_err (*list)(fg_store *, char **), const char *what)
-{
-    char *text = NULL;
-    json_t *q;
-    fg_err e;
-
-    if ((e = list(gw->st, &text)))
-        return json_pack("{s:s}", "error", fg_err_msg(e));
-    q = json_loads(text, 0, NULL);
-    free(text);
-    return q ? q : json_pack("{s:s+}", "error", "the store's listing is not JSON: ", what);
-}
-
-static json_t *status_json(control *c)
-{
-    gateway *gw = c->gw;
-
-    return json_pack("{s:b, s:{s:s, s:i, s:I, s:s, s:s?, s:s, s:b, s:i, s:i}, s:o, s:o, s:o, s:o}", "ok", 1,
-                     "daemon", "version", FAXGATE_VERSION, "pid", (int)getpid(), "uptime_s",
-                     (json_int_t)(time(NULL) - c->started), "listen", atomic_load(&gw->listening) ? atomic_load(&gw->listening) : gw->listen_uri, "config", gw->config_path,
-                     "log", log_target(), "stopping", (int)atomic_load(&gw->stopping), "active_calls",
-                     atomic_load(&gw->active_calls), "max_calls", atomic_load(&gw->max_calls),
-                     "calls", livecalls_json(), "print_queue", queue_json(gw, fg_store_delivery_json, "print queue"),
-                     "outgoing", queue_json(gw, fg_store_outgoing_json, "outgoing queue"),
-                     "printer", printer_json(gw));
-}
-
 static void serve_client(control *c, int fd)
 {
     struct timeval tv = {.tv_sec = CLIENT_TIMEOUT_S};
@@ -152,7 +105,7 @@ static void serve_client(control *c, int fd)
     req[got] = '\0';
     req[strcspn(req, "\r\n")] = '\0';
     if (!strcmp(req, "status")) {
-        reply = status_json(c);
+        reply = gateway_status_json(c->gw);
     } else if (!strcmp(req, "reload")) {
         log_info("reload requested on the control socket");
         reply = gateway_reload(c->gw);
@@ -225,7 +178,6 @@ fg_err control_start(gateway *gw, control **out)
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate the control socket");
     c->gw = gw;
     c->listen_fd = c->hup_fd = c->stop_pipe[0] = c->stop_pipe[1] = -1;
-    c->started = time(NULL);
     sigemptyset(&hup);
     sigaddset(&hup, SIGHUP);
     if ((c->hup_fd = signalfd(-1, &hup, SFD_CLOEXEC)) < 0 || pipe2(c->stop_pipe, O_CLOEXEC)) {

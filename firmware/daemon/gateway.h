@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "faxgate/faxgate.h"
@@ -39,6 +40,7 @@ typedef struct gateway {
     atomic_bool reject_empty_tsi;
     atomic_bool junk_senders;           /* [screen] junk_senders */
 
+    time_t started;             /* when faxgated started: the uptime status shows */
     atomic_int active_calls;
     atomic_bool stopping;
     pthread_mutex_t calls_lock;
@@ -132,6 +134,15 @@ void livecall_remove(live_call *lc);
 
 /** The calls in progress, oldest first, as a JSON array (NULL if out of memory). */
 json_t *livecalls_json(void);
+
+/* status.c — what `faxgatectl status` (over the control socket) and the web admin's /status show */
+
+/** The daemon's state now as one JSON object: "ok", "daemon" (version, pid, uptime since started,
+    listen, config, log, calls in progress and the limit), "calls" (livecalls_json), "print_queue"
+    and "outgoing" (the store's queues), "printer" (asked now: up to a few seconds for a printer
+    that does not answer), "disk" (the spool's free space and [spool] min_free_mb) and "evidence"
+    (the ledger's head). A part that cannot be read holds {"error": why}. */
+json_t *gateway_status_json(gateway *gw);
 
 /* reload.c — what can change while calls run */
 

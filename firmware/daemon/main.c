@@ -219,7 +219,7 @@ static int serve(gateway *gw)
 
 int main(int argc, char **argv)
 {
-    gateway gw = {0};
+    gateway gw = {.started = time(NULL)};
     control *ctl = NULL;
     web *webadm = NULL;
     const char *config_path = NULL;

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #define LOGIN_FAILS 5
 #define LOGIN_WINDOW_S 900
 #define LOGIN_LOCK_S 900
+#define PEM_MAX (1 << 20)   /* a certificate chain or a key; anything larger is not one */
 
 struct web {
     gateway *gw;
@@ -36,6 +38,8 @@ struct web {
     char url[96];
     char cache[1100];
     bool remote;            /* [web] allow_remote */
+    bool tls;               /* https:// with [web] cert and key */
+    char *cert, *key;       /* their PEM text: libmicrohttpd keeps pointers to it while it runs */
     int port;
 };
 
@@ -62,6 +66,11 @@ fg_ratelimit *web_ratelimit(web *w)
 const char *web_cache_dir(const web *w)
 {
     return w->cache;
+}
+
+bool web_tls(const web *w)
+{
+    return w->tls;
 }
 
 /* Sends resp with the security headers; hdrs: name, value, name, value…, NULL. */
@@ -139,8 +148,11 @@ void web_redirect(web_req *r, const char *path)
 
 void web_redirect_cookie(web_req *r, const char *path, const char *cookie)
 {
-    const char *hdrs[] = {"Location", path, "Set-Cookie", cookie, NULL};
+    char line[512];
+    const char *hdrs[] = {"Location", path, "Set-Cookie", line, NULL};
 
+    /* under https the browser is told never to send the session over plain http */
+    snprintf(line, sizeof line, "%s%s", cookie, r->w->tls ? "; Secure" : "");
     reply(r, 303, "text/plain; charset=utf-8", NULL, 0, hdrs);
 }
 
@@ -210,6 +222,10 @@ static void route(web_req *r)
         return web_optouts(r);
     if (!strcmp(url, "/advertisers/report.pdf") && !r->post)
         return web_advertiser_report(r);
+    if (!strcmp(url, "/status") && !r->post)
+        return web_status(r);
+    if (!strcmp(url, "/status/verify") && r->post)
+        return web_status_verify(r);
     if (!strcmp(url, "/account"))
         return web_account(r);
     if (!strcmp(url, "/users"))
@@ -382,11 +398,11 @@ static fg_err bind_listen(gateway *gw, int *fd_out, char *url, size_t cap, int *
         if (got.ss_family == AF_INET) {
             inet_ntop(AF_INET, &((struct sockaddr_in *)&got)->sin_addr, host, sizeof host);
             port = ntohs(((struct sockaddr_in *)&got)->sin_port);
-            snprintf(url, cap, "http://%s:%d", host, port);
+            snprintf(url, cap, "%s://%s:%d", fg_config_web_tls(gw->cfg) ? "https" : "http", host, port);
         } else {
             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&got)->sin6_addr, host, sizeof host);
             port = ntohs(((struct sockaddr_in6 *)&got)->sin6_port);
-            snprintf(url, cap, "http://[%s]:%d", host, port);
+            snprintf(url, cap, "%s://[%s]:%d", fg_config_web_tls(gw->cfg) ? "https" : "http", host, port);
         }
     }
     *fd_out = fd;
@@ -394,8 +410,74 @@ static fg_err bind_listen(gateway *gw, int *fd_out, char *url, size_t cap, int *
     return FG_OK;
 }
 
+/* A PEM file's text, NUL-terminated; what names it is said in the error. */
+static fg_err read_pem(const char *key, const char *path, char **out)
+{
+    FILE *f;
+    char *buf;
+    size_t n;
+
+    *out = NULL;
+    if (!*path)
+        return fg_err_set(FG_ERR_CONFIG, "[web] listen is https:// but [web] %s is empty: give the PEM file of the "
+                          "%s (e.g. made by openssl req -x509), or listen on http://", key,
+                          strcmp(key, "cert") ? "private key" : "certificate");
+    if (!(f = fopen(path, "r")))
+        return fg_err_set(FG_ERR_CONFIG, "[web] %s = %s: cannot read it: %s", key, path, strerror(errno));
+    if (!(buf = malloc(PEM_MAX + 1))) {
+        fclose(f);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate [web] %s", key);
+    }
+    n = fread(buf, 1, PEM_MAX + 1, f);
+    if (ferror(f) || n == 0 || n > PEM_MAX) {
+        int err = ferror(f) ? errno : 0;
+
+        fclose(f);
+        free(buf);
+        return fg_err_set(FG_ERR_CONFIG, "[web] %s = %s: %s", key, path,
+                          err ? strerror(err) : n ? "larger than a PEM file should be (over 1 MiB)" : "the file is empty");
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *out = buf;
+    return FG_OK;
+}
+
+/* Reads [web] cert and key and checks them with GnuTLS, the library libmicrohttpd uses, so that a
+   wrong file is named here instead of the server failing to start with no reason given. */
+static fg_err load_tls(web *w, const fg_config *cfg)
+{
+    const char *cert = fg_config_get(cfg, "web", "cert"), *key = fg_config_get(cfg, "web", "key");
+    gnutls_certificate_credentials_t cred;
+    gnutls_datum_t c, k;
+    fg_err e;
+    int rc;
+
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return fg_err_set(FG_ERR_CONFIG, "[web] listen is https:// but this libmicrohttpd was built without TLS "
+                          "(MHD_FEATURE_TLS): install one built with GnuTLS (Debian's is), or listen on http:// on "
+                          "loopback behind a TLS proxy");
+    if ((e = read_pem("cert", cert, &w->cert)) || (e = read_pem("key", key, &w->key)))
+        return e;
+    if (gnutls_certificate_allocate_credentials(&cred) != GNUTLS_E_SUCCESS)
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate TLS credentials");
+    c = (gnutls_datum_t){(unsigned char *)w->cert, (unsigned)strlen(w->cert)};
+    k = (gnutls_datum_t){(unsigned char *)w->key, (unsigned)strlen(w->key)};
+    rc = gnutls_certificate_set_x509_key_mem(cred, &c, &k, GNUTLS_X509_FMT_PEM);
+    gnutls_certificate_free_credentials(cred);
+    if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
+        return fg_err_set(FG_ERR_CONFIG, "[web] key = %s is not the private key of the certificate [web] cert = %s: "
+                          "give the key the certificate was made with", key, cert);
+    if (rc < 0)
+        return fg_err_set(FG_ERR_CONFIG, "[web] cert = %s and key = %s: not a PEM certificate and its private key "
+                          "(%s)", cert, key, gnutls_strerror(rc));
+    return FG_OK;
+}
+
 fg_err web_start(gateway *gw, web **out)
 {
+    struct MHD_OptionItem tls_opts[3] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL},
+                                         {MHD_OPTION_END, 0, NULL}};
     web *w;
     int fd = -1;
     fg_err e;
@@ -418,13 +500,21 @@ fg_err web_start(gateway *gw, web **out)
         goto fail;
     }
     w->remote = fg_config_bool(gw->cfg, "web", "allow_remote");
+    w->tls = fg_config_web_tls(gw->cfg);
+    if (w->tls && (e = load_tls(w, gw->cfg)))
+        goto fail;
+    if (w->tls) {
+        tls_opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, w->cert};
+        tls_opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, w->key};
+    }
     if ((e = bind_listen(gw, &fd, w->url, sizeof w->url, &w->port)))
         goto fail;
-    w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+    w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                                  (w->tls ? MHD_USE_TLS : 0), 0, NULL, NULL,
                               on_request, w, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, w, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
                               (unsigned)WEB_THREADS, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
                               MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 64u,
-                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u, MHD_OPTION_END);
+                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!w->mhd) {
         close(fd);
         e = fg_err_set(FG_ERR_IO, "cannot start the web admin's server (libmicrohttpd) on %s", w->url);
@@ -435,6 +525,8 @@ fg_err web_start(gateway *gw, web **out)
     return FG_OK;
 fail:
     fg_ratelimit_free(w->rl);
+    free(w->cert);
+    free(w->key);
     free(w);
     return e;
 }
@@ -445,5 +537,7 @@ void web_stop(web *w)
         return;
     MHD_stop_daemon(w->mhd);   /* waits for its threads; closes the listening socket */
     fg_ratelimit_free(w->rl);
+    free(w->cert);
+    free(w->key);
     free(w);
 }

@@ -59,7 +59,7 @@ void web_reply_fd(web_req *r, unsigned status, const char *type, int fd, uint64_
 /** A 303 to path (a path of this site, built by the program). */
 void web_redirect(web_req *r, const char *path);
 
-/** A 303 to path that also sets a cookie (login, logout). */
+/** A 303 to path that also sets a cookie (login, logout); "; Secure" is added under https. */
 void web_redirect_cookie(web_req *r, const char *path, const char *cookie);
 
 /** A short page saying what went wrong (status 4xx/5xx); msg is escaped. */
@@ -77,6 +77,9 @@ int web_session_s(const web *w);
 
 /** The failed-login limiter. */
 fg_ratelimit *web_ratelimit(web *w);
+
+/** True if the admin speaks https ([web] listen = https://…): cookies get Secure, origins are https. */
+bool web_tls(const web *w);
 
 /** The folder where page images are cached (SPOOL/.webcache). */
 const char *web_cache_dir(const web *w);
@@ -171,6 +174,14 @@ void web_call_report(web_req *r, int64_t id);
 
 /** GET /advertisers/report.pdf?name=X&profile=P. */
 void web_advertiser_report(web_req *r);
+
+/* web_status.c — what faxgatectl status shows, and the evidence ledger */
+
+/** GET /status: calls in progress, queues, printer, disk, the ledger's head and last verify. */
+void web_status(web_req *r);
+
+/** POST /status/verify (operators): verifies the ledger and every page file, back to /status. */
+void web_status_verify(web_req *r);
 
 /* web_users.c — accounts and the audit log (admins) */
 

@@ -50,14 +50,13 @@ static bool same_origin(web_req *r)
 {
     const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
     const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-    const char *p;
+    const char *scheme = web_tls(r->w) ? "https://" : "http://";
 
     if (!origin)
         return true;   /* not a browser's cross-site form; the token decides */
-    if (!host || strncmp(origin, "http://", 7))
+    if (!host || strncmp(origin, scheme, strlen(scheme)))
         return false;
-    p = origin + 7;
-    return !strcmp(p, host);
+    return !strcmp(origin + strlen(scheme), host);
 }
 
 bool web_require(web_req *r, const char *role)

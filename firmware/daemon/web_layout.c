@@ -50,7 +50,7 @@ void web_page_begin(fg_html *h, web_req *r, const char *title)
     fg_html_raw(h, " — faxgate</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><header>"
                    "<strong>faxgate</strong><a href=\"/calls\">Calls</a><a href=\"/quarantine\">Quarantine</a>"
                    "<a href=\"/lists\">Lists</a><a href=\"/violations\">Violations</a>"
-                   "<a href=\"/optouts\">Opt-outs</a>");
+                   "<a href=\"/optouts\">Opt-outs</a><a href=\"/status\">Status</a>");
     if (fg_role_rank(r->user.role) >= fg_role_rank("admin"))
         fg_html_raw(h, "<a href=\"/users\">Users</a>");
     fg_html_raw(h, "<span class=\"who\"><a href=\"/account\">");

@@ -174,6 +174,7 @@ static void print_queue(const json_t *q)
 static void print_status(const json_t *a)
 {
     const json_t *d = json_object_get(a, "daemon"), *pr = json_object_get(a, "printer");
+    const json_t *dk = json_object_get(a, "disk"), *ev = json_object_get(a, "evidence");
     long long up = json_integer_value(json_object_get(d, "uptime_s"));
 
     printf("faxgated %s, pid %lld, up %lldh%02lldm%02llds, answering on %s (%lld of %lld calls)%s\n",
@@ -194,6 +195,18 @@ static void print_status(const json_t *a)
     if (*str(pr, "message"))
         printf(": %s", str(pr, "message"));
     printf("\n");
+    if (*str(dk, "error"))
+        printf("spool %s: free space unknown (%s)\n", str(dk, "spool"), str(dk, "error"));
+    else
+        printf("spool %s: %lld MiB free (calls are refused below %lld)\n", str(dk, "spool"),
+               (long long)json_integer_value(json_object_get(dk, "free_mb")),
+               (long long)json_integer_value(json_object_get(dk, "min_free_mb")));
+    if (*str(ev, "error"))
+        printf("evidence ledger: unknown (%s)\n", str(ev, "error"));
+    else
+        printf("evidence ledger: %lld entries, last %lld, head %s (faxgatectl evidence verify checks it)\n",
+               (long long)json_integer_value(json_object_get(ev, "entries")),
+               (long long)json_integer_value(json_object_get(ev, "seq")), *str(ev, "chain") ? str(ev, "chain") : "-");
 }
 
 static void print_list(const char *title, const json_t *list)

@@ -74,6 +74,9 @@ fg_err fg_config_control_socket(const fg_config *cfg, char *out, size_t cap);
     localhost are resolved only when remote addresses are allowed. */
 fg_err fg_config_web_addr(const fg_config *cfg, struct sockaddr_storage *addr, socklen_t *len);
 
+/** True if [web] listen is https://: the admin speaks TLS with [web] cert and key. */
+bool fg_config_web_tls(const fg_config *cfg);
+
 /** The embedded default configuration text of this build's board. */
 const char *fg_config_defaults_text(void);
 

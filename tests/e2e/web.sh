@@ -16,11 +16,15 @@
 #   8. a block added on the web is listed by faxgatectl block list, with its audit row
 #   9. accounts on the web: admins only; one added there logs in and is in faxgatectl users; one's
 #      own password changes with the current one, and every session of the account ends
-#  10. failed logins are rate-limited per user and per address; logout ends the session
-#  11. violations by advertiser and by campaign with the counts faxgatectl violations gives, names
+#  10. violations by advertiser and by campaign with the counts faxgatectl violations gives, names
 #      escaped; complaint PDFs per call and per advertiser, the same pages as faxgatectl report
 #      writes; an unknown profile (400, the list), call (404) or advertiser (404); the opt-out
 #      requests as faxgatectl optouts lists them
+#  11. /status (viewers): a call in progress while faxsim sends in real time, its TSI escaped; the
+#      printer's state, the queue counts, the spool's free space and the ledger's head as faxgatectl
+#      status and faxgatectl evidence head say; an operator's verify of the whole ledger says
+#      verified, and BROKEN once a page file is changed behind the store's back
+#  12. failed logins are rate-limited per user and per address; logout ends the session
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -104,7 +108,7 @@ before=$(snapshot)
 # code METHOD PATH [curl options]: the HTTP status
 code() { local m=$1 p=$2; shift 2; curl -s -o /dev/null -w '%{http_code}' -X "$m" "$@" "$web$p"; }
 bad=""
-for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /users /account /nowhere \
+for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /quarantine /lists /status /users /account /nowhere \
     /violations "/violations?by=campaign" /optouts "/calls/$ad/report.pdf?profile=us" "/advertisers/report.pdf?name=x&profile=us"; do
     c=$(code GET "$p" -H 'Accept: text/html')
     loc=$(curl -s -o /dev/null -w '%{redirect_url}' -H 'Accept: text/html' "$web$p")
@@ -112,7 +116,7 @@ for p in / /calls "/calls/$ad" "/calls/$ad/thumb.png" "/calls/$ad/page/1.png" /q
     c=$(code GET "$p")
     [ "$c" = 401 ] || bad="$bad GET $p (no Accept: text/html): $c;"
 done
-for p in "/calls/$ad/release" "/calls/$ad/junk" /quarantine /lists/block /lists/consent /users /account /logout; do
+for p in "/calls/$ad/release" "/calls/$ad/junk" /quarantine /lists/block /lists/consent /status/verify /users /account /logout; do
     c=$(code POST "$p" -d "action=release&id=$ad&op=add&role=broadcaster&kind=tsi&value=X&csrf=0")
     [ "$c" = 401 ] || bad="$bad POST $p: $c;"
 done
@@ -133,8 +137,9 @@ fg_check "a wrong password fails (401, no cookie)" \
              ! grep -q fg_session '$tmp/nojar'"
 fg_check "an unknown name fails the same way" [ "$(code POST /login -d 'name=nobody&password=operator+password')" = 401 ]
 login=$(curl -s -D - -o /dev/null -c "$tmp/olga.jar" -d 'name=olga&password=operator+password' "$web/login")
-fg_check "the right password logs in: 303 to /calls with an HttpOnly SameSite=Strict session cookie" \
-    bash -c "grep -q '^HTTP/1.1 303' <<<\"\$1\" && grep -qi '^Set-Cookie: fg_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict' <<<\"\$1\"" _ "$login"
+fg_check "the right password logs in: 303 to /calls with an HttpOnly SameSite=Strict session cookie, not Secure over http" \
+    bash -c "grep -q '^HTTP/1.1 303' <<<\"\$1\" && grep -qi '^Set-Cookie: fg_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict' <<<\"\$1\" &&
+             ! grep -qi '^Set-Cookie:.*Secure' <<<\"\$1\"" _ "$login"
 fg_check "the store holds the session's hash, not its id" \
     bash -c "tok=\$(awk '\$6 == \"fg_session\" {print \$7}' '$tmp/olga.jar'); [ -n \"\$tok\" ] &&
              [ \"\$(sqlite3 '$db' \"SELECT count(*) FROM sessions WHERE id_hash = '\$tok'\")\" = 0 ] &&
@@ -213,7 +218,7 @@ fg_check "…both are dropped by the operator, not printed, kept in junk/" \
 fg_check "the audit log has the release and the two junks, by olga, with the call" \
     [ "$(fg_sql "$db" "SELECT group_concat(who || ' ' || action || ' ' || target, ';') FROM audit WHERE action IN ('release', 'junk') ORDER BY id")" = "olga release call $ad;olga junk call $xss;olga junk call $ad2" ]
 fg_check "the quarantine is empty now" bash -c "curl -s -b '$tmp/olga.jar' '$web/quarantine' | grep -q 'No calls.'"
-# --- 11. violations, complaint PDFs, opt-out requests (the junked ads' violations stand now) ---
+# --- 10. violations, complaint PDFs, opt-out requests (the junked ads' violations stand now) ---
 # an ad whose advertiser, as read from the page, is markup, in a campaign of its own: pending while
 # it is held, standing once junked
 cat >"$tmp/hostile.txt" <<'EOF2'
@@ -373,7 +378,64 @@ fg_check "with it, the password changes and every session of the account ends" \
              [ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$tmp/ada2.jar' '$web/calls')\" = 401 ] &&
              [ \"\$(curl -s -o /dev/null -w '%{http_code}' -d 'name=ada&password=new+admin+password' '$web/login')\" = 303 ]"
 
-# --- 10. rate limiting and logout ---
+# --- 11. status ---
+vera() { curl -s -b "$tmp/vera.jar" "$@"; }
+lastv() { sed -n 's/.*<p id="last-verify">//p' <<<"$1" | sed 's#</p>.*##; s/<[^>]*>//g' | cut -c1-160; }
+live="LIVE<b>$RANDOM</b>"
+"$faxsim" send --quiet --realtime --line "$FG_LINE" --tsi "$live" --caller-id +13125550777 "$tmp/order.tif" >"$tmp/send-live.log" 2>&1 &
+livepid=$!
+seen=""
+for _ in $(seq 120); do
+    vera "$web/status" >"$tmp/status-live.html"
+    grep -q "<td>${live//[<>]/.}</td>" "$tmp/status-live.html" && { seen=raw; break; }
+    grep -q "<td>$(sed 's/</\&lt;/g; s/>/\&gt;/g' <<<"$live")</td>" "$tmp/status-live.html" && { seen=escaped; break; }
+    kill -0 $livepid 2>/dev/null || break
+    sleep 0.25
+done
+fg_check "while faxsim sends in real time, /status shows the call in progress with its TSI, escaped ($seen; $(grep -o '[0-9]* call(s) in progress' "$tmp/status-live.html"))" \
+    bash -c "[ '$seen' = escaped ] && grep -q '<p id=\"live-calls\">1 call(s) in progress' '$tmp/status-live.html' && grep -q '<td>+13125550777</td>' '$tmp/status-live.html'"
+wait $livepid
+fg_check "…and none once it has ended" \
+    bash -c "for i in \$(seq 40); do curl -s -b '$tmp/vera.jar' '$web/status' | grep -q '<p id=\"live-calls\">0 call(s)' && exit 0; sleep 0.25; done; exit 1"
+# a fax to a line where nothing answers: it stays in the outgoing queue, retried later
+$ctl send --to audiosocket://127.0.0.1:9 --attempts 5 "$tmp/order.tif" >"$tmp/send-out.log" 2>&1
+fg_wait_sql "$db" 20 "SELECT count(*) FROM outgoing WHERE attempts > 0" 1 >/dev/null
+vera "$web/status" >"$tmp/status.html"
+st=$($ctl --json status)
+head=$($ctl --json evidence head)
+fg_check "a viewer sees /status (200), linked from every page's header" \
+    bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$tmp/vera.jar' '$web/status')\" = 200 ] && grep -q '<a href=\"/status\">Status</a>' '$tmp/calls.html'"
+fg_check "it shows the printer's state as faxgatectl status does ($(jq -r .printer.state <<<"$st"))" \
+    grep -q "<td id=\"printer-state\">$(jq -r .printer.state <<<"$st")</td>" "$tmp/status.html"
+pq=$(fg_sql "$db" "SELECT count(*) FROM deliveries WHERE state <> 'done'")
+fg_check "the print queue count, as faxgatectl status and the store say ($(jq '.print_queue | length' <<<"$st"), $pq)" \
+    bash -c "[ \"\$(jq '.print_queue | length' <<<\"\$1\")\" = '$pq' ] && grep -q '<p id=\"print-queue\">$pq job(s) not printed yet' '$tmp/status.html'" _ "$st"
+fg_check "the outgoing queue: the fax to a dead line, as faxgatectl status says ($(jq '[.outgoing[] | select(.state == "queued" or .state == "sending")] | length' <<<"$st") to send)" \
+    bash -c "[ \"\$(jq '[.outgoing[] | select(.state == \"queued\" or .state == \"sending\")] | length' <<<\"\$1\")\" = 1 ] &&
+             grep -q '<p id=\"outgoing-queue\">1 fax(es) to send' '$tmp/status.html' && grep -q '<td>audiosocket://127.0.0.1:9</td>' '$tmp/status.html'" _ "$st"
+free=$(df -Pm "$tmp/spool" | awk 'NR == 2 {print $4}')
+shown=$(sed -n 's/.*<p id="disk">The spool [^<]* has \([0-9]*\) MiB free.*/\1/p' "$tmp/status.html")
+fg_check "the spool's free space, within 50 MiB of df's ($shown, $free MiB)" \
+    bash -c "[ -n '$shown' ] && [ \$(( $shown - ${free:-0} )) -le 50 ] && [ \$(( ${free:-0} - $shown )) -le 50 ]"
+fg_check "the ledger's head as faxgatectl evidence head says ($(jq -r '"\(.entries) entries, seq \(.seq)"' <<<"$head"))" \
+    bash -c "grep -q '<td id=\"ledger-entries\">$(jq .entries <<<"$head")</td>' '$tmp/status.html' &&
+             grep -q '<td id=\"ledger-seq\">$(jq .seq <<<"$head")</td>' '$tmp/status.html' &&
+             grep -q '<code id=\"ledger-head\">$(jq -r .chain <<<"$head")</code>' '$tmp/status.html' && [ $(jq .entries <<<"$head") -ge 5 ]"
+fg_check "faxgatectl status prints the spool's free space and the ledger too" \
+    bash -c "$ctl status | grep -q '^spool .*: [0-9]* MiB free' && $ctl status | grep -q '^evidence ledger: $(jq .entries <<<"$head") entries'"
+fg_check "a viewer has no verify button and may not verify (403)" \
+    bash -c "! grep -q 'action=\"/status/verify\"' '$tmp/status.html' && [ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$tmp/vera.jar' -d 'csrf=$vcsrf' '$web/status/verify')\" = 403 ]"
+fg_check "an operator's verify needs the CSRF token (403)" [ "$(code POST /status/verify -b "$tmp/olga.jar")" = 403 ]
+out=$(olga -L -w '%{http_code}' -d "csrf=$csrf" "$web/status/verify")
+fg_check "an operator verifies the whole ledger: verified, with the counts ($(lastv "$out"))" \
+    bash -c "[ '${out: -3}' = 200 ] && grep -q '<p id=\"last-verify\"><span class=\"v-deliver\">Verified</span> at .* (by olga): [0-9]* ledger entries chained, [0-9]* calls match their latest record; [1-9][0-9]* page files' <<<\"\$1\"" _ "$out"
+printf 'X' >>"$(fg_sql "$db" "SELECT tiff FROM calls WHERE id = $order")"
+out=$(olga -L -d "csrf=$csrf" "$web/status/verify")
+fg_check "once a page file is changed behind the store's back, the verify says BROKEN and names the call ($(lastv "$out"))" \
+    bash -c "grep -q '<p id=\"last-verify\"><span class=\"v-drop\">BROKEN</span> at .* (by olga): at call $order: the file .*call-$order.tif differs' <<<\"\$1\"" _ "$out"
+fg_check "…which every viewer sees on /status" bash -c "curl -s -b '$tmp/vera.jar' '$web/status' | grep -q 'BROKEN</span> at .* (by olga)'"
+
+# --- 12. rate limiting and logout ---
 for i in 1 2 3 4 5; do code POST /login -d 'name=vera&password=not+hers' >/dev/null; done
 fg_check "after 5 failed logins the right password is refused too (429)" \
     [ "$(code POST /login -d 'name=vera&password=viewer+password')" = 429 ]

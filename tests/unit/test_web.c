@@ -279,8 +279,14 @@ static void test_listen_stays_on_loopback(void **state)
     assert_non_null(strstr(fg_err_msg(FG_ERR_CONFIG), "allow_remote"));
     assert_int_equal(web_addr("http://[::]:8080", "no"), FG_ERR_CONFIG);
     assert_int_equal(web_addr("http://192.0.2.7:8080", "yes"), FG_OK);
-    assert_int_equal(web_addr("https://127.0.0.1:8080", "no"), FG_ERR_CONFIG);   /* not in this build */
     assert_int_equal(web_addr("http://127.0.0.1", "no"), FG_ERR_CONFIG);
+    /* https (cert and key are read by the daemon): the same loopback rule */
+    assert_int_equal(web_addr("https://127.0.0.1:8443", "no"), FG_OK);
+    assert_int_equal(web_addr("https://[::1]:8443", "no"), FG_OK);
+    assert_int_equal(web_addr("https://0.0.0.0:8443", "no"), FG_ERR_CONFIG);
+    assert_int_equal(web_addr("https://192.0.2.7:8443", "yes"), FG_OK);
+    assert_int_equal(web_addr("https://127.0.0.1", "no"), FG_ERR_CONFIG);
+    assert_int_equal(web_addr("ftp://127.0.0.1:21", "no"), FG_ERR_CONFIG);
 }
 
 static double now_ms(void)
