@@ -3,19 +3,27 @@
  * the printer, the spool's free space and the evidence ledger's head.
  *
  * A full verify of the ledger reads every page file back, too slow for a page that is reloaded
- * to watch calls: an operator starts it with a button (POST /status/verify), it runs the store's
- * checks that `faxgatectl evidence verify` runs (without a heads file, which lives on the
- * machine), and its time and result are kept in memory for this page until faxgated stops. One
- * verify at a time: a second one while the first runs is told so instead of taking the other
- * thread of the pool.
+ * to watch calls: an operator starts it with a button (POST /status/verify). It runs as
+ * `faxgatectl --json evidence verify` beside faxgated, in its own process with its own store
+ * connection: the daemon's store lock is never held for it, so a call's pages are saved (and
+ * confirmed to the sender) while it reads, however large the store. Its time and result are kept
+ * in memory for this page until faxgated stops. One verify at a time: a second one while the
+ * first runs is told so instead of taking the other thread of the pool.
  *
  * TSI, caller ID, printer messages and errors came from outside: all go through fg_html_text.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "web.h"
@@ -241,9 +249,8 @@ static void evidence_section(fg_html *h, web_req *r, const json_t *ev)
         fg_html_raw(h, "<form method=\"post\" action=\"/status/verify\">");
         web_csrf_field(h, r);
         fg_html_raw(h, "<button>Verify the whole ledger and every page file now</button></form>"
-                       "<p class=\"note\">As <code>faxgatectl evidence verify</code>: reads every page back, "
-                       "which takes a while on a large store, and calls are saved only once it is done: run it "
-                       "when the line is quiet.</p>");
+                       "<p class=\"note\">Runs <code>faxgatectl evidence verify</code>: it reads every page "
+                       "back, which takes a while on a large store; calls go on being received meanwhile.</p>");
     }
 }
 
@@ -288,11 +295,92 @@ void web_status(web_req *r)
     web_page_end(&h, r);
 }
 
+extern char **environ;
+
+/* faxgatectl beside this faxgated (they are built and installed together). */
+static fg_err ctl_path(char *out, size_t cap)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash;
+
+    if (n <= 0)
+        return fg_err_set(FG_ERR_IO, "cannot find faxgated's own path: %s", strerror(errno));
+    self[n] = '\0';
+    if (!(slash = strrchr(self, '/')))
+        return fg_err_set(FG_ERR_IO, "faxgated's path '%s' has no folder", self);
+    *slash = '\0';
+    if ((size_t)snprintf(out, cap, "%s/faxgatectl", self) >= cap || access(out, X_OK))
+        return fg_err_set(FG_ERR_IO, "faxgatectl is not beside faxgated (%s/faxgatectl): install both", self);
+    return FG_OK;
+}
+
+/* Runs `faxgatectl [--config FILE] --json evidence verify` and reads its JSON answer (exit 0: the
+   evidence holds, 1: it does not; anything else is the verify failing to run). */
+static fg_err verify_in_child(const char *config, json_t **out)
+{
+    char ctl[PATH_MAX], buf[4096];
+    char *argv[8];
+    int fds[2], argc = 0, status;
+    posix_spawn_file_actions_t fa;
+    char *text = NULL;
+    size_t len = 0;
+    pid_t pid;
+    ssize_t n;
+    fg_err e;
+
+    if ((e = ctl_path(ctl, sizeof ctl)))
+        return e;
+    argv[argc++] = ctl;
+    if (config) {
+        argv[argc++] = "--config";
+        argv[argc++] = (char *)config;
+    }
+    argv[argc++] = "--json";
+    argv[argc++] = "evidence";
+    argv[argc++] = "verify";
+    argv[argc] = NULL;
+    if (pipe2(fds, O_CLOEXEC))
+        return fg_err_set(FG_ERR_IO, "cannot make a pipe for the verify: %s", strerror(errno));
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    errno = posix_spawn(&pid, ctl, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (errno) {
+        close(fds[0]);
+        return fg_err_set(FG_ERR_IO, "cannot run %s: %s", ctl, strerror(errno));
+    }
+    while ((n = read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        char *t;
+
+        if (n <= 0)
+            continue;
+        if (len + (size_t)n > (1u << 20) || !(t = realloc(text, len + (size_t)n + 1))) {
+            e = fg_err_set(FG_ERR_NOMEM, "the verify's answer is too long or memory ran out");
+            break;   /* the child may block on a full pipe: it is reaped below once it ends */
+        }
+        text = t;
+        memcpy(text + len, buf, (size_t)n);
+        len += (size_t)n;
+        text[len] = '\0';
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!e && (!WIFEXITED(status) || WEXITSTATUS(status) > 1))
+        e = fg_err_set(FG_ERR_IO, "faxgatectl evidence verify failed to run (%s %d); run it by hand to see why",
+                       WIFEXITED(status) ? "exit" : "signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    if (!e && !(*out = json_loads(text ? text : "", 0, NULL)))
+        e = fg_err_set(FG_ERR_FORMAT, "faxgatectl evidence verify gave no JSON answer");
+    free(text);
+    return e;
+}
+
 void web_status_verify(web_req *r)
 {
-    struct { int entries, calls, files, pages; } n = {0};
-    fg_evidence_fault f = {0};
-    bool ok = false;
+    json_t *v = NULL;
     char at[32];
     time_t now;
     fg_err e;
@@ -303,30 +391,27 @@ void web_status_verify(web_req *r)
         return web_error(r, 409, "A verify is running already; its result will be on the status page.");
     now = time(NULL);
     strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
-    /* the checks of faxgatectl evidence verify, in its order: the chain, then the page files.
-       Each holds the store's lock while it reads, so calls wait to be saved until it is done: on
-       a large store, run it when the line is quiet (or faxgatectl evidence verify, which does not
-       hold the daemon's lock). */
-    if (!(e = fg_store_verify_chain(r->gw->st, &ok, &f, &n.entries, &n.calls)) && ok)
-        e = fg_store_verify_files(r->gw->st, &ok, &f, &n.files, &n.pages);
+    e = verify_in_child(r->gw->config_path, &v);
     pthread_mutex_lock(&last_lock);
     snprintf(last.at, sizeof last.at, "%s", at);
     snprintf(last.by, sizeof last.by, "%s", r->user.name);
-    last.ok = !e && ok;
+    last.ok = !e && json_is_true(json_object_get(v, "ok"));
     if (e)
         snprintf(last.what, sizeof last.what, "the verify could not run: %s", fg_err_msg(e));
-    else if (!ok && f.call_id)   /* worded as faxgatectl evidence verify words it */
-        snprintf(last.what, sizeof last.what, "at call %lld%s: %s", (long long)f.call_id, f.page ? " (a page)" : "",
-                 f.why);
-    else if (!ok && f.seq)
-        snprintf(last.what, sizeof last.what, "at ledger entry %lld: %s", (long long)f.seq, f.why);
-    else if (!ok)
-        snprintf(last.what, sizeof last.what, "%s", f.why);
+    else if (!last.ok && jint(v, "first_bad_call"))   /* worded as faxgatectl evidence verify words it */
+        snprintf(last.what, sizeof last.what, "at call %lld%s: %s", jint(v, "first_bad_call"),
+                 jint(v, "first_bad_page") ? " (a page)" : "", jstr(v, "problem"));
+    else if (!last.ok && jint(v, "first_bad_entry"))
+        snprintf(last.what, sizeof last.what, "at ledger entry %lld: %s", jint(v, "first_bad_entry"), jstr(v, "problem"));
+    else if (!last.ok)
+        snprintf(last.what, sizeof last.what, "%s", jstr(v, "problem"));
     else
-        snprintf(last.what, sizeof last.what, "%d ledger entries chained, %d calls match their latest record; %d "
-                 "page files, %d pages match their hashes", n.entries, n.calls, n.files, n.pages);
+        snprintf(last.what, sizeof last.what, "%lld ledger entries chained, %lld calls match their latest record; "
+                 "%lld page files, %lld pages match their hashes", jint(v, "entries_checked"), jint(v, "calls_checked"),
+                 jint(v, "files_checked"), jint(v, "pages_checked"));
     log_info("web admin: %s verified the evidence: %s%s", r->user.name, last.ok ? "" : "BROKEN: ", last.what);
     pthread_mutex_unlock(&last_lock);
     pthread_mutex_unlock(&verify_running);
+    json_decref(v);
     web_redirect(r, "/status");
 }
