@@ -133,7 +133,11 @@ END {
     own = "own-text own-pages"; all = have_corpus ? own " corpus" : own
     crit(all_ok(all, "dropped"), "0 legitimate pages dropped: " figures(all, "dropped"))
     crit(all_ok(all, "held", 2), "legit held <= 2%: " figures(all, "held"))
-    crit(all_ok(all, "caught", 96), "ads not printed >= 96%: " figures(all, "caught"))
+    # the 96 % target is for fax advertisements; Tobacco3482's ADVE pages are magazine and poster
+    # adverts (not faxes), judged by the comparison with bogofilter below, as issue 14 decided
+    crit(all_ok(own, "caught", 96), "ads not printed >= 96% (fax advertisements): " figures(own, "caught") \
+        (have_corpus && ads["tobacco"] > 0 ? sprintf("; Tobacco3482's print adverts (not faxes, %s) are judged by the comparison with bogofilter below", \
+            frac(caught["tobacco"], ads["tobacco"])) : ""))
     crit(all_ok(own, "adv", 90), "advertiser identified >= 90%: " figures(own, "adv") \
         (have_corpus ? " (corpus: no expected advertisers labelled)" : ""))
     crit(all_ok(all, "opt", 90), "opt-out presence right >= 90%: " figures(all, "opt"))
