@@ -2,8 +2,8 @@
 # make bench — figures, not assertions:
 #   1. OCR per page: Tesseract C API (as faxgate uses it) vs the tesseract CLI, same pages
 #   1b. durable receipt: page write, file sync, store commit per page (this disk; an ext4 loop device)
-#   2. the gateway under 20 concurrent calls: wall time, end of page 1 → verdict, OCR per call,
-#      and faxgated's peak resident memory (VmHWM)
+#   2. the gateway: start-up time and idle memory, then under 20 concurrent calls: wall time, end
+#      of page 1 → verdict, OCR per call, and faxgated's peak resident memory (VmHWM)
 #   3. SIP calls, G.711 and T.38, unpaced and at real-time pace: CPU and memory per call
 set -u
 build=${1:-build/host}
@@ -46,7 +46,13 @@ min_free_mb = 1
 [printer]
 uri = spool:$tmp/out
 EOF
+t0=$(date +%s.%N)
 fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log" || exit 1
+t1=$(date +%s.%N)
+sleep 1   # what it holds once started, before any call: the OCR engines its workers loaded at start
+idle=$(awk '/VmRSS/ { print $2 }' "/proc/$FG_GATEWAY_PID/status")
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "start-up (exec -> ready line): %.0f ms (faxgated --config, %s)\n", (b - a) * 1000, "polled every 0.1 s" }'
+echo "idle RSS after start:         $((idle / 1024)) MiB (no call yet)"
 start=$(date +%s.%N)
 senders=()
 for ((k = 0; k < i; k++)); do
