@@ -119,6 +119,21 @@ static void entries(fg_html *h, web_req *r, const char *json, bool block, bool c
     json_decref(arr);
 }
 
+/* The form that adds an entry to the block list (role, kind) or to consent (kind, basis). */
+static void add_form(fg_html *h, web_req *r, bool block)
+{
+    fg_html_raw(h, block ? "<form method=\"post\" action=\"/lists/block\">"
+                         : "<form method=\"post\" action=\"/lists/consent\">");
+    web_csrf_field(h, r);
+    fg_html_raw(h, "<input type=\"hidden\" name=\"op\" value=\"add\">");
+    options(h, block ? "role" : "kind", block ? fg_block_roles : fg_consent_kinds);
+    options(h, block ? "kind" : "basis", block ? fg_block_kinds : fg_consent_bases);
+    fg_html_raw(h, " <input name=\"value\" required placeholder=\"value\"> <input name=\"note\" "
+                   "placeholder=\"note\"> <button>");
+    fg_html_raw(h, block ? "Block" : "Add");
+    fg_html_raw(h, "</button></form>");
+}
+
 void web_lists(web_req *r)
 {
     char *blocks = NULL, *consent = NULL, *audit = NULL;
@@ -142,27 +157,13 @@ void web_lists(web_req *r)
     fg_html_raw(&h, "<h2>Blocked</h2><p class=\"note\">Broadcasters (who sends: TSI, caller ID, the machine) are "
                     "refused before page 1; advertisers (who sells) are dropped.</p>");
     entries(&h, r, blocks, true, can);
-    if (can) {
-        fg_html_raw(&h, "<form method=\"post\" action=\"/lists/block\">");
-        web_csrf_field(&h, r);
-        fg_html_raw(&h, "<input type=\"hidden\" name=\"op\" value=\"add\">");
-        options(&h, "role", fg_block_roles);
-        options(&h, "kind", fg_block_kinds);
-        fg_html_raw(&h, " <input name=\"value\" required placeholder=\"value\"> <input name=\"note\" "
-                        "placeholder=\"note\"> <button>Block</button></form>");
-    }
+    if (can)
+        add_form(&h, r, true);
     fg_html_raw(&h, "<h2>Consent</h2><p class=\"note\">Advertisers who may send ads: prior consent, or an "
                     "established business relationship (ebr).</p>");
     entries(&h, r, consent, false, can);
-    if (can) {
-        fg_html_raw(&h, "<form method=\"post\" action=\"/lists/consent\">");
-        web_csrf_field(&h, r);
-        fg_html_raw(&h, "<input type=\"hidden\" name=\"op\" value=\"add\">");
-        options(&h, "kind", fg_consent_kinds);
-        options(&h, "basis", fg_consent_bases);
-        fg_html_raw(&h, " <input name=\"value\" required placeholder=\"value\"> <input name=\"note\" "
-                        "placeholder=\"note\"> <button>Add</button></form>");
-    }
+    if (can)
+        add_form(&h, r, false);
     fg_html_raw(&h, "<h2>Recent changes</h2><table><tr><th>When</th><th>Who</th><th>Action</th><th>On</th>"
                     "<th>Detail</th></tr>");
     arr = json_loads(audit, 0, NULL);
