@@ -204,7 +204,7 @@ test-board: deps
 ifndef BOARD_TRIPLET
 	@echo "make test-board: give a cross-built board, e.g. make test-board BOARD=rpi-aarch64 (boards/: $(notdir $(wildcard boards/*)))" >&2; exit 2
 endif
-	$(MAKE) --no-print-directory tests-build
+	$(MAKE) --no-print-directory tests-build $(BUILD)/tools/spandsp_b2b
 	$(MAKE) --no-print-directory BOARD=host all
 	tests/board.sh $(BUILD) $(BOARD_QEMU) $(SYSROOT) $(BOARD_CONF)
 

@@ -5,6 +5,7 @@
 #   2. the gateway: start-up time and idle memory, then under 20 concurrent calls: wall time, end
 #      of page 1 → verdict, OCR per call, and faxgated's peak resident memory (VmHWM)
 #   3. SIP calls, G.711 and T.38, unpaced and at real-time pace: CPU and memory per call
+#   4. the most simultaneous real-time calls with zero failures, per transport (a ladder)
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -76,3 +77,5 @@ awk -v s="$start" -v e="$end" -v n="$i" 'BEGIN { printf "wall time for %d calls:
 echo "faxgated peak RSS (VmHWM):    $((hwm / 1024)) MiB (now $((rss / 1024)) MiB)"
 echo
 tests/bench_sip.sh "$build" || echo "tests/bench_sip.sh failed"
+echo
+tests/bench_capacity.sh "$build" || echo "tests/bench_capacity.sh failed"
