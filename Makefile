@@ -6,6 +6,7 @@
 #   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
 #   make bench       OCR, verdict latency and memory figures
 #   make eval        classifier figures on the corpus
+#   make conformance ECMA TSB-85 receive tests (SpanDSP scripts) against faxgated
 #   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
 #   make uninstall   removes what install put there (not the configuration, store or spool)
 
@@ -34,7 +35,7 @@ endif
 MANPAGES := man/faxgated.8 man/faxgatectl.1 man/faxsim.1 man/faxgate.conf.5
 CC      := $(BOARD_CC)
 
-PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive libmicrohttpd libsodium gnutls
+PKGS    := spandsp libtiff-4 libxml-2.0 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive libmicrohttpd libsodium gnutls
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lgomp -lpthread -lm
 
@@ -50,7 +51,7 @@ DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libl
 	libcups2-dev libcmocka-dev libinih-dev libcairo2-dev libjansson-dev nettle-dev libsndfile1-dev \
 	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
 	bogofilter libre-dev libssl-dev libarchive-dev zlib1g-dev sip-tester baresip-core kamailio jq python3 systemd groff-base \
-	libmicrohttpd-dev libsodium-dev libgnutls28-dev openssl curl file
+	libmicrohttpd-dev libsodium-dev libgnutls28-dev openssl curl file libxml2-dev
 
 CORE_SRC   := $(wildcard firmware/core/*.c)
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC)) $(BUILD)/obj/gen/defaults.o
@@ -59,6 +60,7 @@ HOST_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/common/*.c))
 DAEMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard firmware/daemon/*.c))
 CTL_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/faxgatectl/*.c))
 SIM_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/faxsim/*.c))
+TSB_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/tsb85/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
@@ -67,7 +69,7 @@ BOARDLIB   := $(BUILD)/libboard.a
 HOSTLIB    := $(BUILD)/libfaxhost.a
 # The board's HAL table names drivers in the core and the core calls the table: link as a group.
 LINK_LIBS   = -Wl,--start-group $(HOSTLIB) $(LIB) $(BOARDLIB) -Wl,--end-group $(PKG_LIBS)
-BINS       := $(BUILD)/faxgated $(BUILD)/faxgatectl $(BUILD)/faxsim
+BINS       := $(BUILD)/faxgated $(BUILD)/faxgatectl $(BUILD)/faxsim $(BUILD)/tsb85
 # The learning classifier's starter model: counted by tools/mkmodel (linked without a model: the
 # core refers to it weakly) from the tune split of the labelled texts, linked into the programs.
 STARTER_OBJ := $(BUILD)/obj/gen/starter_model.o
@@ -79,7 +81,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test demo check-asan bench eval install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test demo check-asan bench eval conformance install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -129,6 +131,9 @@ $(BUILD)/faxgatectl: $(CTL_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
 $(BUILD)/faxsim: $(SIM_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(SIM_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
+# the TSB-85 conformance runner (make conformance): a test terminal, not installed
+$(BUILD)/tsb85: $(TSB_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TSB_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LIBS_DEP)
 	@mkdir -p $(dir $@)
@@ -174,6 +179,11 @@ bench: deps
 eval: deps
 	$(MAKE) --no-print-directory all
 	tests/eval.sh $(BUILD)
+
+# ECMA TSB-85 receive tests (Annex A of ../shared/corpus/spandsp/tsb85.xml) played against faxgated
+conformance: deps
+	$(MAKE) --no-print-directory all
+	tests/conformance.sh $(BUILD)
 
 # libFuzzer needs clang and its runtime. `make fuzz` builds the targets (ASan + UBSan), makes their
 # seeds from a real fax call and the project's own files, runs each over its seeds and then

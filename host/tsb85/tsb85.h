@@ -1,0 +1,126 @@
+/* tsb85 — plays SpanDSP's ECMA TSB-85 fax test scripts against faxgated as the device under test.
+ *
+ * The runner is the test terminal: it calls the gateway over an AudioSocket line and, step by
+ * step, sends what the script says (tones, V.21 HDLC frames, TCF and image data on the fast
+ * modems, silence) and checks what comes back (CED, V.21 frames with their content, silence, the
+ * call being cleared, the T.30 result the gateway recorded). Time is line time: every 20 ms of
+ * audio sent is answered by 20 ms from the gateway, so a script's waits and timeouts are exact
+ * and a run takes far less wall time than the calls it plays.
+ */
+#ifndef TSB85_H
+#define TSB85_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TSB_RATE 8000
+#define TSB_BLOCK 160                  /* samples per exchange: 20 ms */
+#define TSB_MS(n) ((long)(n) * (TSB_RATE / 1000))
+
+/* ---- the script ------------------------------------------------------------------------- */
+
+typedef struct tsb_step {
+    int line;                          /* in the XML file, for messages */
+    char dir;                          /* 'T' the tester sends, 'R' the tester expects, 0 neither */
+    char *type, *modem, *tag, *value, *alt_value, *pattern, *bad_rows, *min_bits, *compression;
+    int timein, timeout;               /* ms, -1 when not given */
+    int crc_error;                     /* -1 none, else the frame is sent with a bad FCS */
+} tsb_step;
+
+typedef struct tsb_test {
+    char *name;
+    tsb_step *steps;
+    int nsteps;
+    char *unsupported;                 /* why the script cannot be played as written, or NULL */
+} tsb_test;
+
+typedef struct tsb_script {
+    char *image_dir;                   /* the config's IMAGE path, relative to the script */
+    tsb_test *tests;
+    int ntests;
+} tsb_script;
+
+/* Reads the test group whose name starts with `group` from FILE (validated against its DTD).
+   Returns 0, or -1 with the reason in err. */
+int tsb_script_load(const char *file, const char *group, tsb_script *s, char *err, size_t errcap);
+void tsb_script_free(tsb_script *s);
+
+/* ---- audio to send ------------------------------------------------------------------------ */
+
+typedef struct tsb_audio {
+    int16_t *amp;
+    size_t len, cap, pos;              /* [pos, len) not yet sent */
+} tsb_audio;
+
+int tsb_audio_silence(tsb_audio *a, long samples);
+/* A V.21 HDLC burst: `pre` flags, the frames (frame i with a bad FCS if bad_fcs[i]), `post` flags. */
+int tsb_audio_v21_burst(tsb_audio *a, int pre, const uint8_t *const *frames, const int *lens,
+                        const bool *bad_fcs, int nframes, int post);
+/* Bits (sent LSB first) on a fast modem, "V.27ter/4800", "V.29/9600", "V.17/14400" …, with the
+   modem's training before and its turn-off sequence after. long_train: V.17 long training. */
+int tsb_audio_fast(tsb_audio *a, const char *modem, const uint8_t *bits, size_t nbytes, bool long_train,
+                   char *err, size_t errcap);
+/* The bit rate of a fast modem name, 0 if unknown. */
+int tsb_modem_rate(const char *modem);
+void tsb_audio_free(tsb_audio *a);
+
+/* ---- what comes back ---------------------------------------------------------------------- */
+
+typedef struct tsb_frame {
+    uint8_t buf[256];
+    int len;
+    long end;                          /* line time (samples) when its closing flag arrived */
+} tsb_frame;
+
+typedef struct tsb_rx tsb_rx;
+
+tsb_rx *tsb_rx_new(void);
+void tsb_rx_free(tsb_rx *r);
+void tsb_rx_audio(tsb_rx *r, const int16_t *amp, int n, long now);
+/* V.21 frames with a good FCS, oldest first; false when none is waiting. */
+bool tsb_rx_frame(tsb_rx *r, tsb_frame *f);
+void tsb_rx_drop_frames(tsb_rx *r);
+int tsb_rx_bad_frames(const tsb_rx *r);
+bool tsb_rx_carrier(const tsb_rx *r);  /* V.21 carrier present */
+/* CED: on/off line times (-1 if not seen yet). */
+void tsb_rx_ced(const tsb_rx *r, long *on, long *off);
+void tsb_rx_ced_reset(tsb_rx *r);
+/* Whether the line carries more than -43 dBm0 now, and when that last began and ended. */
+bool tsb_rx_loud(const tsb_rx *r, long *on, long *off);
+
+/* ---- images ------------------------------------------------------------------------------- */
+
+/* Finds NAME in dir, or makes it in tmpdir when it is one of the pages the runner can make
+   exactly (the all-white ETSI pages). Returns 0 with the path, or -1 with why not. */
+int tsb_image_path(const char *dir, const char *tmpdir, const char *name, char *path, size_t cap, char *err,
+                   size_t errcap);
+/* The T.4 1D coded bits of page 1 of a TIFF (LSB first), with rows padded to min_bits; the rows
+   named in bad_rows (1-based, comma separated) get their first bit after the EOL inverted. */
+int tsb_image_encode(const char *path, int min_bits, const char *bad_rows, uint8_t **out, size_t *len, char *err,
+                     size_t errcap);
+
+/* ---- the T.30 result the gateway recorded --------------------------------------------------- */
+
+/* SpanDSP's completion code for a TSB-85 STATUS name ("OK", "RETRYDCN" …), -1 if unknown. */
+int tsb_status_code(const char *name);
+/* Waits up to wait_s for the call with this AudioSocket UUID to be finished in the store and
+   gives its T.30 completion code. Returns 0, or -1 with why not. */
+int tsb_store_t30_code(const char *db, const char *uuid, int wait_s, int *code, char *err, size_t errcap);
+
+/* ---- running a test ----------------------------------------------------------------------- */
+
+typedef struct tsb_opts {
+    const char *line;                  /* audiosocket://HOST:PORT of the gateway */
+    const char *store;                 /* the gateway's SQLite store, for STATUS; NULL: not checked */
+    const char *image_dir;
+    const char *tmpdir;
+    int verbose;
+} tsb_opts;
+
+typedef enum { TSB_PASS, TSB_FAIL, TSB_NOT_RUN } tsb_result;
+
+/* Plays one test; why says what failed or why it was not run. */
+tsb_result tsb_run_test(const tsb_opts *o, const tsb_test *t, char *why, size_t whycap);
+
+#endif
