@@ -1,5 +1,5 @@
-/* tsb85 — the pages a script sends: found in the image folder, or (the all-white ETSI pages
-   only) made here with libtiff; coded for the line by SpanDSP's T.4 encoder. */
+/* tsb85 — the pages a script sends: found in the image folder, or (WHITE, DIAGO1, DIAGO2) made
+   here with libtiff; coded for the line by SpanDSP's T.4 encoder. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +24,50 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
     return -1;
 }
 
-static int make_white(const char *path, int pages, char *err, size_t errcap)
+/* The pages made here, from their definitions in ETSI ETS 300 242 annex B as TSB-85 uses them:
+   WHITE (one or two pages) and the one-dimensional coding charts DIAGO1 and DIAGO2, whose rows
+   are white up to a diagonal and black after it, so that every run length from 0 to 1727 is
+   coded once (DIAGO2 starts its diagonal 728 pels in); their last row is black. */
+typedef enum { PAGE_WHITE, PAGE_DIAGO1, PAGE_DIAGO2 } page_kind;
+
+static const struct {
+    const char *name;
+    page_kind kind;
+    int pages, rows;
+} makeable[] = {
+    {"etsi_300_242_a4_white.tif", PAGE_WHITE, 1, A4_ROWS},
+    {"etsi_300_242_a4_white_2p.tif", PAGE_WHITE, 2, A4_ROWS},
+    {"etsi_300_242_a4_diago1.tif", PAGE_DIAGO1, 1, 1002},
+    {"etsi_300_242_a4_diago2.tif", PAGE_DIAGO2, 1, 1002},
+};
+
+static void black(uint8_t *row, int from, int to)
+{
+    for (int x = from; x <= to && x < A4_WIDTH; x++)
+        row[x / 8] |= (uint8_t)(0x80 >> (x % 8));   /* min-is-white, MSB is the leftmost pel */
+}
+
+static void paint(uint8_t *row, page_kind kind, int y, int rows)
+{
+    memset(row, 0, A4_WIDTH / 8);
+    if (kind == PAGE_WHITE)
+        return;
+    if (y == rows - 1)
+        black(row, 0, A4_WIDTH - 1);
+    else
+        black(row, y + (kind == PAGE_DIAGO2 ? 728 : 0), A4_WIDTH - 1);
+}
+
+static int make_page(const char *path, page_kind kind, int pages, int rows, char *err, size_t errcap)
 {
     TIFF *t = TIFFOpen(path, "w");
     uint8_t row[A4_WIDTH / 8];
 
     if (!t)
         return fail(err, errcap, "cannot create %s", path);
-    memset(row, 0, sizeof row);   /* min-is-white: 0 is white */
     for (int p = 0; p < pages; p++) {
         TIFFSetField(t, TIFFTAG_IMAGEWIDTH, A4_WIDTH);
-        TIFFSetField(t, TIFFTAG_IMAGELENGTH, A4_ROWS);
+        TIFFSetField(t, TIFFTAG_IMAGELENGTH, rows);
         TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1);
         TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
         TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
@@ -43,14 +76,16 @@ static int make_white(const char *path, int pages, char *err, size_t errcap)
         TIFFSetField(t, TIFFTAG_XRESOLUTION, 204.0);
         TIFFSetField(t, TIFFTAG_YRESOLUTION, 98.0);
         TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
-        TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, A4_ROWS);
+        TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, rows);
         TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
         TIFFSetField(t, TIFFTAG_PAGENUMBER, p, pages);
-        for (int y = 0; y < A4_ROWS; y++)
+        for (int y = 0; y < rows; y++) {
+            paint(row, kind, y, rows);
             if (TIFFWriteScanline(t, row, (uint32_t)y, 0) < 0) {
                 TIFFClose(t);
                 return fail(err, errcap, "cannot write %s", path);
             }
+        }
         if (!TIFFWriteDirectory(t)) {
             TIFFClose(t);
             return fail(err, errcap, "cannot write %s", path);
@@ -63,8 +98,11 @@ static int make_white(const char *path, int pages, char *err, size_t errcap)
 int tsb_image_path(const char *dir, const char *tmpdir, const char *name, char *path, size_t cap, char *err,
                    size_t errcap)
 {
-    int pages = !strcmp(name, "etsi_300_242_a4_white.tif") ? 1 : !strcmp(name, "etsi_300_242_a4_white_2p.tif") ? 2 : 0;
+    int m = -1;
 
+    for (size_t i = 0; i < sizeof makeable / sizeof makeable[0]; i++)
+        if (!strcmp(name, makeable[i].name))
+            m = (int)i;
     if (strchr(name, '/'))
         return fail(err, errcap, "image name '%s' has a folder in it", name);
     if (dir) {
@@ -72,14 +110,14 @@ int tsb_image_path(const char *dir, const char *tmpdir, const char *name, char *
         if (access(path, R_OK) == 0)
             return 0;
     }
-    if (!pages)
-        return fail(err, errcap, "image %s not found in %s (an ETSI ES 300 242 test chart made by SpanDSP's "
-                    "test-data generator; only the all-white pages can be made here exactly)",
-                    name, dir ? dir : "(no image folder)");
+    if (m < 0)
+        return fail(err, errcap, "image %s not found in %s (an ETSI ETS 300 242 test chart; SpanDSP's "
+                    "test-data/etsi/fax makes it, --images names its folder; this runner makes only WHITE, "
+                    "DIAGO1 and DIAGO2)", name, dir ? dir : "(no image folder)");
     snprintf(path, cap, "%s/%s", tmpdir, name);
     if (access(path, R_OK) == 0)
         return 0;
-    return make_white(path, pages, err, errcap);
+    return make_page(path, makeable[m].kind, makeable[m].pages, makeable[m].rows, err, errcap);
 }
 
 /* TSB-85's corrupted rows: the first bit after the EOL of each listed row is inverted. The

@@ -23,7 +23,7 @@ static void usage(FILE *f)
             "  --store DB       the gateway's store, to check each test's STATUS (its T.30 result);\n"
             "                   without it STATUS steps are not checked and the summary says so\n"
             "  --images DIR     where the script's pages are (default: the script's IMAGE path);\n"
-            "                   the all-white pages are made when missing\n"
+            "                   WHITE, DIAGO1 and DIAGO2 are made when missing\n"
             "  --verbose, -v    say what happens on the line (twice: every step)\n"
             "Exit status: 0 if no test failed, 1 if one did, 2 for bad usage or an unreadable script.\n",
             DEFAULT_GROUP);
@@ -123,10 +123,11 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
     printf("# %d passed, %d failed, %d not run\n", pass, fail, skip);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 4; i++) {
+        static const char *made[] = {"white", "white_2p", "diago1", "diago2"};
         char path[4200];
 
-        snprintf(path, sizeof path, "%s/etsi_300_242_a4_white%s.tif", tmpdir, i ? "_2p" : "");
+        snprintf(path, sizeof path, "%s/etsi_300_242_a4_%s.tif", tmpdir, made[i]);
         unlink(path);
     }
     rmdir(tmpdir);

@@ -92,7 +92,7 @@ bool tsb_rx_loud(const tsb_rx *r, long *on, long *off);
 /* ---- images ------------------------------------------------------------------------------- */
 
 /* Finds NAME in dir, or makes it in tmpdir when it is one of the pages the runner can make
-   exactly (the all-white ETSI pages). Returns 0 with the path, or -1 with why not. */
+   (WHITE, WHITE_2P, DIAGO1, DIAGO2). Returns 0 with the path, or -1 with why not. */
 int tsb_image_path(const char *dir, const char *tmpdir, const char *name, char *path, size_t cap, char *err,
                    size_t errcap);
 /* The T.4 1D coded bits of page 1 of a TIFF (LSB first), with rows padded to min_bits; the rows
