@@ -24,6 +24,8 @@ static void usage(FILE *f)
             "                   without it STATUS steps are not checked and the summary says so\n"
             "  --images DIR     where the script's pages are (default: the script's IMAGE path);\n"
             "                   WHITE, DIAGO1 and DIAGO2 are made when missing\n"
+            "  --optional-nsf   let a script's NSF step pass when the gateway sends no NSF (optional in\n"
+            "                   T.30); the next frame is then checked by the next step\n"
             "  --verbose, -v    say what happens on the line (twice: every step)\n"
             "Exit status: 0 if no test failed, 1 if one did, 2 for bad usage or an unreadable script.\n",
             DEFAULT_GROUP);
@@ -45,7 +47,8 @@ int main(int argc, char **argv)
         {"line", required_argument, NULL, 'l'}, {"group", required_argument, NULL, 'g'},
         {"test", required_argument, NULL, 't'}, {"store", required_argument, NULL, 's'},
         {"images", required_argument, NULL, 'i'}, {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"optional-nsf", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *group = DEFAULT_GROUP;
     char *only[64], err[1024], images[4096], tmpdir[] = "/tmp/tsb85-XXXXXX";
@@ -64,6 +67,7 @@ int main(int argc, char **argv)
         case 's': o.store = optarg; break;
         case 'i': o.image_dir = optarg; break;
         case 'v': o.verbose++; break;
+        case 'n': o.optional_nsf = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -99,6 +103,8 @@ int main(int argc, char **argv)
     printf("1..%d\n", n);
     if (!o.store)
         printf("# no --store: STATUS steps (the gateway's T.30 result) are not checked\n");
+    if (o.optional_nsf)
+        printf("# --optional-nsf: NSF steps pass when the gateway sends no NSF\n");
     fflush(stdout);
     n = 0;
     for (int i = 0; i < s.ntests; i++) {

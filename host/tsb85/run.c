@@ -4,10 +4,12 @@
  * written for, with the tester's side of the call only: the device under test is the gateway.
  *   CALL            place the call (the AudioSocket connection)
  *   WAIT n          send n ms of silence; what the gateway sends meanwhile is not looked at
- *   T PREAMBLE … T HDLC … T POSTAMBLE   one V.21 burst: flags, frames (crc_error: bad FCS), flags
+ *   T PREAMBLE … T HDLC … T POSTAMBLE   one V.21 burst: flags, frames (crc_error: bad FCS), flags;
+ *                   without a POSTAMBLE the carrier stops at the end of the last frame
  *   T TCF           the training check on a fast modem: value bytes of zeros (pattern: 0x55s first)
  *   T MSG           a non-ECM page on a fast modem, T.4 1D coded (bad_rows: rows corrupted)
- *   T CLEAR         the tester is done; R CLEAR: the gateway must clear the call within timeout ms
+ *   T CLEAR         the tester hangs up; R CLEAR: the gateway releases the line within timeout ms
+ *                   (or had already hung up: after DCN it should)
  *   R CED           the answer tone, 2.6 to 4.0 s long
  *   R HDLC          the next V.21 frame of the same kind (final or not, as SpanDSP's tester
  *                   matches them) must equal value; "..." allows more bytes, "/MASK" masks bits
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <spandsp.h>
 
@@ -43,6 +46,9 @@ typedef struct runner {
     char *why;
     size_t whycap;
     char uuid[64];
+    long ced_end;                 /* when CED ended, until the first frame after it is seen */
+    int cleared;                  /* 0 on the line; 1 the gateway hung up first; 2 the tester did */
+    long release_ms;              /* wall ms the gateway took to close after the tester hung up */
 } runner;
 
 static tsb_result failed(runner *r, const tsb_step *st, const char *fmt, ...)
@@ -192,6 +198,34 @@ static long timeout_of(const tsb_step *st)
     return TSB_MS(st->timeout >= 0 ? st->timeout : DEFAULT_R_TIMEOUT);
 }
 
+/* T.30's timing of what the gateway sends, checked on every frame an R step sees:
+   a V.21 burst starts with 1 s ± 15 % of flags (T.30 5.3.1), and DIS follows CED after 75 ± 20 ms
+   of silence. Times are measured to about ±10 ms (5 ms level windows, frame ends to a block). */
+static tsb_result check_timing(runner *r, const tsb_step *st, const tsb_frame *f)
+{
+    char shown[1024];
+
+    if (f->first_in_burst && f->burst_on >= 0) {
+        long pre = (f->start - f->burst_on) / TSB_MS(1);
+
+        if (pre < 850 || pre > 1150)
+            return failed(r, st, "%s came after %ld ms of preamble; T.30 wants 1 s +-15 %% (850 to 1150 ms)",
+                          show(f, shown, sizeof shown), pre);
+        if (r->o->verbose)
+            fprintf(stderr, "# %s: preamble %ld ms\n", r->t->name, pre);
+    }
+    if (r->ced_end >= 0 && f->burst_on >= 0) {
+        long gap = (f->burst_on - r->ced_end) / TSB_MS(1);
+
+        r->ced_end = -1;
+        if (gap < 55 || gap > 95)
+            return failed(r, st, "%ld ms of silence between CED and the V.21 preamble; T.30 wants 75 +-20 ms", gap);
+        if (r->o->verbose)
+            fprintf(stderr, "# %s: CED to preamble %ld ms\n", r->t->name, gap);
+    }
+    return TSB_PASS;
+}
+
 static tsb_result expect_frame(runner *r, const tsb_step *st)
 {
     pattern p, alt;
@@ -206,6 +240,8 @@ static tsb_result expect_frame(runner *r, const tsb_step *st)
         tsb_frame f;
 
         while (tsb_rx_frame(r->rx, &f)) {
+            if (check_timing(r, st, &f) != TSB_PASS)
+                return TSB_FAIL;
             if (f.len < 2 || f.buf[1] != p.b[1]) {
                 /* another kind of frame (not final while a final one is awaited, or the
                    reverse): SpanDSP's tester lets it pass, and so do we */
@@ -215,9 +251,23 @@ static tsb_result expect_frame(runner *r, const tsb_step *st)
                 continue;
             }
             if (matches(&p, &f) || (has_alt && matches(&alt, &f))) {
+                long gap = f.quiet_from >= 0 ? (f.burst_on - f.quiet_from) / TSB_MS(1) : -1;
+
                 if (r->o->verbose)
                     fprintf(stderr, "# %s: %.2f s: got %s\n", r->t->name, f.end / (double)TSB_RATE,
                             show(&f, shown, sizeof shown));
+                if (st->gap_min >= 0 && (gap < st->gap_min || gap > st->gap_max))
+                    return failed(r, st, "%s came after %ld ms of silence; the script wants %ld to %ld ms",
+                                  show(&f, shown, sizeof shown), gap, st->gap_min, st->gap_max);
+                return TSB_PASS;
+            }
+            if (r->o->optional_nsf && st->tag && !strcasecmp(st->tag, "NSF") && f.len >= 3 &&
+                (f.buf[2] & 0xfe) != (p.b[2] & 0xfe)) {
+                /* --optional-nsf: T.30 makes NSF optional; the frame is left for the next step */
+                if (r->o->verbose)
+                    fprintf(stderr, "# %s: no NSF (optional), %s left for the next step\n", r->t->name,
+                            show(&f, shown, sizeof shown));
+                tsb_rx_unget(r->rx, &f);
                 return TSB_PASS;
             }
             return failed(r, st, "expected %s, got %s", st->value, show(&f, shown, sizeof shown));
@@ -249,6 +299,7 @@ static tsb_result expect_ced(runner *r, const tsb_step *st)
 
             if (ms < 2600 || ms > 4000)
                 return failed(r, st, "CED lasted %ld ms; T.30 wants 2.6 to 4.0 s", ms);
+            r->ced_end = off;
             if (r->o->verbose)
                 fprintf(stderr, "# %s: CED %ld ms\n", r->t->name, ms);
             return TSB_PASS;
@@ -276,15 +327,49 @@ static tsb_result expect_silence(runner *r, const tsb_step *st)
     return TSB_PASS;
 }
 
+/* T CLEAR: the tester hangs up (after what it still has to send). No audio flows after that,
+   so the gateway's release is timed in wall time: the line driver waits up to 200 ms for the far
+   end to close its side. */
+static tsb_result tester_clears(runner *r)
+{
+    struct timespec t0, t1;
+
+    while (r->tx.len > r->tx.pos && !r->gone)
+        if (tick(r))
+            return TSB_FAIL;
+    if (r->gone) {
+        r->cleared = 1;
+        if (r->o->verbose)
+            fprintf(stderr, "# %s: the gateway had hung up already\n", r->t->name);
+        return TSB_PASS;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    fg_line_hangup(r->ln);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->gone = true;
+    r->cleared = 2;
+    r->release_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    if (r->o->verbose)
+        fprintf(stderr, "# %s: the tester hung up; the gateway closed its side after %ld ms\n", r->t->name,
+                r->release_ms);
+    return TSB_PASS;
+}
+
+/* R CLEAR: the gateway has cleared the call, or does so within timeout ms. */
 static tsb_result expect_clear(runner *r, const tsb_step *st)
 {
     long until = r->now + timeout_of(st);
 
     r->listening = false;
+    if (r->cleared == 2) {
+        if (r->release_ms > timeout_of(st) / TSB_MS(1) || r->release_ms >= 200)
+            return failed(r, st, "the gateway had not released the line %ld ms after the tester hung up",
+                          r->release_ms);
+        return TSB_PASS;
+    }
     while (!r->gone) {
         if (r->now >= until)
-            return failed(r, st, "the gateway was still on the line %ld ms after the tester's last signal",
-                          timeout_of(st) / TSB_MS(1));
+            return failed(r, st, "the gateway was still on the line %ld ms later", timeout_of(st) / TSB_MS(1));
         if (tick(r))
             return TSB_FAIL;
     }
@@ -314,36 +399,44 @@ static tsb_result check_status(runner *r, const tsb_step *st)
 
 /* ---- the transmit steps -------------------------------------------------------------------- */
 
-/* PREAMBLE, its HDLC frames and the POSTAMBLE: one burst. *i is left on the POSTAMBLE. */
+/* PREAMBLE, HDLC frames (more PREAMBLEs between them: more flags) and the POSTAMBLE: one V.21
+   transmission. Without a POSTAMBLE it stops at the end of the last frame, as SpanDSP's tester
+   does when the next step is not one of these. *i is left on the burst's last step. */
 static tsb_result send_burst(runner *r, int *i)
 {
-    const tsb_step *pre = &r->t->steps[*i];
-    const uint8_t *frames[16];
-    uint8_t data[16][256];
-    int lens[16], n = 0, post = 5;
-    bool bad[16];
+    enum { MAX_ITEMS = 32 };
+    tsb_hdlc_item items[MAX_ITEMS];
+    uint8_t data[MAX_ITEMS][256];
+    const tsb_step *first = &r->t->steps[*i];
+    int n = 0, k;
 
-    for (int k = *i + 1; k < r->t->nsteps; k++) {
+    for (k = *i; k < r->t->nsteps && n < MAX_ITEMS; k++) {
         const tsb_step *st = &r->t->steps[k];
+        bool post = !strcasecmp(st->type, "POSTAMBLE");
         pattern p;
 
-        if (st->dir == 'T' && !strcasecmp(st->type, "POSTAMBLE")) {
-            post = st->value ? atoi(st->value) : 5;
-            *i = k;
+        if (st->dir != 'T' || (strcasecmp(st->type, "PREAMBLE") && strcasecmp(st->type, "HDLC") && !post))
             break;
+        memset(&items[n], 0, sizeof items[n]);
+        if (strcasecmp(st->type, "HDLC")) {
+            items[n++].flags = st->value ? atoi(st->value) : post ? 5 : 37;
+            if (post) {
+                k++;
+                break;
+            }
+            continue;
         }
-        if (st->dir != 'T' || strcasecmp(st->type, "HDLC") || n == 16)
-            return failed(r, st, "a V.21 burst must be PREAMBLE, HDLC frames and POSTAMBLE");
-        if (!st->value || parse_pattern(st->value, &p) || p.more)
+        /* "..." in a frame to send adds nothing: the bytes before it are the frame */
+        if (!st->value || parse_pattern(st->value, &p))
             return failed(r, st, "cannot read the frame '%s'", st->value ? st->value : "");
         memcpy(data[n], p.b, (size_t)p.len);
-        frames[n] = data[n];
-        lens[n] = p.len;
-        bad[n] = st->crc_error >= 0;
-        n++;
+        items[n].frame = data[n];
+        items[n].len = p.len;
+        items[n++].bad_fcs = st->crc_error >= 0;
     }
-    if (tsb_audio_v21_burst(&r->tx, pre->value ? atoi(pre->value) : 37, frames, lens, bad, n, post))
-        return failed(r, pre, "cannot make the V.21 audio");
+    *i = k - 1;
+    if (tsb_audio_v21_burst(&r->tx, items, n))
+        return failed(r, first, "cannot make the V.21 audio");
     return flush(r) ? TSB_FAIL : TSB_PASS;
 }
 
@@ -466,12 +559,8 @@ static tsb_result step(runner *r, int *i)
             return send_tcf(r, st);
         if (!strcasecmp(st->type, "MSG"))
             return send_page(r, st);
-        if (!strcasecmp(st->type, "CLEAR")) {
-            while (r->tx.len > r->tx.pos)
-                if (tick(r))
-                    return TSB_FAIL;
-            return TSB_PASS;
-        }
+        if (!strcasecmp(st->type, "CLEAR"))
+            return tester_clears(r);
         return failed(r, st, "a T %s step outside a V.21 burst", st->type);
     }
     if (!strcasecmp(st->type, "CED"))
@@ -485,7 +574,7 @@ static tsb_result step(runner *r, int *i)
 
 tsb_result tsb_run_test(const tsb_opts *o, const tsb_test *t, char *why, size_t whycap)
 {
-    runner r = {.o = o, .t = t, .why = why, .whycap = whycap};
+    runner r = {.o = o, .t = t, .why = why, .whycap = whycap, .ced_end = -1};
     tsb_result res = TSB_PASS;
     const char *no;
 

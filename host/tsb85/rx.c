@@ -8,6 +8,7 @@
 #include "tsb85.h"
 
 #define QUEUE 16
+#define STEP 8            /* samples fed at a time: edges and frame ends to 1 ms */
 
 struct tsb_rx {
     fsk_rx_state_t *fsk;
@@ -22,7 +23,32 @@ struct tsb_rx {
     int32_t floor;                    /* mean square of -43 dBm0: below it the line is quiet */
     bool loud;
     long loud_on, loud_off;           /* line time the signal last rose above / fell below it */
+    long last_burst;                  /* loud_on of the burst the last frame came in */
 };
+
+/* Bits a frame takes on the line: its octets and FCS with zero bits stuffed after five 1s, and
+   the closing flag. */
+static int line_bits(const uint8_t *pkt, int len)
+{
+    uint16_t fcs = crc_itu16_calc(pkt, len, 0xffff) ^ 0xffff;
+    uint8_t tail[2] = {(uint8_t)fcs, (uint8_t)(fcs >> 8)};
+    int bits = 8, ones = 0;
+
+    for (int i = 0; i < len + 2; i++) {
+        uint8_t b = i < len ? pkt[i] : tail[i - len];
+
+        for (int k = 0; k < 8; k++, b >>= 1) {   /* octets go LSB first */
+            bits++;
+            if (!(b & 1)) {
+                ones = 0;
+            } else if (++ones == 5) {
+                bits++;
+                ones = 0;
+            }
+        }
+    }
+    return bits;
+}
 
 static void on_frame(void *user, const uint8_t *pkt, int len, int ok)
 {
@@ -42,7 +68,14 @@ static void on_frame(void *user, const uint8_t *pkt, int len, int ok)
     f = &r->q[(r->head + r->count++) % QUEUE];
     f->len = len < (int)sizeof f->buf ? len : (int)sizeof f->buf;
     memcpy(f->buf, pkt, (size_t)f->len);
-    f->end = r->now;
+    /* the frame ended in the millisecond being fed; its first bit came (bits on the line,
+       stuffing and closing flag included) 1/300 s each before that */
+    f->end = r->now + STEP / 2;
+    f->start = f->end - (long)line_bits(pkt, len) * TSB_RATE / 300;
+    f->burst_on = r->loud_on;
+    f->quiet_from = r->loud_off < r->loud_on ? r->loud_off : -1;
+    f->first_in_burst = r->loud_on != r->last_burst;
+    r->last_burst = r->loud_on;
 }
 
 static void on_bit(void *user, int bit)
@@ -82,7 +115,7 @@ tsb_rx *tsb_rx_new(void)
     if (!r)
         return NULL;
     r->ced_on = r->ced_off = -1;
-    r->loud_on = r->loud_off = -1;
+    r->loud_on = r->loud_off = r->last_burst = -1;
     r->floor = power_meter_level_dbm0(-43.0f);
     r->hdlc = hdlc_rx_init(NULL, false, true, 5, on_frame, r);
     r->fsk = fsk_rx_init(NULL, &preset_fsk_specs[FSK_V21CH2], FSK_FRAME_MODE_SYNC, on_bit, r);
@@ -110,17 +143,21 @@ void tsb_rx_free(tsb_rx *r)
 
 void tsb_rx_audio(tsb_rx *r, const int16_t *amp, int n, long now)
 {
-    int64_t sq = 0;
+    /* 1 ms at a time, so that the level's edges and the frames' ends are known to the ms */
+    for (int w = 0; w < n; w += STEP) {
+        int k = n - w < STEP ? n - w : STEP;
+        int64_t sq = 0;
 
-    for (int i = 0; i < n; i++)
-        sq += (int32_t)amp[i] * amp[i];
-    if (n > 0 && (sq / n > r->floor) != r->loud) {
-        r->loud = !r->loud;
-        *(r->loud ? &r->loud_on : &r->loud_off) = now;
+        for (int i = w; i < w + k; i++)
+            sq += (int32_t)amp[i] * amp[i];
+        if ((sq / k > r->floor) != r->loud) {
+            r->loud = !r->loud;
+            *(r->loud ? &r->loud_on : &r->loud_off) = now + w;
+        }
+        r->now = now + w;
+        fsk_rx(r->fsk, amp + w, k);
+        modem_connect_tones_rx(r->ced, amp + w, k);
     }
-    r->now = now;
-    fsk_rx(r->fsk, amp, n);
-    modem_connect_tones_rx(r->ced, amp, n);
 }
 
 bool tsb_rx_frame(tsb_rx *r, tsb_frame *f)
@@ -164,4 +201,13 @@ bool tsb_rx_loud(const tsb_rx *r, long *on, long *off)
     *on = r->loud_on;
     *off = r->loud_off;
     return r->loud;
+}
+
+void tsb_rx_unget(tsb_rx *r, const tsb_frame *f)
+{
+    if (r->count == QUEUE)
+        return;
+    r->head = (r->head + QUEUE - 1) % QUEUE;
+    r->q[r->head] = *f;
+    r->count++;
 }

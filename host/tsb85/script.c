@@ -65,6 +65,20 @@ static int read_step(xmlNodePtr n, tsb_step *st)
     st->timein = prop_int(n, "timein", -1);
     st->timeout = prop_int(n, "timeout", -1);
     st->crc_error = prop_int(n, "crc_error", -1);
+    st->gap_min = st->gap_max = -1;
+    /* The <check>s mostly describe what the step itself checks. One kind states a time the step
+       does not: "MCF to DIS interval must be between 5.0s and 7.0s" (MRGN09). */
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        char *desc = is(c, "check") ? prop(c, "desc") : NULL;
+        const char *p = desc ? strstr(desc, "interval must be between ") : NULL;
+        double a, b;
+
+        if (p && sscanf(p, "interval must be between %lfs and %lfs", &a, &b) == 2 && a >= 0 && b >= a) {
+            st->gap_min = (long)(a * 1000 + 0.5);
+            st->gap_max = (long)(b * 1000 + 0.5);
+        }
+        free(desc);
+    }
     return st->type ? 0 : -1;
 }
 

@@ -26,6 +26,8 @@ typedef struct tsb_step {
     char *type, *modem, *tag, *value, *alt_value, *pattern, *bad_rows, *min_bits, *compression;
     int timein, timeout;               /* ms, -1 when not given */
     int crc_error;                     /* -1 none, else the frame is sent with a bad FCS */
+    long gap_min, gap_max;             /* a <check> "… interval must be between A s and B s": ms
+                                          of silence before this frame's preamble; -1 none */
 } tsb_step;
 
 typedef struct tsb_test {
@@ -54,9 +56,14 @@ typedef struct tsb_audio {
 } tsb_audio;
 
 int tsb_audio_silence(tsb_audio *a, long samples);
-/* A V.21 HDLC burst: `pre` flags, the frames (frame i with a bad FCS if bad_fcs[i]), `post` flags. */
-int tsb_audio_v21_burst(tsb_audio *a, int pre, const uint8_t *const *frames, const int *lens,
-                        const bool *bad_fcs, int nframes, int post);
+/* One V.21 HDLC transmission: runs of flags (frame NULL) and frames (with a bad FCS if asked). */
+typedef struct tsb_hdlc_item {
+    int flags;
+    const uint8_t *frame;
+    int len;
+    bool bad_fcs;
+} tsb_hdlc_item;
+int tsb_audio_v21_burst(tsb_audio *a, const tsb_hdlc_item *items, int nitems);
 /* Bits (sent LSB first) on a fast modem, "V.27ter/4800", "V.29/9600", "V.17/14400" …, with the
    modem's training before and its turn-off sequence after. long_train: V.17 long training. */
 int tsb_audio_fast(tsb_audio *a, const char *modem, const uint8_t *bits, size_t nbytes, bool long_train,
@@ -71,6 +78,10 @@ typedef struct tsb_frame {
     uint8_t buf[256];
     int len;
     long end;                          /* line time (samples) when its closing flag arrived */
+    long start;                        /* … and its first bit after the opening flags */
+    long burst_on;                     /* when the signal it came in began (its preamble) */
+    long quiet_from;                   /* when the line went quiet before that, -1 if never */
+    bool first_in_burst;
 } tsb_frame;
 
 typedef struct tsb_rx tsb_rx;
@@ -81,6 +92,8 @@ void tsb_rx_audio(tsb_rx *r, const int16_t *amp, int n, long now);
 /* V.21 frames with a good FCS, oldest first; false when none is waiting. */
 bool tsb_rx_frame(tsb_rx *r, tsb_frame *f);
 void tsb_rx_drop_frames(tsb_rx *r);
+/* Puts a frame back at the head of the queue (an optional step that did not match it). */
+void tsb_rx_unget(tsb_rx *r, const tsb_frame *f);
 int tsb_rx_bad_frames(const tsb_rx *r);
 bool tsb_rx_carrier(const tsb_rx *r);  /* V.21 carrier present */
 /* CED: on/off line times (-1 if not seen yet). */
@@ -115,6 +128,7 @@ typedef struct tsb_opts {
     const char *store;                 /* the gateway's SQLite store, for STATUS; NULL: not checked */
     const char *image_dir;
     const char *tmpdir;
+    bool optional_nsf;                 /* an R HDLC NSF step passes when the gateway sends none */
     int verbose;
 } tsb_opts;
 

@@ -99,18 +99,17 @@ static void on_underflow(void *user)
     underflow_seen = true;
 }
 
-int tsb_audio_v21_burst(tsb_audio *a, int pre, const uint8_t *const *frames, const int *lens,
-                        const bool *bad_fcs, int nframes, int post)
+int tsb_audio_v21_burst(tsb_audio *a, const tsb_hdlc_item *items, int nitems)
 {
     hdlc_tx_state_t *h = hdlc_tx_init(NULL, false, 1, false, on_underflow, NULL);
-    size_t cap = (size_t)pre + (size_t)post + 16, n = 0;
+    size_t cap = 16, n = 0;
     uint8_t *oct;
     fsk_tx_state_t *fsk;
     bitsrc b = {.msb_first = true};
     int rc = -1;
 
-    for (int i = 0; i < nframes; i++)
-        cap += (size_t)lens[i] * 2 + 8;
+    for (int i = 0; i < nitems; i++)
+        cap += items[i].frame ? (size_t)items[i].len * 2 + 8 : (size_t)items[i].flags;
     if (!h || !(oct = malloc(cap))) {
         if (h)
             hdlc_tx_free(h);
@@ -118,19 +117,22 @@ int tsb_audio_v21_burst(tsb_audio *a, int pre, const uint8_t *const *frames, con
     }
     /* The framer gives one octet of flag per call while it idles; a frame comes out bit-stuffed
        with its FCS and the start of the closing flag, ending when the framer reports underflow. */
-    for (int i = 0; i < pre; i++)
-        oct[n++] = (uint8_t)hdlc_tx_get_byte(h);
-    for (int i = 0; i < nframes; i++) {
-        if (hdlc_tx_frame(h, frames[i], (size_t)lens[i]) != 0)
+    for (int i = 0; i < nitems; i++) {
+        const tsb_hdlc_item *it = &items[i];
+
+        if (!it->frame) {
+            for (int k = 0; k < it->flags; k++)
+                oct[n++] = (uint8_t)hdlc_tx_get_byte(h);
+            continue;
+        }
+        if (hdlc_tx_frame(h, it->frame, (size_t)it->len) != 0)
             goto out;
-        if (bad_fcs && bad_fcs[i])
+        if (it->bad_fcs)
             hdlc_tx_corrupt_frame(h);
         underflow_seen = false;
-        while (!underflow_seen && n < cap - (size_t)post - 4)
+        for (size_t limit = n + (size_t)it->len * 2 + 8; !underflow_seen && n < limit;)
             oct[n++] = (uint8_t)hdlc_tx_get_byte(h);
     }
-    for (int i = 0; i < post; i++)
-        oct[n++] = (uint8_t)hdlc_tx_get_byte(h);
     b.buf = oct;
     b.len = n;
     if ((fsk = fsk_tx_init(NULL, &preset_fsk_specs[FSK_V21CH2], next_bit, &b))) {
