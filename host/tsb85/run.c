@@ -503,9 +503,14 @@ static const char *cannot_play(const tsb_opts *o, const tsb_test *t, char *buf, 
 
         for (size_t k = 0; k < sizeof known / sizeof known[0] && !ok; k++)
             ok = type_is(st, known[k].type, known[k].dir);
+        if (!ok && !strcasecmp(st->type, "ANSWER")) {
+            snprintf(buf, cap, "line %d: ANSWER: the device under test calls the tester here (a transmit "
+                     "procedure); this runner only places calls into the gateway", st->line);
+            return buf;
+        }
         if (!ok) {
-            snprintf(buf, cap, "line %d: step %c %s is not played by this runner (the tester %s)", st->line,
-                     st->dir ? st->dir : '-', st->type, st->dir == 'R' ? "would have to receive it" : "would send it");
+            snprintf(buf, cap, "line %d: step %c %s%s%s is not played by this runner", st->line,
+                     st->dir ? st->dir : '-', st->type, st->modem ? " on " : "", st->modem ? st->modem : "");
             return buf;
         }
         if (st->dir == 'T' && !strcasecmp(st->type, "SET") && st->tag && strcasecmp(st->tag, "IDENT")) {
