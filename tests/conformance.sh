@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make conformance — the ECMA TSB-85 receive tests (Annex A of SpanDSP's tsb85.xml in
+# make conformance — the TSB-85 receive tests (Annex A of SpanDSP's tsb85.xml in
 # ../shared/corpus/spandsp) played against a real faxgated by build/host/tsb85, as the calling
 # terminal over AudioSocket. Prints the runner's TAP, then a table: test, result, why.
 # What the tests are and why each passes or fails: docs/conformance.md.
@@ -67,7 +67,7 @@ if [ "$rc" -ge 2 ]; then
 fi
 
 echo
-echo "ECMA TSB-85 $group, faxgated as the receiving terminal ($((SECONDS - t0)) s)"
+echo "TSB-85 $group, faxgated as the receiving terminal ($((SECONDS - t0)) s)"
 printf '%-9s %-8s %s\n' test result "why"
 sed -nE 's/^ok [0-9]+ - ([^ ]+) # SKIP not run: (.*)$/\1\tnot run\t\2/p;
          s/^ok [0-9]+ - ([^ ]+)$/\1\tpassed\t/p;

@@ -88,8 +88,14 @@ int main(int argc, char **argv)
     if (!o.image_dir && s.image_dir) {
         char *copy = strdup(argv[optind]);
 
+        char *real;
+
         snprintf(images, sizeof images, "%s/%s", copy ? dirname(copy) : ".", s.image_dir);
         free(copy);
+        if ((real = realpath(images, NULL))) {   /* a folder that exists, named plainly */
+            snprintf(images, sizeof images, "%s", real);
+            free(real);
+        }
         o.image_dir = images;
     }
     if (!mkdtemp(tmpdir)) {
