@@ -27,8 +27,10 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
 /* The pages made here, from their definitions in ETSI ETS 300 242 annex B as TSB-85 uses them:
    WHITE (one or two pages) and the one-dimensional coding charts DIAGO1 and DIAGO2, whose rows
    are white up to a diagonal and black after it, so that every run length from 0 to 1727 is
-   coded once (DIAGO2 starts its diagonal 728 pels in); their last row is black. */
-typedef enum { PAGE_WHITE, PAGE_DIAGO1, PAGE_DIAGO2 } page_kind;
+   coded once (DIAGO2 starts its diagonal 728 pels in); their last row is black. TSB-85's
+   STAIRSTEP page for ECM: 1728 rows, each with one run of 64 black pels, 64 pels further right
+   than the row before, back at the left edge after the right one. */
+typedef enum { PAGE_WHITE, PAGE_DIAGO1, PAGE_DIAGO2, PAGE_STAIRSTEP } page_kind;
 
 static const struct {
     const char *name;
@@ -39,6 +41,7 @@ static const struct {
     {"etsi_300_242_a4_white_2p.tif", PAGE_WHITE, 2, A4_ROWS},
     {"etsi_300_242_a4_diago1.tif", PAGE_DIAGO1, 1, 1002},
     {"etsi_300_242_a4_diago2.tif", PAGE_DIAGO2, 1, 1002},
+    {"etsi_300_242_a4_stairstep.tif", PAGE_STAIRSTEP, 1, 1728},
 };
 
 static void black(uint8_t *row, int from, int to)
@@ -52,6 +55,10 @@ static void paint(uint8_t *row, page_kind kind, int y, int rows)
     memset(row, 0, A4_WIDTH / 8);
     if (kind == PAGE_WHITE)
         return;
+    if (kind == PAGE_STAIRSTEP) {
+        black(row, y * 64 % A4_WIDTH, y * 64 % A4_WIDTH + 63);
+        return;
+    }
     if (y == rows - 1)
         black(row, 0, A4_WIDTH - 1);
     else
@@ -162,16 +169,27 @@ static void corrupt_rows(uint8_t *buf, size_t len, const char *list)
         }
 }
 
-int tsb_image_encode(const char *path, int min_bits, const char *bad_rows, uint8_t **out, size_t *len, char *err,
-                     size_t errcap)
+int tsb_image_encode(const char *path, const char *compression, int min_bits, const char *bad_rows, uint8_t **out,
+                     size_t *len, char *err, size_t errcap)
 {
+    int coding = T4_COMPRESSION_ITU_T4_1D;
+
     t4_tx_state_t *t4 = t4_tx_init(NULL, path, -1, -1);
     size_t cap = 65536, n = 0;
     uint8_t *buf;
 
+    if (compression && !strcmp(compression, "T.4 2D"))
+        coding = T4_COMPRESSION_ITU_T4_2D;
+    else if (compression && !strcmp(compression, "T.6"))
+        coding = T4_COMPRESSION_ITU_T6;
+    else if (compression && strcmp(compression, "T.4 1D")) {
+        if (t4)
+            t4_tx_free(t4);
+        return fail(err, errcap, "compression '%s' is not one this runner codes (T.4 1D, T.4 2D, T.6)", compression);
+    }
     if (!t4)
         return fail(err, errcap, "SpanDSP cannot read %s as a fax page", path);
-    t4_tx_set_tx_encoding(t4, T4_COMPRESSION_ITU_T4_1D);
+    t4_tx_set_tx_encoding(t4, coding);
     t4_tx_set_min_bits_per_row(t4, min_bits);
     t4_tx_set_header_info(t4, NULL);
     if (t4_tx_start_page(t4) || !(buf = malloc(cap))) {

@@ -67,7 +67,9 @@ int tsb_audio_v21_burst(tsb_audio *a, const tsb_hdlc_item *items, int nitems);
 /* Bits (sent LSB first) on a fast modem, "V.27ter/4800", "V.29/9600", "V.17/14400" …, with the
    modem's training before and its turn-off sequence after. long_train: V.17 long training. */
 int tsb_audio_fast(tsb_audio *a, const char *modem, const uint8_t *bits, size_t nbytes, bool long_train,
-                   char *err, size_t errcap);
+                   bool msb_first, char *err, size_t errcap);
+/* The octets of an HDLC transmission (sent MSB first, as hdlc_tx gives them). */
+int tsb_hdlc_octets(const tsb_hdlc_item *items, int nitems, uint8_t **out, size_t *len);
 /* The bit rate of a fast modem name, 0 if unknown. */
 int tsb_modem_rate(const char *modem);
 void tsb_audio_free(tsb_audio *a);
@@ -105,13 +107,14 @@ bool tsb_rx_loud(const tsb_rx *r, long *on, long *off);
 /* ---- images ------------------------------------------------------------------------------- */
 
 /* Finds NAME in dir, or makes it in tmpdir when it is one of the pages the runner can make
-   (WHITE, WHITE_2P, DIAGO1, DIAGO2). Returns 0 with the path, or -1 with why not. */
+   (WHITE, WHITE_2P, DIAGO1, DIAGO2, STAIRSTEP). Returns 0 with the path, or -1 with why not. */
 int tsb_image_path(const char *dir, const char *tmpdir, const char *name, char *path, size_t cap, char *err,
                    size_t errcap);
-/* The T.4 1D coded bits of page 1 of a TIFF (LSB first), with rows padded to min_bits; the rows
-   named in bad_rows (1-based, comma separated) get their first bit after the EOL inverted. */
-int tsb_image_encode(const char *path, int min_bits, const char *bad_rows, uint8_t **out, size_t *len, char *err,
-                     size_t errcap);
+/* Page 1 of a TIFF coded for the line (LSB first): T.4 1D unless compression says "T.4 2D" or
+   "T.6", rows padded to min_bits; the rows named in bad_rows (1-based, comma separated) get their
+   first bit after the EOL inverted. */
+int tsb_image_encode(const char *path, const char *compression, int min_bits, const char *bad_rows, uint8_t **out,
+                     size_t *len, char *err, size_t errcap);
 
 /* ---- the T.30 result the gateway recorded --------------------------------------------------- */
 

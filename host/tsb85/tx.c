@@ -99,14 +99,11 @@ static void on_underflow(void *user)
     underflow_seen = true;
 }
 
-int tsb_audio_v21_burst(tsb_audio *a, const tsb_hdlc_item *items, int nitems)
+int tsb_hdlc_octets(const tsb_hdlc_item *items, int nitems, uint8_t **out, size_t *len)
 {
     hdlc_tx_state_t *h = hdlc_tx_init(NULL, false, 1, false, on_underflow, NULL);
     size_t cap = 16, n = 0;
     uint8_t *oct;
-    fsk_tx_state_t *fsk;
-    bitsrc b = {.msb_first = true};
-    int rc = -1;
 
     for (int i = 0; i < nitems; i++)
         cap += items[i].frame ? (size_t)items[i].len * 2 + 8 : (size_t)items[i].flags;
@@ -125,23 +122,40 @@ int tsb_audio_v21_burst(tsb_audio *a, const tsb_hdlc_item *items, int nitems)
                 oct[n++] = (uint8_t)hdlc_tx_get_byte(h);
             continue;
         }
-        if (hdlc_tx_frame(h, it->frame, (size_t)it->len) != 0)
-            goto out;
+        if (hdlc_tx_frame(h, it->frame, (size_t)it->len) != 0) {
+            free(oct);
+            hdlc_tx_free(h);
+            return -1;
+        }
         if (it->bad_fcs)
             hdlc_tx_corrupt_frame(h);
         underflow_seen = false;
         for (size_t limit = n + (size_t)it->len * 2 + 8; !underflow_seen && n < limit;)
             oct[n++] = (uint8_t)hdlc_tx_get_byte(h);
     }
+    hdlc_tx_free(h);
+    *out = oct;
+    *len = n;
+    return 0;
+}
+
+int tsb_audio_v21_burst(tsb_audio *a, const tsb_hdlc_item *items, int nitems)
+{
+    bitsrc b = {.msb_first = true};
+    fsk_tx_state_t *fsk;
+    uint8_t *oct;
+    size_t n;
+    int rc = -1;
+
+    if (tsb_hdlc_octets(items, nitems, &oct, &n))
+        return -1;
     b.buf = oct;
     b.len = n;
     if ((fsk = fsk_tx_init(NULL, &preset_fsk_specs[FSK_V21CH2], next_bit, &b))) {
         rc = render(a, run_fsk, fsk);
         fsk_tx_free(fsk);
     }
-out:
     free(oct);
-    hdlc_tx_free(h);
     return rc;
 }
 
@@ -153,9 +167,9 @@ int tsb_modem_rate(const char *modem)
 }
 
 int tsb_audio_fast(tsb_audio *a, const char *modem, const uint8_t *bits, size_t nbytes, bool long_train,
-                   char *err, size_t errcap)
+                   bool msb_first, char *err, size_t errcap)
 {
-    bitsrc b = {.buf = bits, .len = nbytes};
+    bitsrc b = {.buf = bits, .len = nbytes, .msb_first = msb_first};
     int rate = tsb_modem_rate(modem), rc = -1;
 
     if (!strncmp(modem, "V.27ter/", 8) && (rate == 2400 || rate == 4800)) {
