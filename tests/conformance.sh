@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# make conformance — the TSB-85 receive tests (Annex A of SpanDSP's tsb85.xml in
-# ../shared/corpus/spandsp) played against a real faxgated by build/host/tsb85, as the calling
-# terminal over AudioSocket. Prints the runner's TAP, then a table: test, result, why.
+# make conformance — the TSB-85 receive tests (Annexes A to D of SpanDSP's tsb85.xml in
+# ../shared/corpus/spandsp: the procedures where the tester calls and the device receives)
+# played against a real faxgated by build/host/tsb85, as the calling terminal over AudioSocket.
+# Prints the runner's TAP, then a table: test, result, why.
 # What the tests are and why each passes or fails: docs/conformance.md.
 #
 #   tests/conformance.sh [BUILD] [--strict] [--tap FILE]
 #     --strict (or FAXGATE_CONFORMANCE_STRICT=1): exit 1 when a test fails
 #     --tap FILE: also keep the runner's TAP in FILE (tests/e2e/conformance.sh reads it)
-#   FAXGATE_CORPUS=DIR (default ../shared/corpus), TSB85_GROUP (default Annex A), TSB85_ARGS
+#   FAXGATE_CORPUS=DIR (default ../shared/corpus), TSB85_GROUPS (default "Annex A;Annex B;Annex C;
+#   Annex D": test groups by the start of their names, separated by ';'), TSB85_ARGS
 #   (more runner options, e.g. "--images DIR" for SpanDSP's ETSI charts, "-v")
 set -u
 strict=${FAXGATE_CONFORMANCE_STRICT:-0}
@@ -27,7 +29,9 @@ build=$(cd "$build" && pwd) || exit 2
 cd "$FG_ROOT" || exit 2
 corpus=${FAXGATE_CORPUS:-$FG_ROOT/../shared/corpus}
 script=$corpus/spandsp/tsb85.xml
-group=${TSB85_GROUP:-Annex A - Receive test procedures}
+IFS=';' read -r -a groups <<<"${TSB85_GROUPS:-Annex A;Annex B;Annex C;Annex D}"
+group_args=()
+for g in "${groups[@]}"; do group_args+=(--group "$g"); done
 
 if [ ! -f "$script" ]; then
     echo "make conformance: skipped: no TSB-85 scripts at $script (the corpus is absent; set FAXGATE_CORPUS or place ../shared/corpus)"
@@ -55,7 +59,7 @@ fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log" || exit 2
 
 t0=$SECONDS
 # shellcheck disable=SC2086 # TSB85_ARGS is a list of options
-"$build/tsb85" --line "$FG_LINE" --store "$tmp/faxgate.db" --group "$group" ${TSB85_ARGS:-} "$script" \
+"$build/tsb85" --line "$FG_LINE" --store "$tmp/faxgate.db" "${group_args[@]}" ${TSB85_ARGS:-} "$script" \
     >"$tmp/tap" 2>"$tmp/runner.log"
 rc=$?
 cat "$tmp/tap"
@@ -67,12 +71,13 @@ if [ "$rc" -ge 2 ]; then
 fi
 
 echo
-echo "TSB-85 $group, faxgated as the receiving terminal ($((SECONDS - t0)) s)"
+echo "TSB-85 receive procedures, faxgated as the receiving terminal ($((SECONDS - t0)) s)"
 printf '%-9s %-8s %s\n' test result "why"
-sed -nE 's/^ok [0-9]+ - ([^ ]+) # SKIP not run: (.*)$/\1\tnot run\t\2/p;
+sed -nE 's/^# (Annex .*)$/\1/p;
+         s/^ok [0-9]+ - ([^ ]+) # SKIP not run: (.*)$/\1\tnot run\t\2/p;
          s/^ok [0-9]+ - ([^ ]+)$/\1\tpassed\t/p;
          s/^not ok [0-9]+ - ([^:]+): (.*)$/\1\tFAILED\t\2/p' "$tmp/tap" |
-    awk -F'\t' '{ printf "%-9s %-8s %s\n", $1, $2, $3 }'
+    awk -F'\t' 'NF == 1 { print "-- " $1; next } { printf "%-9s %-8s %s\n", $1, $2, $3 }'
 sed -n 's/^# \([0-9]* passed.*\)/\1/p' "$tmp/tap"
 if ! kill -0 "$FG_GATEWAY_PID" 2>/dev/null; then
     echo "make conformance: faxgated died during the run:"; tail -20 "$tmp/faxgated.log" | sed 's/^/  /'

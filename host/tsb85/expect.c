@@ -206,3 +206,33 @@ tsb_result run_check_status(runner *r, const tsb_step *st)
                       t30_completion_code_to_str(got), got, st->value, want);
     return TSB_PASS;
 }
+
+/* A <repeat min="0"> is what the gateway may ask for or not (RNR … RR until it is ready). Its
+   first step is a frame the gateway sends: if the gateway's next frame of that kind is that one,
+   the repeat is played (the frame left for it), else the steps after the repeat go on with it. */
+int run_repeat_wanted(runner *r, const tsb_step *first, const tsb_step *after)
+{
+    long until = r->now + run_timeout_of(after && after->dir == 'R' ? after : first);
+    pattern p;
+
+    if (first->dir != 'R' || strcasecmp(first->type, "HDLC") || !first->value ||
+        run_parse_pattern(first->value, &p)) {
+        run_failed(r, first, "a <repeat> must start with a frame the gateway sends");
+        return -1;
+    }
+    r->listening = true;
+    for (;;) {
+        tsb_frame f;
+
+        while (tsb_rx_frame(r->rx, &f)) {
+            if (f.len < 2 || f.buf[1] != p.b[1])
+                continue;   /* passed over, as R HDLC does */
+            tsb_rx_unget(r->rx, &f);
+            return run_matches(&p, &f);
+        }
+        if (r->gone || r->now >= until)
+            return 0;
+        if (run_tick(r))
+            return -1;
+    }
+}

@@ -60,7 +60,8 @@ static const char *fcf_name(uint8_t line_order_fcf)
     } t[] = {{0x01, "DIS"}, {0x02, "CSI"}, {0x04, "NSF"}, {0x41, "DCS"}, {0x42, "TSI"}, {0x44, "NSS"},
              {0x21, "CFR"}, {0x22, "FTT"}, {0x31, "MCF"}, {0x32, "RTN"}, {0x33, "RTP"}, {0x34, "PIN"},
              {0x35, "PIP"}, {0x58, "CRP"}, {0x5F, "DCN"}, {0x71, "EOM"}, {0x72, "MPS"}, {0x74, "EOP"},
-             {0x3A, "RNR"}, {0x3D, "PPR"}, {0x37, "ERR"}, {0x76, "RR"}};
+             {0x37, "RNR"}, {0x3D, "PPR"}, {0x38, "ERR"}, {0x76, "RR"},  {0x48, "CTC"}, {0x23, "CTR"},
+             {0x73, "EOR"}, {0x7D, "PPS"}};
     uint8_t f = bit_reverse8(line_order_fcf) & 0x7f;
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)

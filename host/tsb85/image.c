@@ -118,9 +118,8 @@ int tsb_image_path(const char *dir, const char *tmpdir, const char *name, char *
             return 0;
     }
     if (m < 0)
-        return fail(err, errcap, "%s is an ETSI ETS 300 242 test chart that is not in %s and that this "
-                    "runner does not make (SpanDSP's test-data/etsi/fax does; --images DIR)", name,
-                    dir ? dir : "the image folder");
+        return fail(err, errcap, "%s: an ETSI ETS 300 242 test chart this runner does not make, and not in "
+                    "the image folder (SpanDSP's test-data/etsi/fax makes it; --images DIR)", name);
     snprintf(path, cap, "%s/%s", tmpdir, name);
     if (access(path, R_OK) == 0)
         return 0;

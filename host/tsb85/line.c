@@ -32,6 +32,8 @@ int run_tick(runner *r)
     int got = 0;
 
     memcpy(out, r->tx.amp + r->tx.pos, k * sizeof *out);
+    if (k < TSB_BLOCK && r->cng)
+        modem_connect_tones_tx(r->cng, out + k, TSB_BLOCK - (int)k);
     r->tx.pos += k;
     if (r->tx.pos == r->tx.len)
         r->tx.pos = r->tx.len = 0;
@@ -55,6 +57,13 @@ int run_tick(runner *r)
     }
     tsb_rx_audio(r->rx, in, TSB_BLOCK, r->now);
     r->now += TSB_BLOCK;
+    if (r->cng) {
+        long on, off;
+
+        tsb_rx_ced(r->rx, &on, &off);
+        if (on >= 0)
+            run_stop_cng(r);   /* a calling terminal stops CNG when it hears the answer */
+    }
     if (!r->listening)
         tsb_rx_drop_frames(r->rx);
     return 0;
@@ -63,9 +72,17 @@ int run_tick(runner *r)
 /* Sends what is queued, whole blocks only: a partial block goes out with the next step. */
 int run_flush(runner *r)
 {
+    run_stop_cng(r);
     r->listening = false;
     while (r->tx.len - r->tx.pos >= TSB_BLOCK)
         if (run_tick(r))
             return -1;
     return 0;
+}
+
+void run_stop_cng(runner *r)
+{
+    if (r->cng)
+        modem_connect_tones_tx_free(r->cng);
+    r->cng = NULL;
 }

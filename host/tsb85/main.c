@@ -18,7 +18,8 @@ static void usage(FILE *f)
             "running faxgated as the device under test, as the calling terminal, and prints one TAP line\n"
             "per test and a summary.\n"
             "  --line URI       the gateway's AudioSocket line (required)\n"
-            "  --group NAME     the test group (by the start of its name; default \"%s\")\n"
+            "  --group NAME     a test group, by the start of its name (may be repeated; default\n"
+            "                   \"%s\")\n"
             "  --test NAME      only this test (may be repeated)\n"
             "  --store DB       the gateway's store, to check each test's STATUS (its T.30 result);\n"
             "                   without it STATUS steps are not checked and the summary says so\n"
@@ -50,7 +51,8 @@ int main(int argc, char **argv)
         {"optional-nsf", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *group = DEFAULT_GROUP;
+    const char *groups[64] = {DEFAULT_GROUP}, *last = NULL;
+    int ngroups = 0;
     char *only[64], err[1024], images[4096], tmpdir[] = "/tmp/tsb85-XXXXXX";
     int nonly = 0, c, pass = 0, fail = 0, skip = 0, n = 0;
     tsb_opts o = {0};
@@ -59,7 +61,10 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
         switch (c) {
         case 'l': o.line = optarg; break;
-        case 'g': group = optarg; break;
+        case 'g':
+            if (ngroups < 64)
+                groups[ngroups++] = optarg;
+            break;
         case 't':
             if (nonly < 64)
                 only[nonly++] = optarg;
@@ -81,7 +86,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tsb85: --line must be audiosocket://HOST:PORT (the tester plays audio), not '%s'\n", o.line);
         return 2;
     }
-    if (tsb_script_load(argv[optind], group, &s, err, sizeof err)) {
+    if (tsb_script_load(argv[optind], groups, ngroups ? ngroups : 1, &s, err, sizeof err)) {
         fprintf(stderr, "tsb85: %s\n", err);
         return 2;
     }
@@ -120,6 +125,9 @@ int main(int argc, char **argv)
 
         if (!wanted(only, nonly, t->name))
             continue;
+        if (!last || strcmp(last, t->group))
+            printf("# %s\n", last = t->group);
+        fflush(stdout);
         r = tsb_run_test(&o, t, why, sizeof why);
         n++;
         if (r == TSB_PASS) {

@@ -39,9 +39,10 @@ static const char *cannot_play(const tsb_opts *o, const tsb_test *t, char *buf, 
     static const struct {
         const char *type;
         char dir;
-    } known[] = {{"CALL", 0},  {"WAIT", 0},      {"STATUS", 0},   {"SET", 'T'}, {"PREAMBLE", 'T'},
-                 {"HDLC", 'T'}, {"POSTAMBLE", 'T'}, {"TCF", 'T'},     {"MSG", 'T'}, {"CLEAR", 'T'},
-                 {"CED", 'R'},  {"HDLC", 'R'},      {"SILENCE", 'R'}, {"CLEAR", 'R'}};
+    } known[] = {{"CALL", 0},   {"WAIT", 0},      {"STATUS", 0},   {"SET", 'T'}, {"PREAMBLE", 'T'},
+                 {"HDLC", 'T'},  {"POSTAMBLE", 'T'}, {"TCF", 'T'},     {"MSG", 'T'}, {"CLEAR", 'T'},
+                 {"PP", 'T'},    {"CNG", 'T'},       {"CED", 'R'},     {"HDLC", 'R'}, {"SILENCE", 'R'},
+                 {"CLEAR", 'R'}};
 
     if (t->unsupported)
         return t->unsupported;
@@ -66,10 +67,12 @@ static const char *cannot_play(const tsb_opts *o, const tsb_test *t, char *buf, 
             snprintf(buf, cap, "line %d: SET %s is not played by this runner", st->line, st->tag);
             return buf;
         }
-        if (st->dir == 'T' && !strcasecmp(st->type, "MSG") &&
+        if (st->dir == 'T' && (!strcasecmp(st->type, "MSG") || !strcasecmp(st->type, "PP")) &&
             tsb_image_path(o->image_dir, o->tmpdir, st->value ? st->value : "", path, sizeof path, buf, cap))
             return buf;
-        if (st->dir == 'T' && (!strcasecmp(st->type, "MSG") || !strcasecmp(st->type, "TCF")) &&
+        if (st->dir == 'T' &&
+            (!strcasecmp(st->type, "MSG") || !strcasecmp(st->type, "TCF") ||
+             (!strcasecmp(st->type, "PREAMBLE") && st->modem && strcasecmp(st->modem, "V.21"))) &&
             !tsb_modem_rate(st->modem)) {
             snprintf(buf, cap, "line %d: modem '%s'", st->line, st->modem ? st->modem : "");
             return buf;
@@ -83,6 +86,9 @@ static tsb_result step(runner *r, int *i)
     const tsb_step *st = &r->t->steps[*i];
     fg_err e;
 
+    if (r->o->verbose > 1)
+        fprintf(stderr, "# %s: %.2f s: line %d %c %s %s\n", r->t->name, r->now / (double)TSB_RATE, st->line,
+                st->dir ? st->dir : '-', st->type, st->tag ? st->tag : "");
     if (!strcasecmp(st->type, "CALL")) {
         if (r->ln)
             return run_failed(r, st, "a second CALL in one test");
@@ -115,6 +121,13 @@ static tsb_result step(runner *r, int *i)
             return run_send_page(r, st);
         if (!strcasecmp(st->type, "CLEAR"))
             return run_tester_clears(r);
+        if (!strcasecmp(st->type, "CNG")) {
+            /* the calling tone goes on under the steps that follow, until CED is heard */
+            run_stop_cng(r);
+            if (!(r->cng = modem_connect_tones_tx_init(NULL, MODEM_CONNECT_TONES_FAX_CNG)))
+                return run_failed(r, st, "out of memory");
+            return TSB_PASS;
+        }
         return run_failed(r, st, "a T %s step outside a V.21 burst", st->type);
     }
     if (!strcasecmp(st->type, "CED"))
@@ -143,11 +156,30 @@ tsb_result tsb_run_test(const tsb_opts *o, const tsb_test *t, char *why, size_t 
         return TSB_FAIL;
     }
     for (int i = 0; i < t->nsteps && res == TSB_PASS; i++) {
-        if (o->verbose > 1)
-            fprintf(stderr, "# %s: %.2f s: line %d %c %s %s\n", t->name, r.now / (double)TSB_RATE, t->steps[i].line,
-                    t->steps[i].dir ? t->steps[i].dir : '-', t->steps[i].type, t->steps[i].tag ? t->steps[i].tag : "");
-        res = step(&r, &i);
+        const tsb_step *st = &t->steps[i];
+        int end = i, times = 0, w;
+
+        if (!st->repeat || (i > 0 && t->steps[i - 1].repeat == st->repeat)) {
+            res = step(&r, &i);
+            continue;
+        }
+        while (end + 1 < t->nsteps && t->steps[end + 1].repeat == st->repeat)
+            end++;
+        /* an optional <repeat>: played as long as the gateway asks for it */
+        while (res == TSB_PASS && (st->repeat_max < 0 || times < st->repeat_max) &&
+               (w = run_repeat_wanted(&r, st, end + 1 < t->nsteps ? &t->steps[end + 1] : NULL)) != 0) {
+            if (w < 0)
+                res = TSB_FAIL;
+            for (int k = i; k <= end && res == TSB_PASS; k++)
+                res = step(&r, &k);
+            times++;
+        }
+        if (o->verbose && times)
+            fprintf(stderr, "# %s: the repeat at line %d played %d time%s\n", t->name, st->line, times,
+                    times == 1 ? "" : "s");
+        i = end;
     }
+    run_stop_cng(&r);
     fg_line_free(r.ln);
     tsb_rx_free(r.rx);
     tsb_audio_free(&r.tx);

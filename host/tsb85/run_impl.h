@@ -25,7 +25,8 @@ typedef struct runner {
     char uuid[64];
     long ced_end;                 /* when CED ended, until the first frame after it is seen */
     int cleared;                  /* 0 on the line; 1 the gateway hung up first; 2 the tester did */
-    long release_ms;              /* wall ms the gateway took to close after the tester hung up */
+    long release_ms;
+    modem_connect_tones_tx_state_t *cng;   /* T CNG: the calling tone, until CED is heard */              /* wall ms the gateway took to close after the tester hung up */
 } runner;
 
 typedef struct pattern {
@@ -38,6 +39,7 @@ typedef struct pattern {
 tsb_result run_failed(runner *r, const tsb_step *st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int run_tick(runner *r);
 int run_flush(runner *r);
+void run_stop_cng(runner *r);
 
 /* frames.c: the frames a script writes */
 int run_parse_pattern(const char *s, pattern *p);
@@ -52,6 +54,8 @@ tsb_result run_expect_silence(runner *r, const tsb_step *st);
 tsb_result run_tester_clears(runner *r);
 tsb_result run_expect_clear(runner *r, const tsb_step *st);
 tsb_result run_check_status(runner *r, const tsb_step *st);
+/* Whether the gateway's next frame is the first step of an optional <repeat> (1), or not (0). */
+int run_repeat_wanted(runner *r, const tsb_step *first, const tsb_step *after);
 
 /* send.c: the T steps */
 tsb_result run_send_burst(runner *r, int *i);

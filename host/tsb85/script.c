@@ -65,6 +65,8 @@ static int read_step(xmlNodePtr n, tsb_step *st)
     st->timein = prop_int(n, "timein", -1);
     st->timeout = prop_int(n, "timeout", -1);
     st->crc_error = prop_int(n, "crc_error", -1);
+    st->frame_size = prop_int(n, "frame_size", -1);
+    st->block = prop_int(n, "block", -1);
     st->gap_min = st->gap_max = -1;
     /* The <check>s mostly describe what the step itself checks. One kind states a time the step
        does not: "MCF to DIS interval must be between 5.0s and 7.0s" (MRGN09). */
@@ -82,9 +84,28 @@ static int read_step(xmlNodePtr n, tsb_step *st)
     return st->type ? 0 : -1;
 }
 
+static int add_step(tsb_test *out, int *cap, xmlNodePtr n, int repeat, int repeat_max)
+{
+    if (out->nsteps == *cap) {
+        tsb_step *p = realloc(out->steps, (size_t)(*cap = *cap ? 2 * *cap : 32) * sizeof *p);
+
+        if (!p)
+            return -1;
+        out->steps = p;
+    }
+    if (read_step(n, &out->steps[out->nsteps]) == 0) {
+        out->steps[out->nsteps].repeat = repeat;
+        out->steps[out->nsteps].repeat_max = repeat_max;
+        out->nsteps++;
+    }
+    return 0;
+}
+
+/* The steps in order; a <repeat>'s steps are marked with its number. Only repeats the device may
+   or may not ask for (min 0: "while it answers RNR, send RR") are played. */
 static int read_test(xmlNodePtr t, tsb_test *out)
 {
-    int cap = 0;
+    int cap = 0, repeats = 0;
 
     memset(out, 0, sizeof *out);
     out->name = prop(t, "name");
@@ -92,31 +113,29 @@ static int read_test(xmlNodePtr t, tsb_test *out)
         out->name = strdup("(unnamed)");
     for (xmlNodePtr n = t->children; n; n = n->next) {
         if (is(n, "repeat")) {
-            free(out->unsupported);
-            out->unsupported = strdup("the script repeats steps (<repeat>), which this runner does not play");
-            continue;
-        }
-        if (!is(n, "step"))
-            continue;
-        if (out->nsteps == cap) {
-            tsb_step *p = realloc(out->steps, (size_t)(cap = cap ? 2 * cap : 32) * sizeof *p);
+            int min = prop_int(n, "min", 0), max = prop_int(n, "max", -1);
 
-            if (!p)
-                return -1;
-            out->steps = p;
+            repeats++;
+            if (min > 0 && !out->unsupported)
+                out->unsupported = strdup("a <repeat> with a minimum count, which this runner does not play");
+            for (xmlNodePtr c = n->children; c; c = c->next)
+                if (is(c, "step") && add_step(out, &cap, c, repeats, max))
+                    return -1;
+            continue;
         }
-        if (read_step(n, &out->steps[out->nsteps]) == 0)
-            out->nsteps++;
+        if (is(n, "step") && add_step(out, &cap, n, 0, -1))
+            return -1;
     }
     return 0;
 }
 
-int tsb_script_load(const char *file, const char *group, tsb_script *s, char *err, size_t errcap)
+int tsb_script_load(const char *file, const char *const *groups, int ngroups, tsb_script *s, char *err,
+                    size_t errcap)
 {
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     xmlDocPtr doc;
     xmlNodePtr root;
-    int found = 0, rc = 0;
+    int found[64] = {0}, rc = 0;
 
     memset(s, 0, sizeof *s);
     if (!ctxt)
@@ -154,25 +173,29 @@ int tsb_script_load(const char *file, const char *group, tsb_script *s, char *er
         }
         if (!is(n, "test-group") || !(name = prop(n, "name")))
             continue;
-        if (!strncmp(name, group, strlen(group))) {
-            found++;
+        for (int g = 0; g < ngroups && g < 64; g++) {
+            if (strncmp(name, groups[g], strlen(groups[g])))
+                continue;
+            found[g]++;
             for (xmlNodePtr t = n->children; t; t = t->next) {
                 tsb_test *p;
 
                 if (!is(t, "test"))
                     continue;
                 if (!(p = realloc(s->tests, (size_t)(s->ntests + 1) * sizeof *p)) ||
-                    read_test(t, &(s->tests = p)[s->ntests]) < 0) {
+                    read_test(t, &(s->tests = p)[s->ntests]) < 0 || !(p[s->ntests].group = strdup(name))) {
                     rc = fail(err, errcap, "out of memory");
                     break;
                 }
                 s->ntests++;
             }
+            break;
         }
         free(name);
     }
-    if (rc == 0 && !found)
-        rc = fail(err, errcap, "%s has no test group named '%s…'", file, group);
+    for (int g = 0; g < ngroups && g < 64 && rc == 0; g++)
+        if (!found[g])
+            rc = fail(err, errcap, "%s has no test group named '%s…'", file, groups[g]);
 out:
     if (doc)
         xmlFreeDoc(doc);
@@ -202,6 +225,7 @@ void tsb_script_free(tsb_script *s)
         }
         free(t->steps);
         free(t->name);
+        free(t->group);
         free(t->unsupported);
     }
     free(s->tests);

@@ -26,12 +26,16 @@ typedef struct tsb_step {
     char *type, *modem, *tag, *value, *alt_value, *pattern, *bad_rows, *min_bits, *compression;
     int timein, timeout;               /* ms, -1 when not given */
     int crc_error;                     /* -1 none, else the frame is sent with a bad FCS */
+    int frame_size, block;             /* ECM (PP): octets per frame, which block; -1 not given */
+    int repeat;                        /* inside <repeat> number n (1, 2 …), 0 outside */
+    int repeat_max;                    /* that repeat's max, -1 unbounded */
     long gap_min, gap_max;             /* a <check> "… interval must be between A s and B s": ms
                                           of silence before this frame's preamble; -1 none */
 } tsb_step;
 
 typedef struct tsb_test {
     char *name;
+    char *group;                       /* the <test-group> it is in */
     tsb_step *steps;
     int nsteps;
     char *unsupported;                 /* why the script cannot be played as written, or NULL */
@@ -43,9 +47,10 @@ typedef struct tsb_script {
     int ntests;
 } tsb_script;
 
-/* Reads the test group whose name starts with `group` from FILE (validated against its DTD).
-   Returns 0, or -1 with the reason in err. */
-int tsb_script_load(const char *file, const char *group, tsb_script *s, char *err, size_t errcap);
+/* Reads the test groups whose names start with one of `groups` from FILE (validated against its
+   DTD), in the file's order. Returns 0, or -1 with the reason in err. */
+int tsb_script_load(const char *file, const char *const *groups, int ngroups, tsb_script *s, char *err,
+                    size_t errcap);
 void tsb_script_free(tsb_script *s);
 
 /* ---- audio to send ------------------------------------------------------------------------ */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ECMA TSB-85 Annex A (receive procedures) against the real faxgated, as make conformance runs it
-# (tests/conformance.sh, build/host/tsb85). Prints TAP: one result per test of the script.
+# TSB-85 receive procedures (Annexes A to D of SpanDSP's tsb85.xml) against the real faxgated, as
+# make conformance runs them (tests/conformance.sh, build/host/tsb85; about 40 s). Prints TAP: one
+# result per test of the script.
 #   - a test passes, or fails exactly as docs/conformance.md says it does (KNOWN below: the
 #     departure is checked, so a change of behaviour either way is noticed)
 #   - a test the runner cannot play faithfully (an ETSI chart it does not have) is a skip
