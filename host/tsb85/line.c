@@ -31,7 +31,8 @@ int run_tick(runner *r)
     size_t k = r->tx.len - r->tx.pos < TSB_BLOCK ? r->tx.len - r->tx.pos : TSB_BLOCK;
     int got = 0;
 
-    memcpy(out, r->tx.amp + r->tx.pos, k * sizeof *out);
+    if (k)
+        memcpy(out, r->tx.amp + r->tx.pos, k * sizeof *out);
     if (k < TSB_BLOCK && r->cng)
         modem_connect_tones_tx(r->cng, out + k, TSB_BLOCK - (int)k);
     r->tx.pos += k;
