@@ -8,7 +8,7 @@
 #   tests/conformance.sh [BUILD] [--strict] [--tap FILE]
 #     --strict (or FAXGATE_CONFORMANCE_STRICT=1): exit 1 when a test fails
 #     --tap FILE: also keep the runner's TAP in FILE (tests/e2e/conformance.sh reads it)
-#   FAXGATE_CORPUS=DIR (default ../shared/corpus), TSB85_GROUPS (default "Annex A;Annex B;Annex C;
+#   FAXGATE_CORPUS=DIR (default ../shared/corpus), TSB85_SCRIPT (another script file), TSB85_GROUPS (default "Annex A;Annex B;Annex C;
 #   Annex D": test groups by the start of their names, separated by ';'), TSB85_ARGS
 #   (more runner options, e.g. "--images DIR" for SpanDSP's ETSI charts, "-v")
 set -u
@@ -28,7 +28,7 @@ build=$(cd "$build" && pwd) || exit 2
 . "$(dirname "$0")/lib.sh"
 cd "$FG_ROOT" || exit 2
 corpus=${FAXGATE_CORPUS:-$FG_ROOT/../shared/corpus}
-script=$corpus/spandsp/tsb85.xml
+script=${TSB85_SCRIPT:-$corpus/spandsp/tsb85.xml}
 IFS=';' read -r -a groups <<<"${TSB85_GROUPS:-Annex A;Annex B;Annex C;Annex D}"
 group_args=()
 for g in "${groups[@]}"; do group_args+=(--group "$g"); done

@@ -5,6 +5,8 @@
 #   - a test passes, or fails exactly as docs/conformance.md says it does (KNOWN below: the
 #     departure is checked, so a change of behaviour either way is noticed)
 #   - a test the runner cannot play faithfully (an ETSI chart it does not have) is a skip
+#   - the runner can fail: MRGN07 altered to expect what faxgated does not do (a CFR to a bad
+#     TCF, an MCF to a page with a quarter of its rows broken, another T.30 status) fails each time
 # Skips, saying so, when the corpus is absent.
 set -u
 build=${1:-build/host}
@@ -58,4 +60,41 @@ while IFS= read -r line; do
         fi
     fi
 done <"$tmp/tap"
+
+# The same runner against scripts that must fail: MRGN07 (bad TCF → FTT, then a WHITE page → MCF)
+# with one expectation changed in each copy.
+cp "$corpus/spandsp/fax-tests.dtd" "$tmp/"
+python3 - "$corpus/spandsp/tsb85.xml" "$tmp/wrong.xml" <<'PY'
+import sys
+src = open(sys.argv[1]).read()
+a = src.index('<test name="MRGN07">')
+t = src[a:src.index('</test>', a) + 7]
+rows = ",".join(str(r) for r in range(20, 1100, 4))
+tests = [
+    t.replace('"MRGN07"', '"WRONG_CFR"').replace('tag="FTT" value="FF C8 22"', 'tag="CFR" value="FF C8 21"', 1),
+    t.replace('"MRGN07"', '"WRONG_MCF"').replace('value="etsi_300_242_a4_white.tif"/>',
+                                                 'value="etsi_300_242_a4_white.tif" bad_rows="%s"/>' % rows),
+    t.replace('"MRGN07"', '"WRONG_STATUS"').replace('<step type="STATUS" value="OK"/>',
+                                                    '<step type="STATUS" value="RETRYDCN"/>'),
+]
+open(sys.argv[2], "w").write('<?xml version="1.0"?>\n<!DOCTYPE fax-tests SYSTEM "./fax-tests.dtd">\n'
+                             '<fax-tests>\n<test-group name="Wrong expectations">\n' + "".join(tests) +
+                             '\n</test-group>\n</fax-tests>\n')
+PY
+TSB85_SCRIPT=$tmp/wrong.xml TSB85_GROUPS=Wrong tests/conformance.sh "$build" --tap "$tmp/wrong.tap" >"$tmp/wrong.out" 2>&1
+sed 's/^/# /' "$tmp/wrong.out"
+declare -A WRONG=(
+    [WRONG_CFR]='R HDLC CFR: expected FF C8 21, got FTT \(FF C8 22\)$'
+    [WRONG_MCF]='R HDLC MCF: expected FF C8 31, got RTN \(FF C8 32\)$'
+    [WRONG_STATUS]="STATUS: the gateway's T.30 result is 'OK' \(0\), the script expects RETRYDCN"
+)
+for t in WRONG_CFR WRONG_MCF WRONG_STATUS; do
+    line=$(grep -E "^(not )?ok [0-9]+ - $t([: ]|\$)" "$tmp/wrong.tap" 2>/dev/null)
+    why=${line#not ok * - $t: }
+    if [[ $line == "not ok "* ]] && [[ $why =~ ${WRONG[$t]} ]]; then
+        fg_ok "the runner fails $t: $why"
+    else
+        fg_not_ok "the runner should fail $t (${WRONG[$t]}), it said: ${line:-nothing}"
+    fi
+done
 fg_tap_end
