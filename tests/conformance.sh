@@ -8,8 +8,9 @@
 #   tests/conformance.sh [BUILD] [--strict] [--tap FILE]
 #     --strict (or FAXGATE_CONFORMANCE_STRICT=1): exit 1 when a test fails
 #     --tap FILE: also keep the runner's TAP in FILE (tests/e2e/conformance.sh reads it)
-#   FAXGATE_CORPUS=DIR (default ../shared/corpus), TSB85_SCRIPT (another script file), TSB85_GROUPS (default "Annex A;Annex B;Annex C;
-#   Annex D": test groups by the start of their names, separated by ';'), TSB85_ARGS
+#   FAXGATE_CORPUS=DIR (default ../shared/corpus), TSB85_SCRIPT (another script file),
+#   TSB85_GROUPS (default "Annex A;Annex B;Annex C;Annex D": test groups by the start of their
+#   names, separated by ';'), TSB85_ARGS
 #   (more runner options, e.g. "--images DIR" for SpanDSP's ETSI charts, "-v")
 set -u
 strict=${FAXGATE_CONFORMANCE_STRICT:-0}
@@ -34,7 +35,8 @@ group_args=()
 for g in "${groups[@]}"; do group_args+=(--group "$g"); done
 
 if [ ! -f "$script" ]; then
-    echo "make conformance: skipped: no TSB-85 scripts at $script (the corpus is absent; set FAXGATE_CORPUS or place ../shared/corpus)"
+    echo "make conformance: skipped: no TSB-85 scripts at $script" \
+        "(the corpus is absent; set FAXGATE_CORPUS or place ../shared/corpus)"
     [ -n "$tapfile" ] && printf '1..0 # SKIP the corpus is absent: no %s\n' "$script" >"$tapfile"
     exit 0
 fi

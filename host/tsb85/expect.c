@@ -23,7 +23,7 @@ static tsb_result check_timing(runner *r, const tsb_step *st, const tsb_frame *f
 
         if (pre < 850 - MEASURE_MS || pre > 1150 + MEASURE_MS)
             return run_failed(r, st, "%s came after %ld ms of preamble; T.30 wants 1 s +-15 %% (850 to 1150 ms)",
-                          run_show(f, shown, sizeof shown), pre);
+                              run_show(f, shown, sizeof shown), pre);
         if (r->o->verbose)
             fprintf(stderr, "# %s: preamble %ld ms\n", r->t->name, pre);
     }
@@ -71,7 +71,7 @@ tsb_result run_expect_frame(runner *r, const tsb_step *st)
                             run_show(&f, shown, sizeof shown));
                 if (st->gap_min >= 0 && (gap < st->gap_min - MEASURE_MS || gap > st->gap_max + MEASURE_MS))
                     return run_failed(r, st, "%s came after %ld ms of silence; the script wants %ld to %ld ms",
-                                  run_show(&f, shown, sizeof shown), gap, st->gap_min, st->gap_max);
+                                      run_show(&f, shown, sizeof shown), gap, st->gap_min, st->gap_max);
                 return TSB_PASS;
             }
             if (r->o->optional_nsf && st->tag && !strcasecmp(st->tag, "NSF") && f.len >= 3 &&
@@ -86,10 +86,11 @@ tsb_result run_expect_frame(runner *r, const tsb_step *st)
             return run_failed(r, st, "expected %s, got %s", st->value, run_show(&f, shown, sizeof shown));
         }
         if (r->gone)
-            return run_failed(r, st, "the gateway ended the call at %.2f s before sending it", r->now / (double)TSB_RATE);
+            return run_failed(r, st, "the gateway ended the call at %.2f s before sending it",
+                              r->now / (double)TSB_RATE);
         if (r->now >= until)
             return run_failed(r, st, "nothing matching %s within %ld ms (%d frames with a bad FCS so far)", st->value,
-                          run_timeout_of(st) / TSB_MS(1), tsb_rx_bad_frames(r->rx));
+                              run_timeout_of(st) / TSB_MS(1), tsb_rx_bad_frames(r->rx));
         if (run_tick(r))
             return TSB_FAIL;
     }
@@ -133,7 +134,8 @@ tsb_result run_expect_silence(runner *r, const tsb_step *st)
     r->listening = true;
     while (tsb_rx_carrier(r->rx) && !r->gone) {
         if (r->now >= until)
-            return run_failed(r, st, "the gateway's V.21 carrier did not end within %ld ms", run_timeout_of(st) / TSB_MS(1));
+            return run_failed(r, st, "the gateway's V.21 carrier did not end within %ld ms",
+                              run_timeout_of(st) / TSB_MS(1));
         if (run_tick(r))
             return TSB_FAIL;
     }
@@ -177,7 +179,7 @@ tsb_result run_expect_clear(runner *r, const tsb_step *st)
     if (r->cleared == 2) {
         if (r->release_ms > run_timeout_of(st) / TSB_MS(1) || r->release_ms >= 200)
             return run_failed(r, st, "the gateway had not released the line %ld ms after the tester hung up",
-                          r->release_ms);
+                              r->release_ms);
         return TSB_PASS;
     }
     while (!r->gone) {
@@ -206,7 +208,7 @@ tsb_result run_check_status(runner *r, const tsb_step *st)
         return run_failed(r, st, "%s", err);
     if (got != want)
         return run_failed(r, st, "the gateway's T.30 result is '%s' (%d), the script expects %s (%d)",
-                      t30_completion_code_to_str(got), got, st->value, want);
+                          t30_completion_code_to_str(got), got, st->value, want);
     return TSB_PASS;
 }
 

@@ -25,8 +25,8 @@ typedef struct runner {
     char uuid[64];
     long ced_end;                 /* when CED ended, until the first frame after it is seen */
     int cleared;                  /* 0 on the line; 1 the gateway hung up first; 2 the tester did */
-    long release_ms;
-    modem_connect_tones_tx_state_t *cng;   /* T CNG: the calling tone, until CED is heard */              /* wall ms the gateway took to close after the tester hung up */
+    long release_ms;              /* wall ms the gateway took to close after the tester hung up */
+    modem_connect_tones_tx_state_t *cng;   /* T CNG: the calling tone, until CED is heard */
 } runner;
 
 typedef struct pattern {
