@@ -194,7 +194,7 @@ tsb_result run_expect_clear(runner *r, const tsb_step *st)
 tsb_result run_check_status(runner *r, const tsb_step *st)
 {
     int want = tsb_status_code(st->value ? st->value : ""), got = -1;
-    char err[300];
+    char err[600];
 
     if (want < 0)
         return run_failed(r, st, "unknown status '%s'", st->value ? st->value : "");
@@ -209,6 +209,16 @@ tsb_result run_check_status(runner *r, const tsb_step *st)
     if (got != want)
         return run_failed(r, st, "the gateway's T.30 result is '%s' (%d), the script expects %s (%d)",
                           t30_completion_code_to_str(got), got, st->value, want);
+    if (r->nsent && !r->damaged) {
+        int checked = 0;
+
+        if (tsb_store_pages_match(r->o->store, r->uuid, (const char *const *)r->sent, r->nsent, &checked, err,
+                                  sizeof err))
+            return run_failed(r, st, "%s", err);
+        if (r->o->verbose)
+            fprintf(stderr, "# %s: %d stored page%s equal to the pages sent\n", r->t->name, checked,
+                    checked == 1 ? "" : "s");
+    }
     return TSB_PASS;
 }
 

@@ -180,6 +180,8 @@ tsb_result tsb_run_test(const tsb_opts *o, const tsb_test *t, char *why, size_t 
         i = end;
     }
     run_stop_cng(&r);
+    for (int i = 0; i < r.nsent; i++)
+        free(r.sent[i]);
     fg_line_free(r.ln);
     tsb_rx_free(r.rx);
     tsb_audio_free(&r.tx);

@@ -27,6 +27,12 @@ typedef struct runner {
     int cleared;                  /* 0 on the line; 1 the gateway hung up first; 2 the tester did */
     long release_ms;              /* wall ms the gateway took to close after the tester hung up */
     modem_connect_tones_tx_state_t *cng;   /* T CNG: the calling tone, until CED is heard */
+    char *sent[16];               /* the page files sent, to compare with what the gateway stored */
+    int nsent;
+    bool damaged;                 /* a page went out with rows or frames broken on purpose, or was
+                                     pieced together from blocks of different codings */
+    char ecm_page[4400];          /* the file and coding of the ECM page being sent in blocks */
+    int ecm_next;                 /* the block that would continue it; 0: no page open */
 } runner;
 
 typedef struct pattern {
@@ -61,5 +67,6 @@ int run_repeat_wanted(runner *r, const tsb_step *first, const tsb_step *after);
 tsb_result run_send_burst(runner *r, int *i);
 tsb_result run_send_tcf(runner *r, const tsb_step *st);
 tsb_result run_send_page(runner *r, const tsb_step *st);
+void run_sent(runner *r, const char *path, bool damaged);
 
 #endif

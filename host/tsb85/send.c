@@ -75,6 +75,18 @@ static tsb_result add_partial_page(runner *r, burst *b, const tsb_step *st)
         return run_failed(r, st, "%s", err);
     from = (size_t)blk * 256 * (size_t)fs;
     to = from + 256 * (size_t)fs < len ? from + 256 * (size_t)fs : len;
+    /* The page the gateway stores is the chart only if its blocks are the chart's, in order, from
+       one coding (OREN01 continues a page with a block of another coding of it). */
+    {
+        char key[4400];
+        bool pieced;
+
+        snprintf(key, sizeof key, "%s|%s|%d|%d", path, st->compression ? st->compression : "", min_bits, fs);
+        pieced = r->ecm_next ? strcmp(key, r->ecm_page) || blk != r->ecm_next : blk != 0;
+        run_sent(r, path, st->crc_error >= 0 || pieced);
+        snprintf(r->ecm_page, sizeof r->ecm_page, "%s", key);
+        r->ecm_next = to < len ? blk + 1 : 0;
+    }
     if (from >= len) {
         free(page);
         return run_failed(r, st, "block %d: the page has %zu octets, %d blocks", blk, len,
@@ -193,9 +205,22 @@ tsb_result run_send_page(runner *r, const tsb_step *st)
                        sizeof err) ||
         tsb_image_encode(path, st->compression, min_bits, st->bad_rows, &bits, &len, err, sizeof err))
         return run_failed(r, st, "%s", err);
+    run_sent(r, path, st->bad_rows != NULL);
     rc = tsb_audio_fast(&r->tx, st->modem ? st->modem : "", bits, len, false, false, err, sizeof err);
     free(bits);
     if (rc)
         return run_failed(r, st, "%s", err);
     return run_flush(r) ? TSB_FAIL : TSB_PASS;
+}
+
+/* Notes a page file sent (once), or that a page went out broken on purpose: then what the
+   gateway stored cannot be compared with it. */
+void run_sent(runner *r, const char *path, bool damaged)
+{
+    r->damaged |= damaged;
+    for (int i = 0; i < r->nsent; i++)
+        if (!strcmp(r->sent[i], path))
+            return;
+    if (r->nsent < (int)(sizeof r->sent / sizeof r->sent[0]) && (r->sent[r->nsent] = strdup(path)))
+        r->nsent++;
 }

@@ -129,6 +129,11 @@ int tsb_status_code(const char *name);
    gives its T.30 completion code. Returns 0, or -1 with why not. */
 int tsb_store_t30_code(const char *db, const char *uuid, int wait_s, int *code, char *err, size_t errcap);
 
+/* Every complete page the gateway stored for the call (its page file, named in the store) must
+   be, pel for pel, one of the pages sent (page 1 of each file). *checked says how many were. */
+int tsb_store_pages_match(const char *db, const char *uuid, const char *const *sent, int nsent, int *checked,
+                          char *err, size_t errcap);
+
 /* ---- running a test ----------------------------------------------------------------------- */
 
 typedef struct tsb_opts {
