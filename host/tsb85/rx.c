@@ -9,6 +9,9 @@
 
 #define QUEUE 16
 #define STEP 8            /* samples fed at a time: edges and frame ends to 1 ms */
+/* Samples from the end of a frame's closing flag on the line to SpanDSP's V.21 demodulator and
+   deframer reporting it: measured by test_tsb85, the runner's transmitter into its receiver. */
+#define V21_DELAY 23
 
 struct tsb_rx {
     fsk_rx_state_t *fsk;
@@ -68,9 +71,9 @@ static void on_frame(void *user, const uint8_t *pkt, int len, int ok)
     f = &r->q[(r->head + r->count++) % QUEUE];
     f->len = len < (int)sizeof f->buf ? len : (int)sizeof f->buf;
     memcpy(f->buf, pkt, (size_t)f->len);
-    /* the frame ended in the millisecond being fed; its first bit came (bits on the line,
-       stuffing and closing flag included) 1/300 s each before that */
-    f->end = r->now + STEP / 2;
+    /* the frame ended in the millisecond being fed, less the demodulator's delay; its first bit
+       came (bits on the line, stuffing and closing flag included) 1/300 s each before that */
+    f->end = r->now + STEP / 2 - V21_DELAY;
     f->start = f->end - (long)line_bits(pkt, len) * TSB_RATE / 300;
     f->burst_on = r->loud_on;
     f->quiet_from = r->loud_off < r->loud_on ? r->loud_off : -1;
