@@ -1,4 +1,5 @@
 /* tsb85 — command line: which script, which group, which gateway; one TAP line per test. */
+#include <dirent.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -30,6 +31,25 @@ static void usage(FILE *f)
             "  --verbose, -v    say what happens on the line (twice: every step)\n"
             "Exit status: 0 if no test failed, 1 if one did, 2 for bad usage or an unreadable script.\n",
             DEFAULT_GROUP);
+}
+
+/* The folder of the charts made for this run, and what is in it. */
+static void remove_made(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        char path[4400];
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
 }
 
 static bool wanted(char **names, int n, const char *name)
@@ -143,14 +163,7 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
     printf("# %d passed, %d failed, %d not run\n", pass, fail, skip);
-    for (int i = 0; i < 4; i++) {
-        static const char *made[] = {"white", "white_2p", "diago1", "diago2"};
-        char path[4200];
-
-        snprintf(path, sizeof path, "%s/etsi_300_242_a4_%s.tif", tmpdir, made[i]);
-        unlink(path);
-    }
-    rmdir(tmpdir);
+    remove_made(tmpdir);
     tsb_script_free(&s);
     return fail ? 1 : 0;
 }
