@@ -7,6 +7,7 @@
 #   make test-board  BOARD=rpi-aarch64|mfp-armhf: cross-built unit tests and a call under qemu-user
 #   make bench       OCR, verdict latency and memory figures
 #   make eval        classifier figures on the corpus
+#   make conformance ECMA TSB-85 receive tests (SpanDSP scripts) against faxgated
 #   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
 #   make uninstall   removes what install put there (not the configuration, store or spool)
 
@@ -50,6 +51,9 @@ endif
 PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive libmicrohttpd libsodium gnutls
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lgomp -lpthread -lm
+# libxml2 only for the TSB-85 runner (host/tsb85), which reads SpanDSP's XML test scripts
+XML_CFLAGS = $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
+XML_LIBS   = $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-error=deprecated-declarations
 CFLAGS   ?= $(BOARD_CFLAGS)
@@ -63,7 +67,7 @@ DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libl
 	libcups2-dev libcmocka-dev libinih-dev libcairo2-dev libjansson-dev nettle-dev libsndfile1-dev \
 	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
 	bogofilter libre-dev libssl-dev libarchive-dev zlib1g-dev sip-tester baresip-core kamailio jq python3 systemd groff-base \
-	libmicrohttpd-dev libsodium-dev libgnutls28-dev openssl curl file
+	libmicrohttpd-dev libsodium-dev libgnutls28-dev openssl curl file libxml2-dev
 
 ifdef BOARD_TRIPLET
 # the target's libraries and headers, its OCR languages and the fonts faxsim renders with, unpacked
@@ -81,6 +85,7 @@ HOST_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/common/*.c))
 DAEMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard firmware/daemon/*.c))
 CTL_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/faxgatectl/*.c))
 SIM_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/faxsim/*.c))
+TSB_OBJ    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/tsb85/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
@@ -89,7 +94,7 @@ BOARDLIB   := $(BUILD)/libboard.a
 HOSTLIB    := $(BUILD)/libfaxhost.a
 # The board's HAL table names drivers in the core and the core calls the table: link as a group.
 LINK_LIBS   = -Wl,--start-group $(HOSTLIB) $(LIB) $(BOARDLIB) -Wl,--end-group $(PKG_LIBS)
-BINS       := $(BUILD)/faxgated $(BUILD)/faxgatectl $(BUILD)/faxsim
+BINS       := $(BUILD)/faxgated $(BUILD)/faxgatectl $(BUILD)/faxsim $(BUILD)/tsb85
 # The learning classifier's starter model: counted by tools/mkmodel (linked without a model: the
 # core refers to it weakly) from the tune split of the labelled texts, linked into the programs.
 STARTER_OBJ := $(BUILD)/obj/gen/starter_model.o
@@ -101,7 +106,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test test-board demo check-asan bench eval install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test test-board demo check-asan bench eval conformance install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -151,10 +156,20 @@ $(BUILD)/faxgatectl: $(CTL_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
 $(BUILD)/faxsim: $(SIM_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(SIM_OBJ) $(MODEL_OBJ) $(LINK_LIBS)
+# the TSB-85 conformance runner (make conformance): a test terminal, not installed
+$(TSB_OBJ) $(BUILD)/obj/tests/unit/test_tsb85.o: ALL_CFLAGS += $(XML_CFLAGS)
+$(BUILD)/tsb85: $(TSB_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TSB_OBJ) $(MODEL_OBJ) $(LINK_LIBS) $(XML_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LIBS_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LINK_LIBS) -lcmocka
+
+# test_tsb85 plays the TSB-85 runner's transmitter into its receiver: it links those parts
+TSB_UNIT_OBJ := $(addprefix $(BUILD)/obj/host/tsb85/,frames.o tx.o rx.o image.o)
+$(BUILD)/tests/test_tsb85: $(BUILD)/obj/tests/unit/test_tsb85.o $(BUILD)/obj/tests/unit/testutil.o $(TSB_UNIT_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(TSB_UNIT_OBJ) $(MODEL_OBJ) $(LINK_LIBS) $(XML_LIBS) -lcmocka
 
 tests-build: $(BINS) $(UNIT_BIN)
 
@@ -215,6 +230,11 @@ bench: deps
 eval: deps
 	$(MAKE) --no-print-directory all
 	tests/eval.sh $(BUILD)
+
+# ECMA TSB-85 receive tests (Annex A of ../shared/corpus/spandsp/tsb85.xml) played against faxgated
+conformance: deps
+	$(MAKE) --no-print-directory all
+	tests/conformance.sh $(BUILD)
 
 # libFuzzer needs clang and its runtime. `make fuzz` builds the targets (ASan + UBSan), makes their
 # seeds from a real fax call and the project's own files, runs each over its seeds and then

@@ -67,6 +67,8 @@ static void weigh(fg_lr_feats *f)
     size_t o = 0;
     double norm = 0;
 
+    if (f->n == 0)
+        return;   /* no words (a blank page): qsort must not be given the NULL of an empty list */
     qsort(f->idx, f->n, sizeof *f->idx, cmp_u32);
     for (size_t i = 0; i < f->n;) {
         size_t j = i;
