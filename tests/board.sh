@@ -14,7 +14,7 @@ qemu=${2:?QEMU}
 sysroot=${3:?SYSROOT}
 board_conf=${4:?BOARD_CONF}
 build=$(cd "$build" && pwd)
-host=$(cd "$(dirname "$0")/.." && pwd)/build/host
+host=${HOST_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build/host}   # this machine's build: faxsim, the far end
 . "$(dirname "$0")/lib.sh"
 cd "$FG_ROOT"
 command -v "$qemu" >/dev/null || { echo "make test-board: $qemu is missing (make deps BOARD=...)" >&2; exit 2; }
