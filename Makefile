@@ -5,6 +5,7 @@
 #   make check-asan  the tests under AddressSanitizer and UBSan
 #   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
 #   make bench       OCR, verdict latency and memory figures
+#   make soak        SOAK_CALLS (10000) calls in a row: no growth of RSS, descriptors or threads
 #   make eval        classifier figures on the corpus
 #   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
 #   make uninstall   removes what install put there (not the configuration, store or spool)
@@ -79,7 +80,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test demo check-asan bench eval install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test demo check-asan bench soak eval install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -170,6 +171,13 @@ check-asan: deps
 bench: deps
 	$(MAKE) --no-print-directory tests-build
 	tests/bench.sh $(BUILD)
+
+# SOAK_CALLS calls in a row, unpaced, into one faxgated (#14 item 8): RSS, descriptors and
+# threads after the warm-up vs the end, every call in the store once and judged (tests/soak.sh)
+SOAK_CALLS ?= 10000
+soak: deps
+	$(MAKE) --no-print-directory all
+	tests/soak.sh $(BUILD) $(SOAK_CALLS)
 
 eval: deps
 	$(MAKE) --no-print-directory all

@@ -27,6 +27,14 @@ if [ "$(id -u)" != 0 ]; then
     exit $?
 fi
 
+mkdir -p "$tmp/probe"
+if ! mount -t tmpfs -o size=1m faxgate-test "$tmp/probe" 2>"$tmp/probe.err"; then
+    fg_skip "storage faults (full disk, read-only store, spool removed)" "cannot mount a tmpfs here: $(head -1 "$tmp/probe.err")"
+    fg_tap_end
+    exit $?
+fi
+umount "$tmp/probe"
+
 # --- fixtures: two business fax pages rendered from the labelled texts ---
 n=0
 for f in $(awk -F'\t' '$1 !~ /^#/ && $2 == "legit" && $3 == "en" && $7 == "tune" { print $1 }' \
@@ -181,16 +189,19 @@ fg_check "…and the store is sound (integrity_check, evidence chain, page files
 fg_stop_pid "$FG_GATEWAY_PID"
 
 # ---------------------------------------------------------------------------------------------
-# 3. A read-only store (its folder bind-mounted read-only: chmod does not stop root): said at
-#    start, and every call refused before it is answered, nothing received for nothing.
+# 3. A read-only store (its folder bind-mounted read-only: chmod does not stop root). Made
+#    read-only under a running faxgated (whose open files keep writing to the file system beneath)
+#    and then restarted, SQLite opens it read-only: said at start, and every call refused before
+#    it is answered, no page received for nothing. A read-only store SQLite cannot open at all
+#    (no write-ahead log left to read from): faxgated does not start, and says why.
 c=$tmp/readonly
 mkdir -p "$c/store" "$c/spool"
 conf "$c" "$c/store" "$c/spool" 1
 fg_start_gateway "$build" "$c/faxgate.conf" "$c/gw.log" && send "BEFORE RO" "$c/send-0.log" "$tmp/page0.tif"
 fg_wait_sql "$c/store/faxgate.db" 30 "SELECT printed FROM calls WHERE tsi = 'BEFORE RO'" 1
-fg_stop_pid "$FG_GATEWAY_PID"
 if mount --bind "$c/store" "$c/store" && MNTS+=("$c/store") && mount -o remount,ro,bind "$c/store"; then
     fg_check "the store's folder is read-only, even for root" bash -c "! touch '$c/store/x' 2>/dev/null"
+    fg_stop_pid "$FG_GATEWAY_PID"   # its write-ahead log stays: it cannot remove it through the mount
     if fg_start_gateway "$build" "$c/faxgate.conf" "$c/gw-ro.log"; then
         fg_check "read-only store: faxgated says so at start, at error level" \
             grep -q "faxgated error: store .*: opened read-only .*every call will be refused before it is answered" "$c/gw-ro.log"
@@ -202,16 +213,27 @@ if mount --bind "$c/store" "$c/store" && MNTS+=("$c/store") && mount -o remount,
         fg_check "…no page of it received or left in the spool (rx: $(ls "$c/spool/rx" | wc -l) files)" [ -z "$(ls "$c/spool/rx")" ]
         fg_stop_pid "$FG_GATEWAY_PID"
     else
-        fg_not_ok "faxgated starts on a read-only store (and refuses calls)"
+        fg_not_ok "faxgated starts on a read-only store it can read (and refuses calls)"
     fi
     umount "$c/store" && unset 'MNTS[${#MNTS[@]}-1]'
-    fg_start_gateway "$build" "$c/faxgate.conf" "$c/gw-rw.log" && send "WRITABLE AGAIN" "$c/send-2.log" "$tmp/page0.tif"
+    # the same store cleanly closed (no write-ahead log), then read-only
+    fg_start_gateway "$build" "$c/faxgate.conf" "$c/gw-rw.log" && fg_stop_pid "$FG_GATEWAY_PID"
+    mount --bind "$c/store" "$c/store" && MNTS+=("$c/store") && mount -o remount,ro,bind "$c/store"
+    "$build/faxgated" --config "$c/faxgate.conf" >"$c/gw-ro2.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { fg_stop_pid "$pid"; rc=running; } || { wait "$pid"; rc=$?; }
+    fg_check "read-only store SQLite cannot open: faxgated does not start (exit $rc) and says why: $(grep -o 'store: .* read-only file system' "$c/gw-ro2.log" | head -1)" \
+        bash -c "[ '$rc' = 1 ] && grep -q 'faxgated error: store: .* is on a read-only file system: faxgated answers no call' '$c/gw-ro2.log'"
+    umount "$c/store" && unset 'MNTS[${#MNTS[@]}-1]'
+    fg_start_gateway "$build" "$c/faxgate.conf" "$c/gw-rw2.log" && send "WRITABLE AGAIN" "$c/send-2.log" "$tmp/page0.tif"
     fg_wait_sql "$c/store/faxgate.db" 30 "SELECT printed FROM calls WHERE tsi = 'WRITABLE AGAIN'" 1
-    fg_check "…writable again, the next fax is received and printed; the store is sound" \
-        bash -c "[ \"\$(sqlite3 '$c/store/faxgate.db' \"SELECT printed FROM calls WHERE tsi = 'WRITABLE AGAIN'\")\" = 1 ]" &&
-        fg_check "…integrity_check and evidence chain" sound "$c" "$c/store/faxgate.db"
+    fg_check "…writable again, the next fax is received and printed" \
+        [ "$(fg_sql "$c/store/faxgate.db" "SELECT printed FROM calls WHERE tsi = 'WRITABLE AGAIN'")" = 1 ]
+    fg_check "…and the store is sound (integrity_check, evidence chain, page files)" sound "$c" "$c/store/faxgate.db"
     fg_stop_pid "$FG_GATEWAY_PID"
 else
+    fg_stop_pid "$FG_GATEWAY_PID"
     fg_skip "a read-only store" "cannot bind-mount read-only here"
 fi
 
@@ -242,7 +264,7 @@ fg_wait_sql "$s/faxgate.db" 30 "SELECT count(*) FROM calls WHERE tsi = 'RM DURIN
 fg_check "spool removed during a call: the page written to the removed file is not confirmed ($(tail -1 "$s/send-3.log"))" \
     [ "$(told "$s/send-3.log")" = 1 ]
 fg_check "…said at error level: $(grep -o 'page 2 could not be made durable: [^(]*' "$s/gw.log" | head -1)" \
-    grep -q "faxgated error: .*page 2 could not be made durable: .* is gone" "$s/gw.log"
+    grep -qE "faxgated error: .*page 2 could not be made durable: .*(is gone|No such file)" "$s/gw.log"
 fg_check "…and the call is recorded failed with what is known: $(fg_sql "$s/faxgate.db" "SELECT state || ', ' || confirmed || ' confirmed: ' || result FROM calls WHERE tsi = 'RM DURING'")" \
     [ "$(fg_sql "$s/faxgate.db" "SELECT state || confirmed FROM calls WHERE tsi = 'RM DURING'")" = failed1 ]
 fg_check "faxgated kept running" kill -0 "$FG_GATEWAY_PID"
