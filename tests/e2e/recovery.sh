@@ -425,9 +425,10 @@ random_run() {   # random_run RUN
     fg_check "random run $r: every other call ended failed, held or refused, none left receiving ($bad otherwise)" [ "$bad" -eq 0 ]
     fg_check "random run $r: each call has one row at most ($(fg_sql "$d/faxgate.db" "SELECT count(*) FROM calls WHERE tsi LIKE 'RK$r %'") rows for $kill_calls calls, $norow without)" \
         [ "$(fg_sql "$d/faxgate.db" "SELECT count(*) - count(DISTINCT tsi) FROM calls WHERE tsi LIKE 'RK$r %'")" = 0 ]
+    # kept in hold/, or in junk/ if page 1 was judged drop (kept as evidence, printed never)
     nokept=$(fg_sql "$d/faxgate.db" "SELECT id FROM calls WHERE state = 'failed' AND pages > 0" | while read -r id; do
-        [ -s "$d/spool/hold/call-$id.tif" ] || echo "$id"; done | wc -l)
-    fg_check "random run $r: every failed call with pages has them kept in hold/ ($failed failed, $nokept without their pages)" [ "$nokept" -eq 0 ]
+        [ -s "$d/spool/hold/call-$id.tif" ] || [ -s "$d/spool/junk/call-$id.tif" ] || echo "$id"; done | wc -l)
+    fg_check "random run $r: every failed call with pages has them kept in hold/ or junk/ ($failed failed, $nokept without their pages)" [ "$nokept" -eq 0 ]
     twice=0 nopdf=0
     for id in $(fg_sql "$d/faxgate.db" "SELECT id FROM calls WHERE printed = 1"); do
         case $(pdfs "$d/out" "$id") in 1) ;; 0) nopdf=$((nopdf + 1)) ;; *) twice=$((twice + 1)) ;; esac
