@@ -6,6 +6,7 @@
 #   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
 #   make test-board  BOARD=rpi-aarch64|mfp-armhf: cross-built unit tests and a call under qemu-user
 #   make bench       OCR, verdict latency and memory figures
+#   make soak        SOAK_CALLS (10000) calls in a row: no growth of RSS, descriptors or threads
 #   make eval        classifier figures on the corpus
 #   make conformance ECMA TSB-85 receive tests (SpanDSP scripts) against faxgated
 #   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
@@ -106,7 +107,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test test-board demo check-asan bench eval conformance install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test test-board demo check-asan bench soak eval conformance install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -226,6 +227,13 @@ endif
 bench: deps
 	$(MAKE) --no-print-directory tests-build
 	tests/bench.sh $(BUILD)
+
+# SOAK_CALLS calls in a row, unpaced, into one faxgated (#14 item 8): RSS, descriptors and
+# threads after the warm-up vs the end, every call in the store once and judged (tests/soak.sh)
+SOAK_CALLS ?= 10000
+soak: deps
+	$(MAKE) --no-print-directory all
+	tests/soak.sh $(BUILD) $(SOAK_CALLS)
 
 eval: deps
 	$(MAKE) --no-print-directory all

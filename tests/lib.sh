@@ -42,9 +42,14 @@ fg_wait_port() {
 }
 
 # fg_start_dnssd: ippeveprinter needs DNS-SD, i.e. a system D-Bus and avahi-daemon. Starts what is
-# missing (root only) through tests/dnssd.sh; returns 1, saying why, if that is impossible.
+# missing (root only) through tests/dnssd.sh; returns 1, saying why, if that is impossible or if
+# FAXGATE_NO_DNSSD is set (a machine where avahi must not be started).
 fg_start_dnssd() {
     local why
+    if [ -n "${FAXGATE_NO_DNSSD:-}" ]; then
+        echo "# DNS-SD: not started (FAXGATE_NO_DNSSD is set)"
+        return 1
+    fi
     FG_DNSSD_STATE=$(mktemp "${TMPDIR:-/tmp}/faxgate-dnssd-XXXXXX")
     if ! why=$("$FG_ROOT/tests/dnssd.sh" start "$FG_DNSSD_STATE"); then
         echo "# DNS-SD: $why"

@@ -277,6 +277,12 @@ void fg_call_set_delivery(fg_call *c, const char *state)
     copy_field(c->deliver_state, sizeof c->deliver_state, state);
 }
 
+void fg_call_set_printed(fg_call *c)
+{
+    c->printed = true;
+    copy_field(c->deliver_state, sizeof c->deliver_state, "printed");
+}
+
 /* Appends to buf at *len, never past cap. */
 static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tiffio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "faxgate/page.h"
@@ -100,6 +101,43 @@ fg_err fg_page_tiff_count(const char *path, int *count)
         return fg_err_set(FG_ERR_TOOBIG, "%s: %d pages, more than the %d allowed", path, n,
                           FG_PAGE_MAX_PAGES);
     *count = n;
+    return FG_OK;
+}
+
+fg_err fg_page_tiff_check_written(const char *path, int pages)
+{
+    uint64_t *off = NULL, *len = NULL;
+    struct stat sb;
+    TIFF *t;
+    int n;
+
+    if (pages <= 0)
+        return FG_OK;
+    tiff_begin();
+    if (stat(path, &sb) < 0)
+        return fg_err_set(fg_err_from_errno(errno), "%s is gone (%s): the folder was removed or the file deleted",
+                          path, strerror(errno));
+    if (!(t = TIFFOpen(path, "rm")))
+        return fg_err_set(FG_ERR_IO, "%s cannot be read back (%s): the disk may be full", path, tiff_why());
+    n = TIFFNumberOfDirectories(t);
+    if (n < pages) {
+        TIFFClose(t);
+        return fg_err_set(FG_ERR_IO, "%s holds %d page%s, %d received: the last page was not written (the disk "
+                          "may be full)", path, n, n == 1 ? "" : "s", pages);
+    }
+    /* the page's directory may be there and its image data cut short */
+    if (!TIFFSetDirectory(t, (tdir_t)(pages - 1)) || !TIFFGetField(t, TIFFTAG_STRIPOFFSETS, &off) ||
+        !TIFFGetField(t, TIFFTAG_STRIPBYTECOUNTS, &len)) {
+        TIFFClose(t);
+        return fg_err_set(FG_ERR_IO, "%s: page %d has no image data (%s)", path, pages, tiff_why());
+    }
+    for (uint32_t i = 0; i < TIFFNumberOfStrips(t); i++)
+        if (off[i] + len[i] > (uint64_t)sb.st_size) {
+            TIFFClose(t);
+            return fg_err_set(FG_ERR_IO, "%s: page %d's image data ends past the end of the file (%lld bytes): it "
+                              "was not all written (the disk may be full)", path, pages, (long long)sb.st_size);
+        }
+    TIFFClose(t);
     return FG_OK;
 }
 

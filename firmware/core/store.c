@@ -311,6 +311,11 @@ void fg_store_close(fg_store *st)
     free(st);
 }
 
+bool fg_store_readonly(fg_store *st)
+{
+    return sqlite3_db_readonly(st->db, "main") == 1;
+}
+
 int fg_store_version(fg_store *st)
 {
     return st->version;

@@ -223,6 +223,10 @@ static void keep_pages(fg_rx *rx, int fcf)
         rx->dir_synced = true;
     if (!e)
         e = fg_sync_file(rx->tiff_path);
+    /* SpanDSP goes on when libtiff cannot write (a full disk) and the file may have lost its
+       folder (removed by hand): read the file back before the page is confirmed */
+    if (!e)
+        e = fg_page_tiff_check_written(rx->tiff_path, rx->pages);
     if (!e && !c->tiff && !(c->tiff = strdup(rx->tiff_path)))
         e = fg_err_set(FG_ERR_NOMEM, "cannot keep the TIFF path");
     if (e) {
@@ -420,6 +424,9 @@ static void cut_call(fg_rx *rx, const char *why)
     else if (e)
         fg_call_set_result(c, FG_CALL_FAILED, "line lost in page %d (%s); its rows so far could not be kept: %s",
                            page_no, why, fg_err_msg(e));
+    else if (rx->withheld[0])   /* SpanDSP saw no error: the page it took is the one we refused */
+        fg_call_set_result(c, FG_CALL_FAILED, "cut after %d page%s confirmed (%s)", c->confirmed,
+                           c->confirmed == 1 ? "" : "s", why);
     else if (c->t30.t30_code != T30_ERR_OK)
         fg_call_set_result(c, FG_CALL_FAILED, "line lost after %d page%s (%s)", rx->pages, rx->pages == 1 ? "" : "s",
                            why);
@@ -543,6 +550,11 @@ fg_err fg_rx_t38_tick(fg_rx *rx, int samples, bool *done)
     if (!rx->done && !rx->lost && !rx->withheld[0])
         t38_terminal_send_timeout(rx->t38, samples);
     return after_step(rx, samples, done);
+}
+
+const char *fg_rx_withheld(const fg_rx *rx)
+{
+    return rx->withheld;
 }
 
 bool fg_rx_in_fax(const fg_rx *rx)

@@ -257,6 +257,9 @@ static void receive(call_ctx *cc, fg_rx *rx, const int16_t *first, int first_n)
 
     clock_gettime(CLOCK_MONOTONIC, &cc->start);
     fg_rx_drive_line(rx, &d);
+    if (*fg_rx_withheld(rx))
+        log_error("call %lld: %s: the call was cut before that page was confirmed; the sender keeps its fax and "
+                  "will retry", (long long)fg_call_id(cc->call), fg_rx_withheld(rx));
 }
 
 /* Puts the pages where their verdict says; true if they are to be printed. */
@@ -299,10 +302,10 @@ static bool file_pages(gateway *gw, fg_call *c)
     return false;
 }
 
-void call_conclude(gateway *gw, fg_call *c, bool judging)
+fg_err call_conclude(gateway *gw, fg_call *c, bool judging)
 {
     char summary[512];
-    fg_err e;
+    fg_err e, saved;
 
     if (judging) {
         /* The worker always finishes (OCR has its own deadline); log if it is slow. */
@@ -317,8 +320,8 @@ void call_conclude(gateway *gw, fg_call *c, bool judging)
     bool to_print = fg_call_id(c) ? file_pages(gw, c) : false;
     fg_fault("after_filing");
     /* one transaction: the verdict, the pages' place and, to print, the print job */
-    if ((e = fg_store_call_save(gw->st, c)))
-        log_error("call %lld: cannot record the call: %s (pages are in %s)", (long long)fg_call_id(c), fg_err_msg(e),
+    if ((saved = fg_store_call_save(gw->st, c)))
+        log_error("call %lld: cannot record the call: %s (pages are in %s)", (long long)fg_call_id(c), fg_err_msg(saved),
                   fg_call_tiff(c) ? fg_call_tiff(c) : "-");
     else if (to_print)
         delivery_kick(gw->dlv);
@@ -326,6 +329,64 @@ void call_conclude(gateway *gw, fg_call *c, bool judging)
     log_info("call %lld from %s TSI '%s': %s, %d page%s; %s", (long long)fg_call_id(c),
              *fg_call_caller_id(c) ? fg_call_caller_id(c) : "unknown", fg_call_tsi(c) ? fg_call_tsi(c) : "",
              fg_call_result(c), fg_call_pages(c), fg_call_pages(c) == 1 ? "" : "s", summary);
+    return saved;
+}
+
+/* Sleeps up to ms, less if the gateway is stopping; false if it is. */
+static bool pause_unless_stopping(gateway *gw, int ms)
+{
+    for (; ms > 0; ms -= 200) {
+        if (atomic_load(&gw->stopping))
+            return false;
+        struct timespec ts = {0, 200 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return !atomic_load(&gw->stopping);
+}
+
+#define SAVE_RETRY_MS 5000
+
+/* The store refused a live call's final save (disk full, read-only): the call's pages are on disk
+   and its sender may have been told they arrived. Failing open: a fax to print is printed now,
+   outside the print queue, and the save is tried again every few seconds until the store takes
+   it (printed, it gets no second print job) or the gateway stops (then the call stays unfinished
+   in the store, its pages in the spool, and the next start finishes it, printing it once more:
+   a copy too many rather than a fax lost). */
+static void save_failed(gateway *gw, fg_call *c)
+{
+    bool to_print = fg_call_get_state(c) == FG_CALL_RECEIVED && fg_call_verdict(c) == FG_VERDICT_DELIVER &&
+                    fg_call_tiff(c) && fg_call_pages(c) > 0;
+    long long id = (long long)fg_call_id(c);
+    bool printed = false;
+    fg_err e;
+
+    if (to_print)
+        log_error("call %lld: the store cannot queue it for printing: printing it now, outside the queue (fail open)",
+                  id);
+    for (int tries = 1;; tries++) {
+        if (to_print && !printed) {
+            if ((e = delivery_print_unqueued(gw->dlv, fg_call_id(c), fg_call_tiff(c))))
+                log_error("call %lld: cannot print it outside the queue either (%s); trying again in %d s", id,
+                          fg_err_msg(e), SAVE_RETRY_MS / 1000);
+            else
+                fg_call_set_printed(c), printed = true;
+        }
+        if (!pause_unless_stopping(gw, SAVE_RETRY_MS))
+            break;
+        if (!(e = fg_store_call_save(gw->st, c))) {
+            log_warn("call %lld recorded in the store at last (try %d)%s", id, tries + 1,
+                     printed ? ", as printed" : "");
+            if (to_print && !printed)
+                delivery_kick(gw->dlv);
+            return;
+        }
+        if (tries % 12 == 0)
+            log_error("call %lld: the store still cannot record it after %d s: %s", id, tries * SAVE_RETRY_MS / 1000,
+                      fg_err_msg(e));
+    }
+    log_error("call %lld: the gateway stops before the store could record it: it stays unfinished in the store, "
+              "its pages in %s, and the next start finishes it%s", id, fg_call_tiff(c) ? fg_call_tiff(c) : "-",
+              printed ? " (printing it once more)" : "");
 }
 
 static void run_call(call_ctx *cc)
@@ -352,7 +413,14 @@ static void run_call(call_ctx *cc)
         return;
     }
     if ((e = fg_store_call_begin(gw->st, cc->call))) {
-        log_error("cannot record a new call (%s): receiving it anyway", fg_err_msg(e));
+        /* Its pages could not be confirmed (they are confirmed once the store has them): taking
+           the call would cost the sender a page for nothing. Hung up before any fax signal, the
+           sender keeps its fax and retries. */
+        log_error("refusing a call from %s before answering it: the store cannot record it (%s); the sender will "
+                  "retry", *fg_line_caller_id(cc->ln) ? fg_line_caller_id(cc->ln) : fg_line_uri(cc->ln), fg_err_msg(e));
+        livecall_update(cc->live, cc->call, "A", "refused: the store cannot record the call");
+        fg_line_hangup(cc->ln);
+        return;
     }
     livecall_update(cc->live, cc->call, "B", "identifying the sender");
     spool_path(gw->spool, "rx", fg_call_id(cc->call), tiff, sizeof tiff);
@@ -384,7 +452,8 @@ static void run_call(call_ctx *cc)
     fg_rx_free(rx);
     livecall_update(cc->live, cc->call, "after", "line released (%s); %s", fg_call_result(cc->call),
                     cc->page1_queued ? "waiting for page 1's verdict, then filing" : "filing");
-    call_conclude(gw, cc->call, cc->page1_queued);
+    if (call_conclude(gw, cc->call, cc->page1_queued) && fg_call_id(cc->call))
+        save_failed(gw, cc->call);
 }
 
 static void *call_thread(void *arg)
@@ -441,23 +510,81 @@ bool call_screen_offer(void *user, const char *line_uri, const char *call_id, co
     return false;
 }
 
-void call_refuse(gateway *gw, fg_line *ln, const char *why)
+/* Refuses a call before answering it and records why (a store that cannot record it: said in
+   the log). A fault of the gateway itself (no space, no spool, no store) is an error. */
+static void refuse(gateway *gw, fg_line *ln, const char *why, bool fault)
 {
     fg_call *c = NULL;
+    fg_err e = FG_OK;
 
-    log_warn("refusing a call from %s: %s", fg_line_uri(ln), why);
+    if (fault)
+        log_error("refusing a call from %s before answering it: %s", fg_line_uri(ln), why);
+    else
+        log_warn("refusing a call from %s: %s", fg_line_uri(ln), why);
     fg_line_hangup(ln);
     if (fg_call_new(&c) == FG_OK) {
         fg_call_set_line(c, line_uri(gw, ln), fg_line_uuid(ln), fg_line_caller_id(ln));
         fg_call_set_called(c, fg_line_called(ln));
-        if (fg_store_call_begin(gw->st, c) == FG_OK) {
+        if (!(e = fg_store_call_begin(gw->st, c))) {
             fg_call_set_result(c, FG_CALL_REJECTED, "refused before answer: %s", why);
             fg_call_set_delivery(c, "refused");
-            fg_store_call_save(gw->st, c);
+            e = fg_store_call_save(gw->st, c);
         }
+        if (e)
+            log_error("the refused call from %s is not in the store: %s", fg_line_uri(ln), fg_err_msg(e));
         fg_call_free(c);
     }
     fg_line_free(ln);
+}
+
+void call_refuse(gateway *gw, fg_line *ln, const char *why)
+{
+    refuse(gw, ln, why, false);
+}
+
+/* The store's folder's free space in MiB; false if it cannot be told. */
+static bool store_free_mb(gateway *gw, long *mb)
+{
+    const char *db = fg_config_get(gw->cfg, "store", "db");
+    const char *slash = db ? strrchr(db, '/') : NULL;
+    char dir[1024];
+
+    if (!db)
+        return false;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == db ? 1 : (int)(slash - db), db);
+    return spool_free_mb(dir, mb) == FG_OK;
+}
+
+/* Before answering: the spool's folders exist (made again if they vanished) and the spool and
+   the store have [spool] min_free_mb free. Else the call is refused (why says it) before it
+   costs the sender a page: a fax that could not be kept is not taken. */
+static bool fit_for_a_call(gateway *gw, char *why, size_t cap)
+{
+    long free_mb = 0, min = atomic_load(&gw->min_free_mb);
+    bool recreated = false;
+    fg_err e;
+
+    if ((e = spool_check(gw->spool, &free_mb, &recreated))) {
+        snprintf(why, cap, "the spool cannot be used: %s", fg_err_msg(e));
+        return false;
+    }
+    if (recreated)
+        log_error("spool %s: a folder of it had vanished (removed while the gateway runs?): made it again; the "
+                  "faxes that were filed in it are gone from it", gw->spool);
+    if (free_mb < min) {
+        snprintf(why, cap, "spool has %ld MiB free, below [spool] min_free_mb = %ld; the sender will retry", free_mb,
+                 min);
+        return false;
+    }
+    if (store_free_mb(gw, &free_mb) && free_mb < min) {
+        snprintf(why, cap, "the store's folder has %ld MiB free, below [spool] min_free_mb = %ld; the sender will "
+                 "retry", free_mb, min);
+        return false;
+    }
+    return true;
 }
 
 void call_start(gateway *gw, fg_line *ln)
@@ -465,18 +592,15 @@ void call_start(gateway *gw, fg_line *ln)
     call_ctx *cc;
     pthread_attr_t attr;
     pthread_t t;
-    long free_mb = 0;
-    char why[160];
+    char why[700];
 
     if (atomic_load(&gw->active_calls) >= gw->max_calls) {
         snprintf(why, sizeof why, "%d calls in progress ([line] max_calls); the sender will retry", gw->max_calls);
         call_refuse(gw, ln, why);
         return;
     }
-    if (spool_free_mb(gw->spool, &free_mb) == FG_OK && free_mb < gw->min_free_mb) {
-        snprintf(why, sizeof why, "spool has %ld MiB free, below [spool] min_free_mb = %ld; the sender will retry",
-                 free_mb, gw->min_free_mb);
-        call_refuse(gw, ln, why);
+    if (!fit_for_a_call(gw, why, sizeof why)) {
+        refuse(gw, ln, why, true);
         return;
     }
     if (!(cc = calloc(1, sizeof *cc)) || fg_call_new(&cc->call)) {

@@ -360,6 +360,27 @@ fg_err delivery_start(gateway *gw, delivery **out)
     return FG_OK;
 }
 
+fg_err delivery_print_unqueued(delivery *d, int64_t call_id, const char *tiff)
+{
+    fg_printer *pr = NULL;
+    char name[64];
+    int job_id = 0;
+    fg_err e;
+
+    snprintf(name, sizeof name, "faxgate call %lld", (long long)call_id);
+    if ((e = fg_printer_open_config(d->gw->cfg, &pr)))
+        return e;
+    /* a busy printer is waited for a little; down, the caller tries again later */
+    for (int i = 0; i < 30 && (e = fg_printer_print(pr, tiff, name, &job_id)) == FG_ERR_PRINTER_BUSY; i++)
+        if (!nap(d, 1000))
+            break;
+    if (!e)
+        log_warn("call %lld printed on %s as job %d outside the print queue (the store could not queue it)",
+                 (long long)call_id, fg_printer_uri(pr), job_id);
+    fg_printer_close(pr);
+    return e;
+}
+
 void delivery_kick(delivery *d)
 {
     pthread_mutex_lock(&d->lock);

@@ -55,6 +55,10 @@ fg_err spool_prepare(const char *root);
 /** Free space of the spool's file system in MiB. */
 fg_err spool_free_mb(const char *root, long *mb);
 
+/** Before a call: the spool's folders are there (made again, *recreated, if one vanished) and
+    *mb MiB are free on its file system. An error if the spool cannot be used. */
+fg_err spool_check(const char *root, long *mb, bool *recreated);
+
 /** Path of a call's file in a spool folder: ROOT/SUB/call-ID.tif. */
 void spool_path(const char *root, const char *sub, int64_t id, char *buf, size_t cap);
 
@@ -79,6 +83,11 @@ void ocr_pool_free(ocr_pool *pool);
 
 /** Starts the delivery thread for [printer] uri. */
 fg_err delivery_start(gateway *gw, delivery **out);
+
+/** Prints a call's pages at once, outside the print queue, for a call the store cannot record
+    (fail open: a legitimate fax is not kept waiting on a full or read-only store). Sent, not
+    followed; FG_OK once the printer took it. */
+fg_err delivery_print_unqueued(delivery *d, int64_t call_id, const char *tiff);
 
 /** Wakes the delivery thread: a job was queued. */
 void delivery_kick(delivery *d);
@@ -112,8 +121,9 @@ bool call_screen_offer(void *user, const char *line_uri, const char *call_id, co
 
 /** Ends a received call as every call ends: waits for page 1's verdict (if judging), files the
     pages in the spool folder the verdict names, saves the call and queues its printing in one
-    transaction, logs it. Used by call threads and by recovery at start-up. */
-void call_conclude(gateway *gw, fg_call *c, bool judging);
+    transaction, logs it. Used by call threads and by recovery at start-up. Returns the save's
+    error (logged): the call is then unfinished in the store. */
+fg_err call_conclude(gateway *gw, fg_call *c, bool judging);
 
 /* livecalls.c — the calls in progress as `faxgatectl status` shows them */
 

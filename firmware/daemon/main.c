@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +41,25 @@ static int startup_error(const char *what, fg_err e)
 {
     log_error("%s: %s", what, fg_err_msg(e));
     return 1;
+}
+
+/* A store that cannot be opened: says so if its folder is read-only (a file system remounted
+   read-only after errors, a read-only mount), the cause SQLite's message does not name. */
+static void store_folder_hint(const char *db)
+{
+    const char *slash = db ? strrchr(db, '/') : NULL;
+    struct statvfs sv;
+    char dir[1024];
+
+    if (!db)
+        return;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (slash == db ? 1 : (int)(slash - db)) : 1, slash ? db : ".");
+    if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+        log_error("store: %s is on a read-only file system: faxgated answers no call until it can write its store "
+                  "there (calls are not answered meanwhile: senders retry)", dir);
+    else if (access(dir, W_OK) != 0)
+        log_error("store: %s is not writable by this user (%s): faxgated answers no call until it can write its "
+                  "store there", dir, strerror(errno));
 }
 
 static fg_err read_settings(gateway *gw)
@@ -283,8 +303,13 @@ int main(int argc, char **argv)
     }
     if ((e = fg_store_open(fg_config_get(gw.cfg, "store", "db"), &gw.st))) {
         rc = startup_error("store", e);
+        store_folder_hint(fg_config_get(gw.cfg, "store", "db"));
         goto out;
     }
+    if (fg_store_readonly(gw.st))
+        log_error("store %s: opened read-only (a read-only file or file system): every call will be refused "
+                  "before it is answered, and nothing printed, until the store can be written and faxgated restarted",
+                  fg_config_get(gw.cfg, "store", "db"));
     if ((e = fg_pipeline_new(gw.cfg, gw.st, &gw.pipe))) {
         rc = startup_error("classifier and policy", e);
         goto out;

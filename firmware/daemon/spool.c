@@ -1,5 +1,6 @@
 /* faxgated — the spool: where pages live from the first line received until they are deleted. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +71,33 @@ fg_err spool_free_mb(const char *root, long *mb)
         return fg_err_set(fg_err_from_errno(errno), "cannot check free space of %s: %s", root, strerror(errno));
     *mb = (long)((unsigned long long)s.f_bavail * s.f_frsize / (1024 * 1024));
     return FG_OK;
+}
+
+fg_err spool_check(const char *root, long *mb, bool *recreated)
+{
+    char path[1100];
+    struct stat sb;
+    const char *gone = NULL;
+    fg_err e;
+
+    *recreated = false;
+    for (size_t i = 0; i < sizeof folders / sizeof folders[0] && !gone; i++) {
+        snprintf(path, sizeof path, "%s/%s", root, folders[i]);
+        if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode))
+            gone = folders[i];
+    }
+    if (gone) {
+        /* someone removed it (a cleanup script, an operator, a tmpfs remounted): made again, so
+           that calls go on; what was filed in it is gone with it */
+        if ((e = spool_prepare(root))) {
+            char why[512];
+
+            snprintf(why, sizeof why, "%s", fg_err_msg(e));
+            return fg_err_set(e, "spool folder %s/%s is gone and cannot be made again: %s", root, gone, why);
+        }
+        *recreated = true;
+    }
+    return spool_free_mb(root, mb);
 }
 
 void spool_path(const char *root, const char *sub, int64_t id, char *buf, size_t cap)

@@ -103,6 +103,10 @@ void fg_call_override(fg_call *c, fg_verdict v, const char *reason);
 /** Records what became of the pages: "queued", "held", "dropped", "kept", "rejected", "none". */
 void fg_call_set_delivery(fg_call *c, const char *state);
 
+/** Records that the call was printed outside the print queue (the store could not queue it):
+    saved, it gets no print job. */
+void fg_call_set_printed(fg_call *c);
+
 /** One line explaining the verdict: score and strongest rules, advertiser, violations, errors. */
 void fg_call_summary(const fg_call *c, char *buf, size_t cap);
 

@@ -35,6 +35,11 @@ void fg_page_free(fg_page *p);
 /** Number of pages (directories) in a TIFF file; FG_ERR_FORMAT if it is not a readable TIFF. */
 fg_err fg_page_tiff_count(const char *path, int *count);
 
+/** Checks that a TIFF being written holds at least `pages` pages, the last one's image data all
+    in the file (a write refused for lack of space leaves a page out or cut short) and that the
+    file is still there under its name: FG_OK, or an error saying what is missing. */
+fg_err fg_page_tiff_check_written(const char *path, int pages);
+
 /** Reads page index (0-based) of a bilevel TIFF, any fax compression; enforces the caps. A page
     fg_page_write_tiff wrote as partial comes back partial. */
 fg_err fg_page_read_tiff(const char *path, int index, fg_page **out);

@@ -33,6 +33,9 @@ fg_err fg_store_open(const char *path, fg_store **out);
 /** Closes the store; NULL is accepted. */
 void fg_store_close(fg_store *st);
 
+/** True if SQLite could open the store only for reading (a read-only file or file system). */
+bool fg_store_readonly(fg_store *st);
+
 /** Schema version of the open file. */
 int fg_store_version(fg_store *st);
 

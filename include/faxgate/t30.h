@@ -110,6 +110,10 @@ typedef struct fg_rx_drive {
     clock then the wall clock in 20 ms steps). Finish it with fg_rx_finish. */
 void fg_rx_drive_line(fg_rx *rx, const fg_rx_drive *d);
 
+/** Why a page was not confirmed (its file or its record could not be made durable, so the call
+    was cut before its MCF), or "" if none was refused. */
+const char *fg_rx_withheld(const fg_rx *rx);
+
 /** Parses "v17,v29,v27ter" into FG_MODEM_* flags. */
 fg_err fg_modems_parse(const char *s, unsigned *out);
 
