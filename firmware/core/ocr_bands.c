@@ -1,0 +1,474 @@
+/* faxgate — OCR of page 1 in bands while it arrives (see faxgate/bands.h and docs/ocr.md). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faxgate/bands.h"
+#include "ocr_prep.h"
+
+/* leptonica's confidence in a skew angle below which the band's angle is a guess (as ocr_prep.c) */
+#define SKEW_LOCK_CONF 3.0f
+
+enum { B_QUEUED, B_RUNNING, B_DONE, B_FAILED, B_BLANK };
+
+typedef struct band {
+    int state;
+    int img0, img1;        /* page rows read */
+    int own0, own1;        /* page rows whose words this band keeps */
+    bool last;             /* ends at the page's last row */
+    fg_page *img;          /* a copy of rows [img0, img1), until it is read */
+    fg_words *words;       /* as read, in the band's coordinates */
+    char err[200];
+} band;
+
+struct fg_bandset {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;      /* a band finished */
+    int refs;
+    int width, stride, xres, yres;
+    fg_band_geom g;
+    fg_band_submit_fn submit;
+    void *user;
+    /* rows so far: written by the call thread, read by fg_bandset_finish after the page ended */
+    uint8_t *rows, *white;
+    int have, cap;
+    int last_cut;           /* the end of the last band's owned rows */
+    band b[FG_BANDS_MAX + 1];
+    int n;                  /* bands cut (the one after the last cut is added at the end) */
+    bool broken, finishing;
+    char why[200];
+    bool skew_locked;
+    double skew;
+    fg_bandset_stats st;
+};
+
+fg_band_geom fg_band_geom_for(int yres)
+{
+    fg_band_geom g;
+
+    if (yres <= 0)
+        yres = 196;
+    g.step = yres;
+    g.window = (yres * 3 + 5) / 10;
+    g.overlap = (yres * 3 + 5) / 10;
+    return g;
+}
+
+int fg_band_find_cut(const uint8_t *white, int have, int from, const fg_band_geom *g)
+{
+    int target = from + g->step, lo = target - g->window, hi = target + g->window;
+    int best = -1, best_len = 0, best_dist = 0;
+
+    if (lo <= from)
+        lo = from + 1;
+    if (have < hi + g->overlap + 1)
+        return -1;
+    for (int y = lo; y <= hi;) {
+        int a = y, len, mid, dist;
+
+        if (!white[y]) {
+            y++;
+            continue;
+        }
+        while (y <= hi && white[y])
+            y++;
+        len = y - a;
+        mid = a + len / 2;
+        dist = mid > target ? mid - target : target - mid;
+        if (len > best_len || (len == best_len && dist < best_dist)) {
+            best = mid;
+            best_len = len;
+            best_dist = dist;
+        }
+    }
+    return best >= 0 ? best : target;
+}
+
+/* ---- words ---- */
+
+fg_err fg_words_take_owned(fg_words *dst, const fg_words *src, int y_off, int own0, int own1)
+{
+    int line = dst->n ? dst->v[dst->n - 1].line : -1, block = dst->n ? dst->v[dst->n - 1].block : -1;
+    int prev_line = -1, prev_block = -1;
+    fg_word *v;
+
+    if (!src || !src->n)
+        return FG_OK;
+    if (dst->n + src->n > FG_WORDS_MAX) {
+        dst->truncated = 1;
+        return FG_OK;
+    }
+    if (!(v = realloc(dst->v, (dst->n + src->n) * sizeof *v)))
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate the words of a band");
+    dst->v = v;
+    for (size_t i = 0; i < src->n; i++) {
+        const fg_word *s = &src->v[i];
+        int centre = y_off + (s->y0 + s->y1) / 2;
+        fg_word *d;
+
+        if (centre < own0 || centre >= own1)
+            continue;   /* the band above or below keeps it */
+        d = &dst->v[dst->n];
+        *d = *s;
+        if (!(d->text = strdup(s->text)))
+            return fg_err_set(FG_ERR_NOMEM, "cannot allocate the words of a band");
+        d->y0 += y_off;
+        d->y1 += y_off;
+        if (s->block != prev_block)
+            block++;
+        if (s->line != prev_line || s->block != prev_block)
+            line++;
+        prev_line = s->line;
+        prev_block = s->block;
+        d->line = line;
+        d->block = block;
+        dst->n++;
+    }
+    dst->truncated |= src->truncated;
+    return FG_OK;
+}
+
+fg_err fg_words_finish_bands(fg_words *dst)
+{
+    size_t len = 1, o = 0;
+    char *t;
+
+    for (size_t i = 0; i < dst->n; i++)
+        len += strlen(dst->v[i].text) + 1;
+    if (!(t = malloc(len)))
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate the text of a page");
+    for (size_t i = 0; i < dst->n; i++) {
+        size_t l = strlen(dst->v[i].text);
+
+        if (i)
+            t[o++] = dst->v[i].line != dst->v[i - 1].line ? '\n' : ' ';
+        memcpy(t + o, dst->v[i].text, l);
+        o += l;
+    }
+    t[o] = '\0';
+    free(dst->text);
+    dst->text = t;
+    return FG_OK;
+}
+
+/* ---- the set ---- */
+
+fg_err fg_bandset_new(int width, int xres, int yres, fg_band_submit_fn submit, void *user, fg_bandset **out)
+{
+    fg_bandset *bs;
+
+    *out = NULL;
+    if (width <= 0 || width > FG_PAGE_MAX_WIDTH || xres <= 0 || yres <= 0)
+        return fg_err_set(FG_ERR_INVAL, "bands: a page %d pixels wide at %dx%d dpi cannot be cut", width, xres, yres);
+    if (!(bs = calloc(1, sizeof *bs)))
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate a band set");
+    pthread_mutex_init(&bs->lock, NULL);
+    pthread_cond_init(&bs->cv, NULL);
+    bs->refs = 1;
+    bs->width = width;
+    bs->stride = (width + 7) / 8;
+    bs->xres = xres;
+    bs->yres = yres;
+    bs->g = fg_band_geom_for(yres);
+    bs->submit = submit;
+    bs->user = user;
+    *out = bs;
+    return FG_OK;
+}
+
+void fg_bandset_ref(fg_bandset *bs)
+{
+    pthread_mutex_lock(&bs->lock);
+    bs->refs++;
+    pthread_mutex_unlock(&bs->lock);
+}
+
+void fg_bandset_unref(fg_bandset *bs)
+{
+    int left;
+
+    if (!bs)
+        return;
+    pthread_mutex_lock(&bs->lock);
+    left = --bs->refs;
+    pthread_mutex_unlock(&bs->lock);
+    if (left > 0)
+        return;
+    for (int i = 0; i <= FG_BANDS_MAX; i++) {
+        fg_page_free(bs->b[i].img);
+        fg_words_free(bs->b[i].words);
+    }
+    free(bs->rows);
+    free(bs->white);
+    pthread_cond_destroy(&bs->cv);
+    pthread_mutex_destroy(&bs->lock);
+    free(bs);
+}
+
+int fg_bandset_have(const fg_bandset *bs)
+{
+    return bs->have;
+}
+
+static bool row_white(const uint8_t *row, int width)
+{
+    int bytes = (width + 7) / 8;
+    uint8_t last = (uint8_t)(0xFF00 >> (width - (bytes - 1) * 8));   /* padding bits are not pixels */
+
+    for (int i = 0; i < bytes - 1; i++)
+        if (row[i])
+            return false;
+    return !(row[bytes - 1] & last);
+}
+
+static fg_err copy_rows(const fg_bandset *bs, const uint8_t *rows, int y0, int y1, fg_page **out)
+{
+    fg_err e = fg_page_new(bs->width, y1 - y0, bs->xres, bs->yres, out);
+
+    if (!e)
+        memcpy((*out)->bits, rows + (size_t)y0 * (size_t)bs->stride, (size_t)(y1 - y0) * (size_t)bs->stride);
+    return e;
+}
+
+static void set_broken(fg_bandset *bs, fg_err e)
+{
+    if (!bs->broken)
+        snprintf(bs->why, sizeof bs->why, "%s", fg_err_msg(e));
+    bs->broken = true;
+}
+
+/* Cuts what the rows so far allow; returns the first new band's index (bands [first, bs->n) are new). */
+static int cut_bands(fg_bandset *bs)
+{
+    int first = bs->n, cut;
+
+    while (bs->n < FG_BANDS_MAX && (cut = fg_band_find_cut(bs->white, bs->have, bs->last_cut, &bs->g)) >= 0) {
+        band *b = &bs->b[bs->n];
+        bool blank = true;
+        fg_err e;
+
+        b->own0 = bs->last_cut;
+        b->own1 = cut;
+        b->img0 = b->own0 > bs->g.overlap ? b->own0 - bs->g.overlap : 0;
+        b->img1 = cut + bs->g.overlap;
+        for (int y = b->img0; y < b->img1 && blank; y++)
+            blank = bs->white[y];
+        if (blank) {
+            b->state = B_BLANK;
+            bs->st.blank++;
+        } else if ((e = copy_rows(bs, bs->rows, b->img0, b->img1, &b->img))) {
+            set_broken(bs, e);
+            break;
+        } else {
+            b->state = B_QUEUED;
+        }
+        bs->n++;
+        bs->st.bands++;
+        bs->last_cut = cut;
+    }
+    return first;
+}
+
+fg_err fg_bandset_rows(fg_bandset *bs, int first_row, const uint8_t *rows, int n)
+{
+    int skip, first, last;
+    fg_err e = FG_OK;
+
+    pthread_mutex_lock(&bs->lock);
+    if (bs->broken || bs->finishing) {
+        pthread_mutex_unlock(&bs->lock);
+        return FG_OK;
+    }
+    if (first_row > bs->have) {
+        e = fg_err_set(FG_ERR_STATE, "bands: rows from %d given after row %d: a gap", first_row, bs->have);
+        set_broken(bs, e);
+        pthread_mutex_unlock(&bs->lock);
+        return e;
+    }
+    skip = bs->have - first_row;
+    if (n > skip && bs->have + (n - skip) > FG_PAGE_MAX_HEIGHT)
+        n = skip + FG_PAGE_MAX_HEIGHT - bs->have;
+    if (n > skip) {
+        int need = bs->have + (n - skip);
+
+        if (need > bs->cap) {
+            int cap = bs->cap ? bs->cap : 1024;
+            uint8_t *r, *w;
+
+            while (cap < need)
+                cap *= 2;
+            if (!(r = realloc(bs->rows, (size_t)cap * (size_t)bs->stride)) || (bs->rows = r, false) ||
+                !(w = realloc(bs->white, (size_t)cap))) {
+                e = fg_err_set(FG_ERR_NOMEM, "bands: cannot keep %d rows", need);
+                set_broken(bs, e);
+                pthread_mutex_unlock(&bs->lock);
+                return e;
+            }
+            bs->white = w;
+            bs->cap = cap;
+        }
+        memcpy(bs->rows + (size_t)bs->have * (size_t)bs->stride, rows + (size_t)skip * (size_t)bs->stride,
+               (size_t)(n - skip) * (size_t)bs->stride);
+        for (int y = bs->have; y < need; y++)
+            bs->white[y] = row_white(bs->rows + (size_t)y * (size_t)bs->stride, bs->width);
+        bs->have = need;
+    }
+    first = cut_bands(bs);
+    last = bs->n;
+    pthread_mutex_unlock(&bs->lock);
+    for (int i = first; i < last; i++)
+        if (bs->b[i].state == B_QUEUED && bs->submit)
+            bs->submit(bs->user, bs, i);
+    return e;
+}
+
+void fg_bandset_run(fg_bandset *bs, int index, fg_ocr *ocr)
+{
+    fg_prep_map map = {.band = true};
+    fg_words *w = NULL;
+    band *b;
+    fg_err e;
+
+    pthread_mutex_lock(&bs->lock);
+    if (index < 0 || index > FG_BANDS_MAX || bs->b[index].state != B_QUEUED || !bs->b[index].img) {
+        pthread_mutex_unlock(&bs->lock);
+        return;
+    }
+    b = &bs->b[index];
+    b->state = B_RUNNING;
+    if (bs->finishing)
+        bs->st.read_late++;
+    else
+        bs->st.read_early++;
+    map.page_top = b->img0 == 0;
+    map.page_bottom = b->last;
+    map.skew_given = bs->skew_locked;
+    map.skew_deg = bs->skew;
+    pthread_mutex_unlock(&bs->lock);
+
+    e = ocr ? fg_ocr_page_map(ocr, b->img, &map, &w) : fg_err_set(FG_ERR_OCR, "no OCR engine for a band");
+
+    pthread_mutex_lock(&bs->lock);
+    if (e) {
+        b->state = B_FAILED;
+        snprintf(b->err, sizeof b->err, "band of rows %d-%d: %s", b->img0, b->img1, fg_err_msg(e));
+    } else {
+        const fg_prep_stats *ps = fg_ocr_prep_stats(ocr);
+
+        b->state = B_DONE;
+        b->words = w;
+        /* The first band with text enough for a sure angle sets it for the bands read after it:
+           a band of one or two lines gives a poor angle of its own. */
+        if (!bs->skew_locked && !map.skew_given && ps->skew_conf >= SKEW_LOCK_CONF) {
+            bs->skew_locked = true;
+            bs->skew = ps->skew_deg;
+        }
+    }
+    fg_page_free(b->img);
+    b->img = NULL;
+    pthread_cond_broadcast(&bs->cv);
+    pthread_mutex_unlock(&bs->lock);
+}
+
+fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_words **out)
+{
+    fg_words *w = NULL;
+    int total, cmp;
+    fg_err e = FG_OK;
+
+    *out = NULL;
+    if (!page || !page->bits)
+        return fg_err_set(FG_ERR_INVAL, "bands: no page to finish");
+    pthread_mutex_lock(&bs->lock);
+    bs->finishing = true;
+    if (bs->broken) {
+        e = fg_err_set(FG_ERR_STATE, "bands stopped: %s", bs->why);
+        goto out;
+    }
+    if (page->width != bs->width || page->stride != bs->stride || page->yres != bs->yres) {
+        e = fg_err_set(FG_ERR_STATE, "bands: the page is %dx%d dpi, %d wide; its rows came as %dx%d dpi, %d wide",
+                       page->xres, page->yres, page->width, bs->xres, bs->yres, bs->width);
+        goto out;
+    }
+    if (bs->n && page->height < bs->b[bs->n - 1].img1) {
+        e = fg_err_set(FG_ERR_STATE, "bands: the page has %d rows, fewer than the %d read in bands", page->height,
+                       bs->b[bs->n - 1].img1);
+        goto out;
+    }
+    /* the rows read early must be the page's: otherwise the live decoding went wrong somewhere */
+    cmp = bs->have < page->height ? bs->have : page->height;
+    if (cmp > 0 && memcmp(bs->rows, page->bits, (size_t)cmp * (size_t)bs->stride)) {
+        e = fg_err_set(FG_ERR_STATE, "bands: the rows received while the page arrived differ from the page");
+        goto out;
+    }
+    total = bs->n;
+    if (page->height > bs->last_cut) {
+        band *b = &bs->b[bs->n];
+        bool blank = true;
+
+        b->own0 = bs->last_cut;
+        b->own1 = page->height;
+        b->img0 = b->own0 > bs->g.overlap ? b->own0 - bs->g.overlap : 0;
+        b->img1 = page->height;
+        b->last = true;
+        for (int y = b->img0; y < b->img1 && blank; y++)
+            blank = row_white(page->bits + (size_t)y * (size_t)page->stride, page->width);
+        bs->st.bands++;
+        if (blank) {
+            b->state = B_BLANK;
+            bs->st.blank++;
+        } else {
+            if ((e = fg_page_new(page->width, b->img1 - b->img0, page->xres, page->yres, &b->img)))
+                goto out;
+            memcpy(b->img->bits, page->bits + (size_t)b->img0 * (size_t)page->stride,
+                   (size_t)(b->img1 - b->img0) * (size_t)page->stride);
+            b->state = B_QUEUED;
+        }
+        total++;
+    }
+    for (int i = 0; i < total; i++)
+        bs->st.waited += bs->b[i].state == B_RUNNING;
+    pthread_mutex_unlock(&bs->lock);
+    /* the last band, and any a worker has not started: here, rather than wait for a free worker */
+    for (int i = total - 1; i >= 0; i--)
+        fg_bandset_run(bs, i, ocr);
+    pthread_mutex_lock(&bs->lock);
+    for (int i = 0; i < total; i++)
+        while (bs->b[i].state == B_RUNNING || bs->b[i].state == B_QUEUED)
+            pthread_cond_wait(&bs->cv, &bs->lock);
+    for (int i = 0; i < total; i++)
+        if (bs->b[i].state == B_FAILED) {
+            e = fg_err_set(FG_ERR_OCR, "%s", bs->b[i].err);
+            goto out;
+        }
+    if (!(w = calloc(1, sizeof *w))) {
+        e = fg_err_set(FG_ERR_NOMEM, "cannot allocate the words of a page");
+        goto out;
+    }
+    w->page_width = page->width;
+    w->page_height = page->height;
+    w->xres = page->xres;
+    w->yres = page->yres;
+    for (int i = 0; i < total && !e; i++)
+        if (bs->b[i].state == B_DONE)
+            e = fg_words_take_owned(w, bs->b[i].words, bs->b[i].img0, bs->b[i].own0, bs->b[i].own1);
+    if (!e)
+        e = fg_words_finish_bands(w);
+    bs->st.skew_deg = bs->skew_locked ? bs->skew : 0;
+out:
+    pthread_mutex_unlock(&bs->lock);
+    if (e) {
+        fg_words_free(w);
+        return e;
+    }
+    *out = w;
+    return FG_OK;
+}
+
+void fg_bandset_get_stats(fg_bandset *bs, fg_bandset_stats *st)
+{
+    pthread_mutex_lock(&bs->lock);
+    *st = bs->st;
+    pthread_mutex_unlock(&bs->lock);
+}
