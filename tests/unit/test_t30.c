@@ -111,7 +111,44 @@ typedef struct fx {
     int on_page_calls, page1_no, screen_calls;
     char screened_tsi[32], screened_caller[40];
     const char *reject;     /* reason to reject with, NULL to accept */
+    /* page 1's rows as they arrived (on_rows) */
+    uint8_t *live;
+    int live_rows, live_calls, live_restarts;
+    bool live_gap;
 } fx;
+
+static void on_rows(void *user_data, fg_call *c, int first_row, const uint8_t *bits, int n, int width, int xdpi,
+                    int ydpi)
+{
+    fx *f = user_data;
+    size_t stride = (size_t)(width + 7) / 8;
+    uint8_t *nl;
+
+    (void)c, (void)xdpi, (void)ydpi;
+    f->live_calls++;   /* no assertions here: this is the receiver's thread */
+    if (first_row == 0 && f->live_rows)
+        f->live_restarts++;
+    if (first_row != 0 && first_row != f->live_rows) {
+        f->live_gap = true;
+        return;
+    }
+    if (!(nl = realloc(f->live, (size_t)(first_row + n) * stride)))
+        return;
+    f->live = nl;
+    memcpy(f->live + (size_t)first_row * stride, bits, (size_t)n * stride);
+    f->live_rows = first_row + n;
+}
+
+/* The rows handed over while page 1 arrived are the page's: came in several pieces, no gap. */
+static void assert_live_rows(fx *f, const fg_page *page)
+{
+    assert_false(f->live_gap);
+    assert_int_equal(f->live_restarts, 0);
+    assert_true(f->live_calls > 3);
+    assert_true(f->live_rows > page->height / 2);
+    assert_true(f->live_rows <= page->height);
+    assert_memory_equal(f->live, page->bits, (size_t)f->live_rows * (size_t)page->stride);
+}
 
 static bool screen(void *user_data, fg_call *c, char *reason, size_t len)
 {
@@ -200,7 +237,7 @@ static int setup(void **state)
         return -1;
     }
     f->opts = (fg_rx_opts){.csi = "+1 555 0100 GATE", .ecm = true, .tiff_path = f->tiff, .max_seconds = 900,
-                           .screen = screen, .on_page = on_page, .user_data = f};
+                           .screen = screen, .on_page = on_page, .on_rows = on_rows, .user_data = f};
     *state = f;
     return 0;
 }
@@ -220,6 +257,7 @@ static int teardown(void **state)
 
     stop_receiver(f);
     fg_page_free(f->page1);
+    free(f->live);
     fg_call_free(f->call);
     fg_listener_free(f->lst);
     fg_test_rm_rf(f->dir);
@@ -301,6 +339,8 @@ static void test_ecm_fine_v17(void **state)
     assert_int_equal(fg_page_read_tiff(src, 0, &sent), FG_OK);
     assert_int_equal(f->page1->height, sent->height);
     assert_memory_equal(f->page1->bits, sent->bits, (size_t)sent->height * (size_t)sent->stride);
+    /* ECM: the shadow decoder gave the rows while they came, the same as SpanDSP's page */
+    assert_live_rows(f, f->page1);
     fg_page_sha256(sent, hash);
     fg_page_free(sent);
     assert_string_equal(f->call->pages[0].sha256, hash);
@@ -328,6 +368,8 @@ static void test_no_ecm_standard_v27ter(void **state)
     assert_int_equal(f->call->t30.bit_rate, 4800);
     assert_same_page(f->tiff, 0, src, 0, 0);
     assert_non_null(f->page1);
+    /* no ECM: SpanDSP's own rows, taken as they were decoded */
+    assert_live_rows(f, f->page1);
 }
 
 static void test_multi_page_two_files_no_ecm(void **state)
