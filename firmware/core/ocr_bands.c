@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "faxgate/bands.h"
 #include "ocr_prep.h"
@@ -83,6 +84,14 @@ int fg_band_find_cut(const uint8_t *white, int have, int from, const fg_band_geo
         }
     }
     return best >= 0 ? best : target;
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
 /* ---- words ---- */
@@ -375,6 +384,7 @@ fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_wo
 {
     fg_words *w = NULL;
     int total, cmp;
+    double t0 = now_ms(), tw;
     fg_err e = FG_OK;
 
     *out = NULL;
@@ -434,9 +444,11 @@ fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_wo
     for (int i = total - 1; i >= 0; i--)
         fg_bandset_run(bs, i, ocr);
     pthread_mutex_lock(&bs->lock);
+    tw = now_ms();
     for (int i = 0; i < total; i++)
         while (bs->b[i].state == B_RUNNING || bs->b[i].state == B_QUEUED)
             pthread_cond_wait(&bs->cv, &bs->lock);
+    bs->st.ms_waited = now_ms() - tw;
     for (int i = 0; i < total; i++)
         if (bs->b[i].state == B_FAILED) {
             e = fg_err_set(FG_ERR_OCR, "%s", bs->b[i].err);
@@ -457,6 +469,7 @@ fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_wo
         e = fg_words_finish_bands(w);
     bs->st.skew_deg = bs->skew_locked ? bs->skew : 0;
 out:
+    bs->st.ms_finish = now_ms() - t0;
     pthread_mutex_unlock(&bs->lock);
     if (e) {
         fg_words_free(w);
@@ -464,6 +477,23 @@ out:
     }
     *out = w;
     return FG_OK;
+}
+
+bool fg_bandset_band(fg_bandset *bs, int index, fg_band_info *out)
+{
+    bool ok;
+
+    pthread_mutex_lock(&bs->lock);
+    ok = index >= 0 && index <= FG_BANDS_MAX && bs->b[index].own1 > bs->b[index].own0;
+    if (ok) {
+        out->own0 = bs->b[index].own0;
+        out->own1 = bs->b[index].own1;
+        out->img0 = bs->b[index].img0;
+        out->img1 = bs->b[index].img1;
+        out->blank = bs->b[index].state == B_BLANK;
+    }
+    pthread_mutex_unlock(&bs->lock);
+    return ok;
 }
 
 void fg_bandset_get_stats(fg_bandset *bs, fg_bandset_stats *st)

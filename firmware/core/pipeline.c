@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "call_impl.h"
+#include "faxgate/bands.h"
 #include "faxgate/campaign.h"
 #include "faxgate/learn.h"
 #include "faxgate/lr.h"
@@ -83,6 +84,14 @@ static fg_err read_page1(fg_ocr *ocr, fg_call *c)
         return fg_err_set(FG_ERR_STATE, "no page 1 to read");
     if (!ocr)
         return fg_err_set(FG_ERR_OCR, "no OCR engine available for page 1");
+    if (c->bands) {
+        /* read in bands while it arrived: what is left, then the words in band order */
+        fg_err e = fg_bandset_finish(c->bands, ocr, c->page1, &c->words);
+
+        if (!e)
+            return FG_OK;
+        snprintf(c->bands_error, sizeof c->bands_error, "%s", fg_err_msg(e));   /* then read it whole */
+    }
     return fg_ocr_page(ocr, c->page1, &c->words);
 }
 

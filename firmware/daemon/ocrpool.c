@@ -2,6 +2,11 @@
  *
  * Engines are created on their own thread because they are not thread-safe and because
  * fg_ocr switches Tesseract's OpenMP off for the thread that uses it.
+ *
+ * Two queues: calls to judge (page 1 ended) and bands of pages still arriving (faxgate/bands.h).
+ * A free worker takes a judge job first: a caller is waiting for that verdict, and the judge reads
+ * itself any band of its call still queued, so bands never hold a verdict up. A queued band whose
+ * judge took it over is dropped when a worker comes to it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +16,15 @@
 #include "log.h"
 
 typedef struct job {
-    fg_call *call;
+    fg_call *call;          /* a judge job, or */
+    fg_bandset *bs;         /* a band job: band index of bs */
+    int index;
     struct job *next;
 } job;
+
+typedef struct queue {
+    job *head, *tail;
+} queue;
 
 typedef struct worker {
     ocr_pool *pool;
@@ -28,7 +39,7 @@ struct ocr_pool {
     pthread_mutex_t lock;
     pthread_cond_t work_cv;   /* a job was queued, or stop */
     pthread_cond_t ready_cv;  /* a worker finished starting */
-    job *head, *tail;
+    queue judge, bands;
     int queued;
     int started;
     bool stop;
@@ -36,20 +47,42 @@ struct ocr_pool {
     int n;
 };
 
+static job *pop(queue *q)
+{
+    job *j = q->head;
+
+    if (j) {
+        q->head = j->next;
+        if (!q->head)
+            q->tail = NULL;
+    }
+    return j;
+}
+
+static void push(ocr_pool *p, queue *q, job *j)
+{
+    pthread_mutex_lock(&p->lock);
+    if (q->tail)
+        q->tail->next = j;
+    else
+        q->head = j;
+    q->tail = j;
+    p->queued++;
+    pthread_cond_signal(&p->work_cv);
+    pthread_mutex_unlock(&p->lock);
+}
+
 static job *take(ocr_pool *p)
 {
     job *j;
 
     pthread_mutex_lock(&p->lock);
-    while (!p->head && !p->stop)
+    while (!p->judge.head && !p->bands.head && !p->stop)
         pthread_cond_wait(&p->work_cv, &p->lock);
-    j = p->head;
-    if (j) {
-        p->head = j->next;
-        if (!p->head)
-            p->tail = NULL;
+    if (!(j = pop(&p->judge)))
+        j = pop(&p->bands);
+    if (j)
         p->queued--;
-    }
     pthread_mutex_unlock(&p->lock);
     return j;
 }
@@ -74,11 +107,26 @@ static void *worker_main(void *arg)
 
     while ((j = take(p))) {
         fg_call *c = j->call;
+        fg_bandset_stats bst;
         fg_err e;
 
+        if (!c) {
+            fg_bandset_run(j->bs, j->index, ocr);   /* nothing if its judge has taken it over */
+            fg_bandset_unref(j->bs);
+            free(j);
+            continue;
+        }
         free(j);
         e = fg_pipeline_judge(gateway_pipeline_hold(p->gw), ocr, c);
         gateway_pipeline_release(p->gw);
+        if (fg_call_bands_stats(c, &bst) && !fg_call_bands_error(c)[0])
+            log_info("call %lld: page 1 read in %d bands: %d blank, %d read while it arrived, %d at its end "
+                     "(%d were being read: waited %.0f ms), words %.0f ms after its end",
+                     (long long)fg_call_id(c), bst.bands, bst.blank, bst.read_early, bst.read_late, bst.waited,
+                     bst.ms_waited, bst.ms_finish);
+        if (fg_call_bands_error(c)[0])
+            log_warn("call %lld: page 1 read whole, its bands could not be used: %s", (long long)fg_call_id(c),
+                     fg_call_bands_error(c));
         if (e)
             log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
                      fg_verdict_name(fg_call_verdict(c)));
@@ -141,15 +189,20 @@ void ocr_pool_submit(ocr_pool *p, fg_call *call)
         return;
     }
     j->call = call;
-    pthread_mutex_lock(&p->lock);
-    if (p->tail)
-        p->tail->next = j;
-    else
-        p->head = j;
-    p->tail = j;
-    p->queued++;
-    pthread_cond_signal(&p->work_cv);
-    pthread_mutex_unlock(&p->lock);
+    push(p, &p->judge, j);
+}
+
+void ocr_pool_submit_band(void *pool, fg_bandset *bs, int index)
+{
+    ocr_pool *p = pool;
+    job *j = calloc(1, sizeof *j);
+
+    if (!j)
+        return;   /* the judge reads the band itself at the end of the page */
+    fg_bandset_ref(bs);
+    j->bs = bs;
+    j->index = index;
+    push(p, &p->bands, j);
 }
 
 int ocr_pool_size(const ocr_pool *p)

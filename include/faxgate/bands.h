@@ -79,6 +79,16 @@ void fg_bandset_run(fg_bandset *bs, int index, fg_ocr *ocr);
     compared). An error (a band that failed, rows that differ) means: read the page whole. */
 fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_words **out);
 
+typedef struct fg_band_info {
+    int own0, own1;   /* page rows whose words the band keeps */
+    int img0, img1;   /* page rows it reads */
+    bool blank;       /* no black pixel: not read */
+} fg_band_info;
+
+/** Band index as cut so far (the one after the last cut exists once fg_bandset_finish ran); false
+    if there is no such band. */
+bool fg_bandset_band(fg_bandset *bs, int index, fg_band_info *out);
+
 typedef struct fg_bandset_stats {
     int bands;        /* cut during the page, and the one read at its end */
     int blank;        /* skipped: no black pixel */
@@ -86,6 +96,8 @@ typedef struct fg_bandset_stats {
     int read_late;    /* read by the judge at the end (the last one, and any still queued) */
     int waited;       /* running on a worker when the page ended */
     double skew_deg;  /* the angle locked for the page's bands, 0 if none */
+    double ms_waited; /* fg_bandset_finish waiting for bands running on other workers */
+    double ms_finish; /* fg_bandset_finish in all: the OCR left at the end of the page */
 } fg_bandset_stats;
 
 void fg_bandset_get_stats(fg_bandset *bs, fg_bandset_stats *st);
