@@ -11,7 +11,12 @@
 /* leptonica's confidence in a skew angle below which the band's angle is a guess (as ocr_prep.c) */
 #define SKEW_LOCK_CONF 3.0f
 
-enum { B_QUEUED, B_RUNNING, B_DONE, B_FAILED, B_BLANK };
+enum { B_QUEUED, B_RUNNING, B_DONE, B_FAILED, B_BLANK, B_DROPPED };
+
+/* At the end of the page, bands still queued that own more than this share of its rows mean the
+   workers fell behind (more calls than workers): reading them one by one, each with its overlap,
+   costs more than reading the page whole, which is done instead. */
+#define BEHIND_SHARE 0.5
 
 typedef struct band {
     int state;
@@ -35,6 +40,7 @@ struct fg_bandset {
     uint8_t *rows, *white;
     int have, cap;
     int last_cut;           /* the end of the last band's owned rows */
+    int next_img0;          /* the first row the next band reads */
     band b[FG_BANDS_MAX + 1];
     int n;                  /* bands cut (the one after the last cut is added at the end) */
     bool broken, finishing;
@@ -50,8 +56,8 @@ fg_band_geom fg_band_geom_for(int yres)
 
     if (yres <= 0)
         yres = 196;
-    g.step = yres;
-    g.window = (yres * 3 + 5) / 10;
+    g.step = (yres + 1) / 2;
+    g.window = (yres + 2) / 5;
     g.overlap = (yres * 3 + 5) / 10;
     return g;
 }
@@ -257,10 +263,20 @@ static int cut_bands(fg_bandset *bs)
         bool blank = true;
         fg_err e;
 
+        int a = cut, z = cut;
+
         b->own0 = bs->last_cut;
         b->own1 = cut;
-        b->img0 = b->own0 > bs->g.overlap ? b->own0 - bs->g.overlap : 0;
-        b->img1 = cut + bs->g.overlap;
+        b->img0 = bs->next_img0;
+        /* A cut in white rows crosses no text: each side reads up to the end of the white run
+           (at most the overlap), which Tesseract wants as a border. A cut through text reads the
+           overlap on both sides: the line is whole in both bands, and kept by one. */
+        while (a > b->own0 && a > cut - bs->g.overlap && bs->white[a - 1] && bs->white[cut])
+            a--;
+        while (z < cut + bs->g.overlap && bs->white[z])
+            z++;
+        b->img1 = bs->white[cut] ? z : cut + bs->g.overlap;
+        bs->next_img0 = bs->white[cut] ? a : cut - bs->g.overlap;
         for (int y = b->img0; y < b->img1 && blank; y++)
             blank = bs->white[y];
         if (blank) {
@@ -277,6 +293,14 @@ static int cut_bands(fg_bandset *bs)
         bs->last_cut = cut;
     }
     return first;
+}
+
+void fg_bandset_set_geom(fg_bandset *bs, const fg_band_geom *g)
+{
+    pthread_mutex_lock(&bs->lock);
+    if (!bs->have && g->step > g->window && g->window >= 0 && g->overlap >= 0)
+        bs->g = *g;
+    pthread_mutex_unlock(&bs->lock);
 }
 
 fg_err fg_bandset_rows(fg_bandset *bs, int first_row, const uint8_t *rows, int n)
@@ -419,7 +443,7 @@ fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_wo
 
         b->own0 = bs->last_cut;
         b->own1 = page->height;
-        b->img0 = b->own0 > bs->g.overlap ? b->own0 - bs->g.overlap : 0;
+        b->img0 = bs->next_img0;
         b->img1 = page->height;
         b->last = true;
         for (int y = b->img0; y < b->img1 && blank; y++)
@@ -437,8 +461,23 @@ fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_wo
         }
         total++;
     }
-    for (int i = 0; i < total; i++)
-        bs->st.waited += bs->b[i].state == B_RUNNING;
+    {
+        long queued = 0;
+
+        for (int i = 0; i < total; i++) {
+            bs->st.waited += bs->b[i].state == B_RUNNING;
+            if (bs->b[i].state == B_QUEUED)
+                queued += bs->b[i].own1 - bs->b[i].own0;
+        }
+        if (queued > BEHIND_SHARE * page->height) {
+            for (int i = 0; i < total; i++)
+                if (bs->b[i].state == B_QUEUED)
+                    bs->b[i].state = B_DROPPED;   /* a worker that comes to it skips it */
+            e = fg_err_set(FG_ERR_STATE, "the workers fell behind the line: %ld of %d rows still to read in bands, "
+                           "the whole page is cheaper", queued, page->height);
+            goto out;
+        }
+    }
     pthread_mutex_unlock(&bs->lock);
     /* the last band, and any a worker has not started: here, rather than wait for a free worker */
     for (int i = total - 1; i >= 0; i--)

@@ -1,10 +1,12 @@
 /* faxgate — OCR of page 1 in bands while it arrives (docs/ocr.md, "Bands").
  *
- * The call thread appends the page's rows as T.30 decodes them (fg_bandset_rows). Every inch or
- * so of rows a cut is chosen, at a white row when there is one, and a band is handed to the OCR
- * workers (the submit callback) as soon as the rows a little past its cut have arrived. Band k owns
- * the words whose box centre lies in [cut k-1, cut k) and is read over [cut k-1 - O, cut k + O):
- * a text line that a cut crosses is read whole by both bands around it and kept by one of them.
+ * The call thread appends the page's rows as T.30 decodes them (fg_bandset_rows). Every half inch
+ * or so of rows a cut is chosen, in the widest run of white rows near it when there is one, and a
+ * band is handed to the OCR workers (the submit callback) as soon as the rows a little past its cut
+ * have arrived. Band k owns the words whose box centre lies in [cut k-1, cut k). A cut through
+ * text is read over the overlap O on both sides: the line is whole in both bands and kept by one
+ * of them; a cut in white rows crosses no text, and each side reads only to the end of the white
+ * run (at most O).
  * Bands with no black pixel are not read. At the end of the page the judge calls
  * fg_bandset_finish: it reads the rows after the last cut itself, reads any band still queued
  * itself, waits for the bands a worker is reading, and gives the words of the page in band order,
@@ -38,7 +40,9 @@ typedef struct fg_band_geom {
     int step, window, overlap;
 } fg_band_geom;
 
-/** About one inch per band, cuts searched within 0.3 inch of it, 0.3 inch of overlap. */
+/** Half an inch per band, cuts searched within 0.2 inch of it, 0.3 inch of overlap (docs/ocr.md:
+    half-inch bands cost less CPU than whole inches and make the last band, which a call waits
+    for, quicker; a third of an inch gains nothing more). */
 fg_band_geom fg_band_geom_for(int yres);
 
 /** The next cut after row from, given which rows are white (no black pixel) among rows [0, have);
@@ -57,6 +61,9 @@ fg_err fg_words_finish_bands(fg_words *dst);
 
 /** A band set for a page width x ? at xres x yres dpi. */
 fg_err fg_bandset_new(int width, int xres, int yres, fg_band_submit_fn submit, void *user, fg_bandset **out);
+
+/** Another geometry than fg_band_geom_for's, before the first rows (for measuring). */
+void fg_bandset_set_geom(fg_bandset *bs, const fg_band_geom *g);
 
 void fg_bandset_ref(fg_bandset *bs);
 

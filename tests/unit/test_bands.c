@@ -16,11 +16,11 @@ static void test_geometry_scales_with_resolution(void **state)
     fg_band_geom s = fg_band_geom_for(98), f = fg_band_geom_for(196), u = fg_band_geom_for(391);
 
     (void)state;
-    assert_int_equal(s.step, 98);
-    assert_int_equal(f.step, 196);
-    assert_int_equal(u.step, 391);
+    assert_int_equal(s.step, 49);      /* half an inch */
+    assert_int_equal(f.step, 98);
+    assert_int_equal(u.step, 196);
     assert_int_equal(f.overlap, 59);   /* 0.3 inch */
-    assert_int_equal(f.window, 59);
+    assert_int_equal(f.window, 39);    /* 0.2 inch */
     assert_int_equal(s.overlap, 29);
 }
 
@@ -123,7 +123,7 @@ static void submit(void *user, fg_bandset *bs, int index)
 
 static void test_blank_bands_are_not_read(void **state)
 {
-    /* 100 lpi: a band an inch (100 rows), cut within 30 rows of it, 30 rows of overlap. Ink only in
+    /* bands of 100 rows, cut within 30 rows of it, 30 rows of overlap. Ink only in
        rows 300-339; the padding bits of each row are set (they are not pixels). */
     int width = 1722, stride = (width + 7) / 8, height = 1000;
     uint8_t *rows = calloc((size_t)height, (size_t)stride);
@@ -137,7 +137,10 @@ static void test_blank_bands_are_not_read(void **state)
         rows[(size_t)y * stride + stride - 1] = 0x03;   /* 1722 = 215 * 8 + 2: six padding bits */
     for (int y = 300; y < 340; y++)
         rows[(size_t)y * stride + 20] = 0xFF;
+    fg_band_geom geom = {.step = 100, .window = 30, .overlap = 30};
+
     assert_int_equal(fg_bandset_new(width, 204, 100, submit, &g, &bs), FG_OK);
+    fg_bandset_set_geom(bs, &geom);
     for (int y = 0; y < height; y += 37)
         assert_int_equal(fg_bandset_rows(bs, y, rows + (size_t)y * stride, height - y < 37 ? height - y : 37), FG_OK);
     /* rows given again are ignored; a gap is refused */
@@ -148,8 +151,12 @@ static void test_blank_bands_are_not_read(void **state)
 
         assert_int_equal(bi.own0, own);   /* owned rows follow each other with no gap */
         assert_true(bi.own1 > bi.own0);
-        assert_int_equal(bi.img0, bi.own0 > 30 ? bi.own0 - 30 : 0);
-        assert_int_equal(bi.img1, bi.own1 + 30);
+        /* read over its rows and at most the overlap around them; the cuts are in white rows here,
+           so no ink is read by two bands */
+        assert_true(bi.img0 <= bi.own0 && bi.img0 >= bi.own0 - 30);
+        assert_true(bi.img1 >= bi.own1 && bi.img1 <= bi.own1 + 30);
+        assert_false(bi.img0 < 300 && bi.own0 > 339);
+        assert_false(bi.img1 > 340 && bi.own1 < 300);
         assert_true(bi.own1 - bi.own0 >= 70 && bi.own1 - bi.own0 <= 130);
         assert_int_equal(bi.blank, !ink);
         inked += ink;
@@ -179,6 +186,31 @@ static void test_gap_stops_the_set(void **state)
     assert_null(w);
     fg_page_free(p);
     fg_bandset_unref(bs);
+}
+
+static void test_workers_behind_read_the_page_whole(void **state)
+{
+    /* ink on every row, no band read before the end: reading them now costs more than the page */
+    int width = 1728, stride = 216, height = 2000;
+    uint8_t *rows = calloc((size_t)height, (size_t)stride);
+    fg_bandset *bs = NULL;
+    fg_page *p = NULL;
+    fg_words *w = NULL;
+    got g = {0};
+
+    (void)state;
+    for (int y = 0; y < height; y++)
+        rows[(size_t)y * stride + 100] = 0x81;
+    assert_int_equal(fg_bandset_new(width, 204, 196, submit, &g, &bs), FG_OK);
+    assert_int_equal(fg_bandset_rows(bs, 0, rows, height - 100), FG_OK);
+    assert_true(g.n > 5);
+    assert_int_equal(fg_page_new(width, height, 204, 196, &p), FG_OK);
+    memcpy(p->bits, rows, (size_t)height * stride);
+    assert_int_equal(fg_bandset_finish(bs, NULL, p, &w), FG_ERR_STATE);
+    assert_null(w);
+    fg_page_free(p);
+    fg_bandset_unref(bs);
+    free(rows);
 }
 
 /* ---- with OCR ------------------------------------------------------------------------------------ */
@@ -308,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_word_across_a_cut_is_kept_once),
         cmocka_unit_test(test_blank_bands_are_not_read),
         cmocka_unit_test(test_gap_stops_the_set),
+        cmocka_unit_test(test_workers_behind_read_the_page_whole),
         cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_fine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_standard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cuts_across_text_keep_each_word_once, setup, teardown),
