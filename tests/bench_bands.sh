@@ -3,9 +3,9 @@
 # read whole when it has ended (bands = no), on the same pages. Figures, not assertions:
 #   1. OCR alone (tests/bench/ocr_bands.c, one engine): word recall against the source text, the
 #      advertiser as labelled and whether both readings give the same identity, OCR time.
-#   2. faxgated at real-time pace (faxsim send --realtime, BENCH_BANDS_CALLS calls at once, twice:
-#      bands then whole): end of page 1 -> verdict (ms_total) and OCR in that (ms_ocr), and each
-#      call's verdict and advertiser compared between the two runs.
+#   2. faxgated at real-time pace (faxsim send --realtime, BENCH_BANDS_CALLS calls at once, bands
+#      then whole, in ECM and without): end of page 1 -> verdict (ms_total) and OCR in that
+#      (ms_ocr), and each call's verdict and advertiser compared between the two runs.
 # BENCH_BANDS_PAGES labelled texts (en, fr) are rendered with faxsim render, fine and standard.
 set -u
 build=${1:-build/host}
@@ -40,8 +40,9 @@ done <"$tmp/texts.tsv"
 echo "-- OCR alone, one engine: whole page (w) vs bands (b) on the same $i pages (2 of 3 fine, 1 of 3 standard)"
 "$tmp/ocr_bands" <"$tmp/pages.tsv"
 
-run_calls() {   # run_calls yes|no
-    local bands=$1 dir="$tmp/gw-$1" senders=() k
+run_calls() {   # run_calls yes|no ecm|no-ecm
+    local bands=$1 mode=$2 dir="$tmp/gw-$1-$2" senders=() k ecm=()
+    [ "$mode" = no-ecm ] && ecm=(--no-ecm)
     mkdir -p "$dir"
     cat >"$dir/faxgate.conf" <<CONF
 [line]
@@ -59,7 +60,7 @@ bands = $bands
 CONF
     fg_start_gateway "$build" "$dir/faxgate.conf" "$dir/faxgated.log" || return 1
     for ((k = 0; k < ncalls && k < i; k++)); do
-        "$build/faxsim" send --quiet --realtime --line "$FG_LINE" --tsi "BANDS-$k" "$tmp/$k.tif" >/dev/null 2>&1 &
+        "$build/faxsim" send --quiet --realtime "${ecm[@]}" --line "$FG_LINE" --tsi "BANDS-$k" "$tmp/$k.tif" >/dev/null 2>&1 &
         senders+=($!)
     done
     wait "${senders[@]}"
@@ -75,15 +76,17 @@ CONF
     fi
 }
 
-echo
-echo "-- faxgated, $ncalls calls at once at real-time pace (faxsim send --realtime), bands then whole page"
-run_calls yes || exit 1
-run_calls no || exit 1
-printf '%-10s %-26s %-26s %10s %10s %9s %9s\n' "call" "verdict/advertiser bands" "verdict/advertiser whole" "total-b" "total-w" "ocr-b" "ocr-w"
-q="SELECT tsi, verdict || '/' || coalesce(advertiser, '-'), printf('%.0f', ms_total), printf('%.0f', ms_ocr) FROM calls WHERE tsi LIKE 'BANDS-%' ORDER BY tsi"
-join -t '|' <(fg_sql "$tmp/gw-yes/faxgate.db" "$q" | sort) <(fg_sql "$tmp/gw-no/faxgate.db" "$q" | sort) |
-    awk -F'|' '{ printf "%-10s %-26.26s %-26.26s %10s %10s %9s %9s%s\n", $1, $2, $5, $3, $6, $4, $7, ($2 == $5 ? "" : "   differs") }'
-for b in yes no; do
-    fg_sql "$tmp/gw-$b/faxgate.db" "SELECT printf('bands = %-3s end of page 1 -> verdict: mean %.0f ms, min %.0f, max %.0f; OCR in that: mean %.0f ms (%d calls)', '$b', avg(ms_total), min(ms_total), max(ms_total), avg(ms_ocr), count(*)) FROM calls WHERE tsi LIKE 'BANDS-%' AND verdict != ''"
+for mode in ecm no-ecm; do
+    echo
+    echo "-- faxgated, $ncalls calls at once at real-time pace (faxsim send --realtime, $mode), bands then whole page"
+    run_calls yes "$mode" || exit 1
+    run_calls no "$mode" || exit 1
+    printf '%-10s %-26s %-26s %10s %10s %9s %9s\n' "call" "verdict/advertiser bands" "verdict/advertiser whole" "total-b" "total-w" "ocr-b" "ocr-w"
+    q="SELECT tsi, verdict || '/' || coalesce(advertiser, '-'), printf('%.0f', ms_total), printf('%.0f', ms_ocr) FROM calls WHERE tsi LIKE 'BANDS-%' ORDER BY tsi"
+    join -t '|' <(fg_sql "$tmp/gw-yes-$mode/faxgate.db" "$q" | sort) <(fg_sql "$tmp/gw-no-$mode/faxgate.db" "$q" | sort) |
+        awk -F'|' '{ printf "%-10s %-26.26s %-26.26s %10s %10s %9s %9s%s\n", $1, $2, $5, $3, $6, $4, $7, ($2 == $5 ? "" : "   differs") }'
+    for b in yes no; do
+        fg_sql "$tmp/gw-$b-$mode/faxgate.db" "SELECT printf('$mode, bands = %-3s end of page 1 -> verdict: mean %.0f ms, min %.0f, max %.0f; OCR in that: mean %.0f ms (%d calls)', '$b', avg(ms_total), min(ms_total), max(ms_total), avg(ms_ocr), count(*)) FROM calls WHERE tsi LIKE 'BANDS-%' AND verdict != ''"
+    done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
