@@ -518,6 +518,23 @@ out:
     return FG_OK;
 }
 
+bool fg_bandset_read_all(fg_bandset *bs, const fg_page *page)
+{
+    bool ok;
+
+    if (!page || !page->bits)
+        return false;
+    pthread_mutex_lock(&bs->lock);
+    ok = !bs->broken && !bs->finishing && page->width == bs->width && page->stride == bs->stride &&
+         page->height >= bs->last_cut;
+    for (int i = 0; ok && i < bs->n; i++)
+        ok = bs->b[i].state == B_DONE || bs->b[i].state == B_BLANK;
+    for (int y = bs->last_cut; ok && y < page->height; y++)
+        ok = row_white(page->bits + (size_t)y * (size_t)page->stride, page->width);
+    pthread_mutex_unlock(&bs->lock);
+    return ok;
+}
+
 bool fg_bandset_band(fg_bandset *bs, int index, fg_band_info *out)
 {
     bool ok;

@@ -39,8 +39,11 @@ struct ocr_pool {
     pthread_mutex_t lock;
     pthread_cond_t work_cv;   /* a job was queued, or stop */
     pthread_cond_t ready_cv;  /* a worker finished starting */
-    queue judge, bands;
+    queue judge, bands, quick;
     int queued;
+    pthread_cond_t quick_cv;  /* a quick judge job was queued, or quick_stop */
+    pthread_t quick_thread;
+    bool quick_started, quick_stop;
     int started;
     bool stop;
     worker *workers;
@@ -61,15 +64,53 @@ static job *pop(queue *q)
 
 static void push(ocr_pool *p, queue *q, job *j)
 {
+    j->next = NULL;
     pthread_mutex_lock(&p->lock);
     if (q->tail)
         q->tail->next = j;
     else
         q->head = j;
     q->tail = j;
-    p->queued++;
-    pthread_cond_signal(&p->work_cv);
+    if (q == &p->quick) {
+        pthread_cond_signal(&p->quick_cv);
+    } else {
+        p->queued++;
+        pthread_cond_signal(&p->work_cv);
+    }
     pthread_mutex_unlock(&p->lock);
+}
+
+/* Judges a call's page 1 (ocr NULL: its words are there already) and logs how it went. */
+static void judge_call(ocr_pool *p, fg_ocr *ocr, fg_call *c)
+{
+    fg_bandset_stats bst;
+    fg_err e;
+
+    e = fg_pipeline_judge(gateway_pipeline_hold(p->gw), ocr, c);
+    gateway_pipeline_release(p->gw);
+    if (fg_call_bands_stats(c, &bst) && !fg_call_bands_error(c)[0])
+        log_info("call %lld: page 1 read in %d bands: %d blank, %d read while it arrived, %d at its end "
+                 "(%d were being read: waited %.0f ms), words %.0f ms after its end%s",
+                 (long long)fg_call_id(c), bst.bands, bst.blank, bst.read_early, bst.read_late, bst.waited,
+                 bst.ms_waited, bst.ms_finish, ocr ? "" : " (quick judge)");
+    if (fg_call_bands_error(c)[0])
+        log_warn("call %lld: page 1 read whole, its bands could not be used: %s", (long long)fg_call_id(c),
+                 fg_call_bands_error(c));
+    if (e)
+        log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
+                 fg_verdict_name(fg_call_verdict(c)));
+}
+
+static job *take_quick(ocr_pool *p)
+{
+    job *j;
+
+    pthread_mutex_lock(&p->lock);
+    while (!p->quick.head && !p->quick_stop)
+        pthread_cond_wait(&p->quick_cv, &p->lock);
+    j = pop(&p->quick);
+    pthread_mutex_unlock(&p->lock);
+    return j;
 }
 
 static job *take(ocr_pool *p)
@@ -85,6 +126,22 @@ static job *take(ocr_pool *p)
         p->queued--;
     pthread_mutex_unlock(&p->lock);
     return j;
+}
+
+static void *quick_main(void *arg)
+{
+    ocr_pool *p = arg;
+    job *j;
+
+    while ((j = take_quick(p))) {
+        if (fg_pipeline_read_bands(j->call, NULL)) {
+            push(p, &p->judge, j);   /* a worker reads the page whole */
+            continue;
+        }
+        judge_call(p, NULL, j->call);
+        free(j);
+    }
+    return NULL;
 }
 
 static void *worker_main(void *arg)
@@ -107,8 +164,6 @@ static void *worker_main(void *arg)
 
     while ((j = take(p))) {
         fg_call *c = j->call;
-        fg_bandset_stats bst;
-        fg_err e;
 
         if (!c) {
             fg_bandset_run(j->bs, j->index, ocr);   /* nothing if its judge has taken it over */
@@ -117,19 +172,7 @@ static void *worker_main(void *arg)
             continue;
         }
         free(j);
-        e = fg_pipeline_judge(gateway_pipeline_hold(p->gw), ocr, c);
-        gateway_pipeline_release(p->gw);
-        if (fg_call_bands_stats(c, &bst) && !fg_call_bands_error(c)[0])
-            log_info("call %lld: page 1 read in %d bands: %d blank, %d read while it arrived, %d at its end "
-                     "(%d were being read: waited %.0f ms), words %.0f ms after its end",
-                     (long long)fg_call_id(c), bst.bands, bst.blank, bst.read_early, bst.read_late, bst.waited,
-                     bst.ms_waited, bst.ms_finish);
-        if (fg_call_bands_error(c)[0])
-            log_warn("call %lld: page 1 read whole, its bands could not be used: %s", (long long)fg_call_id(c),
-                     fg_call_bands_error(c));
-        if (e)
-            log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
-                     fg_verdict_name(fg_call_verdict(c)));
+        judge_call(p, ocr, c);
     }
     fg_ocr_free(ocr);
     return NULL;
@@ -151,6 +194,7 @@ fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out)
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->ready_cv, NULL);
+    pthread_cond_init(&p->quick_cv, NULL);
     if (!(p->workers = calloc((size_t)workers, sizeof *p->workers))) {
         free(p);
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate %d OCR workers", workers);
@@ -163,6 +207,9 @@ fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out)
         }
         p->n++;
     }
+    if (!e && pthread_create(&p->quick_thread, NULL, quick_main, p))
+        e = fg_err_set(FG_ERR_NOMEM, "cannot start the quick judge thread");
+    p->quick_started = !e;
     pthread_mutex_lock(&p->lock);
     while (p->started < p->n)
         pthread_cond_wait(&p->ready_cv, &p->lock);
@@ -189,7 +236,7 @@ void ocr_pool_submit(ocr_pool *p, fg_call *call)
         return;
     }
     j->call = call;
-    push(p, &p->judge, j);
+    push(p, p->quick_started && fg_pipeline_bands_read(call) ? &p->quick : &p->judge, j);
 }
 
 void ocr_pool_submit_band(void *pool, fg_bandset *bs, int index)
@@ -214,7 +261,14 @@ void ocr_pool_free(ocr_pool *p)
 {
     if (!p)
         return;
-    /* Workers drain the queue before they see stop: no call is left waiting for a verdict. */
+    /* The quick judge first: a call it cannot finish goes to the workers' queue. Workers drain the
+       queue before they see stop: no call is left waiting for a verdict. */
+    pthread_mutex_lock(&p->lock);
+    p->quick_stop = true;
+    pthread_cond_broadcast(&p->quick_cv);
+    pthread_mutex_unlock(&p->lock);
+    if (p->quick_started)
+        pthread_join(p->quick_thread, NULL);
     pthread_mutex_lock(&p->lock);
     p->stop = true;
     pthread_cond_broadcast(&p->work_cv);
@@ -224,6 +278,7 @@ void ocr_pool_free(ocr_pool *p)
     free(p->workers);
     pthread_cond_destroy(&p->work_cv);
     pthread_cond_destroy(&p->ready_cv);
+    pthread_cond_destroy(&p->quick_cv);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }

@@ -96,6 +96,10 @@ typedef struct fg_band_info {
     if there is no such band. */
 bool fg_bandset_band(fg_bandset *bs, int index, fg_band_info *out);
 
+/** Every band with ink has been read and the page's rows after the last cut are blank: what is
+    left for fg_bandset_finish needs no engine (a judge without one can assemble the words). */
+bool fg_bandset_read_all(fg_bandset *bs, const fg_page *page);
+
 typedef struct fg_bandset_stats {
     int bands;        /* cut during the page, and the one read at its end */
     int blank;        /* skipped: no black pixel */
