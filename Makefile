@@ -1,9 +1,10 @@
 # faxgate — plain GNU make. `make` builds boards/$(BOARD) into $(BUILD).
-#   make deps        install missing Debian packages (apt-get)
+#   make deps        install missing Debian packages (apt-get); BOARD=... also its sysroot
 #   make test        unit tests (cmocka), end-to-end calls, corpus checks
 #   make demo        real gateway + IPP printer + concurrent fax calls, then a table
 #   make check-asan  the tests under AddressSanitizer and UBSan
 #   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
+#   make test-board  BOARD=rpi-aarch64|mfp-armhf: cross-built unit tests and a call under qemu-user
 #   make bench       OCR, verdict latency and memory figures
 #   make eval        classifier figures on the corpus
 #   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
@@ -33,14 +34,26 @@ TMPFILESDIR   ?= $(SYSCONFDIR)/tmpfiles.d
 endif
 MANPAGES := man/faxgated.8 man/faxgatectl.1 man/faxsim.1 man/faxgate.conf.5
 CC      := $(BOARD_CC)
+# A board with BOARD_TRIPLET is cross-built: Debian's cross gcc over a sysroot of Debian's packages
+# for BOARD_ARCH (tools/sysroot.sh, made by `make deps BOARD=...`), and the generators that run at
+# build time (tools/mkmodel, tools/mklr) are built for this machine, in build/host.
+ifdef BOARD_TRIPLET
+SYSROOT    ?= $(CURDIR)/build/sysroot/$(BOARD_ARCH)
+CC         := $(BOARD_CC) --sysroot=$(SYSROOT)
+PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(BOARD_TRIPLET)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig pkg-config
+GEN_TOOLS  := build/host/tools
+else
+PKG_CONFIG := pkg-config
+GEN_TOOLS  := $(BUILD)/tools
+endif
 
 PKGS    := spandsp libtiff-4 tesseract lept sqlite3 inih cairo jansson nettle sndfile libpcap libre libarchive libmicrohttpd libsodium gnutls
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lgomp -lpthread -lm
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null) -lgomp -lpthread -lm
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-error=deprecated-declarations
 CFLAGS   ?= $(BOARD_CFLAGS)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) $(BOARD_FEATURES) -DFG_CONFIG_FILE='"$(SYSCONFDIR)/faxgate/faxgate.conf"' -Iinclude -Ifirmware/core -Ihost/common $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) $(BOARD_FEATURES) -DFG_BOARD='"$(BOARD)"' -DFG_CONFIG_FILE='"$(SYSCONFDIR)/faxgate/faxgate.conf"' -Iinclude -Ifirmware/core -Ihost/common $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
@@ -51,6 +64,15 @@ DEB_PKGS := gcc make pkg-config libspandsp-dev libtiff-dev libtesseract-dev libl
 	libpcap-dev fonts-dejavu-core fonts-liberation cups-ipp-utils avahi-daemon dbus poppler-utils \
 	bogofilter libre-dev libssl-dev libarchive-dev zlib1g-dev sip-tester baresip-core kamailio jq python3 systemd groff-base \
 	libmicrohttpd-dev libsodium-dev libgnutls28-dev openssl curl file
+
+ifdef BOARD_TRIPLET
+# the target's libraries and headers, its OCR languages and the fonts faxsim renders with, unpacked
+# into the sysroot (debootstrap does not choose among alternatives: libtesseract-dev needs a
+# libcurl4-*-dev named); on this machine, the cross compiler and qemu-user to run what it builds
+TARGET_DEBS := $(filter lib%-dev nettle-dev zlib1g-dev,$(DEB_PKGS)) $(BOARD_LANG_DEBS) fonts-dejavu-core fonts-liberation \
+	libcurl4-gnutls-dev
+DEB_PKGS += debootstrap qemu-user gcc-$(BOARD_TRIPLET)
+endif
 
 CORE_SRC   := $(wildcard firmware/core/*.c)
 CORE_OBJ   := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC)) $(BUILD)/obj/gen/defaults.o
@@ -79,7 +101,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test demo check-asan bench eval install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test test-board demo check-asan bench eval install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -110,15 +132,15 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(TOOL_OBJ) $(LIBS_DEP)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_OBJ) $(filter $(MODEL_OBJ),$^) $(LINK_LIBS)
 # learnbench measures the product as shipped, starter model included; mkmodel must not need one.
 $(BUILD)/tools/learnbench: $(MODEL_OBJ)
-$(BUILD)/gen/starter_model.c: $(BUILD)/tools/mkmodel $(LABEL_FILES) $(TEXT_FILES)
+$(BUILD)/gen/starter_model.c: $(GEN_TOOLS)/mkmodel $(LABEL_FILES) $(TEXT_FILES)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/mkmodel tests/data/texts > $@.tmp && mv $@.tmp $@
+	$(GEN_TOOLS)/mkmodel tests/data/texts > $@.tmp && mv $@.tmp $@
 $(STARTER_OBJ): $(BUILD)/gen/starter_model.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
-$(BUILD)/gen/lr_model.c: $(BUILD)/tools/mklr $(LABEL_FILES) $(TEXT_FILES)
+$(BUILD)/gen/lr_model.c: $(GEN_TOOLS)/mklr $(LABEL_FILES) $(TEXT_FILES)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/mklr tests/data/texts > $@.tmp && mv $@.tmp $@
+	$(GEN_TOOLS)/mklr tests/data/texts > $@.tmp && mv $@.tmp $@
 $(LR_OBJ): $(BUILD)/gen/lr_model.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -147,6 +169,15 @@ deps:
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+ifdef BOARD_TRIPLET
+	@tools/sysroot.sh $(BOARD_ARCH) $(SYSROOT) $(TARGET_DEBS)
+
+# the generators that run at build time, built for this machine
+$(GEN_TOOLS)/mkmodel $(GEN_TOOLS)/mklr: host-tools ;
+.PHONY: host-tools
+host-tools:
+	@$(MAKE) --no-print-directory BOARD=host $(GEN_TOOLS)/mkmodel $(GEN_TOOLS)/mklr
+endif
 
 # make test also runs each fuzz target over its seeds and a few seconds more (e2e/fuzz), and the
 # browser tests in Debian's headless Chromium (e2e/browser).
@@ -166,6 +197,16 @@ check-asan: deps
 	$(MAKE) --no-print-directory BUILD=build/asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" tests-build build/asan/tools/mkseeds
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run.sh build/asan
+
+# A cross-built board's unit tests and one real call to its faxgated, under qemu-user; its
+# binary sizes, start-up time and memory (tests/board.sh).
+test-board: deps
+ifndef BOARD_TRIPLET
+	@echo "make test-board: give a cross-built board, e.g. make test-board BOARD=rpi-aarch64 (boards/: $(notdir $(wildcard boards/*)))" >&2; exit 2
+endif
+	$(MAKE) --no-print-directory tests-build
+	$(MAKE) --no-print-directory BOARD=host all
+	tests/board.sh $(BUILD) $(BOARD_QEMU) $(SYSROOT) $(BOARD_CONF)
 
 bench: deps
 	$(MAKE) --no-print-directory tests-build

@@ -7,6 +7,8 @@
 # planned, or if any of its checks fails. Under CI=true a skip fails too, unless its reason
 # matches a line of tests/skips-allowed.tsv, which says why CI may skip it.
 # FAXGATE_TESTS=unit or e2e runs only that half (default: both).
+# FG_RUNNER runs each unit test binary through a command, e.g. "qemu-aarch64 -L SYSROOT" for a
+# cross-built board (tests/board.sh).
 set -u
 build=${1:-build/host}
 export FG_BUILD=$build
@@ -102,7 +104,7 @@ for src in tests/unit/test_*.c; do
     if [ ! -e "$t" ]; then missing "$name" "$t was not built"; continue; fi
     if [ ! -x "$t" ]; then missing "$name" "$t is not executable"; continue; fi
     log=$logdir/$name.log
-    timeout 900 "$t" >"$log" 2>&1
+    timeout 900 ${FG_RUNNER:-} "$t" >"$log" 2>&1
     rc=$?
     grep -E '^(not ok|# SKIP)' "$log" | sed 's/^/    /'
     count_tap "$name" "$log" "$rc"

@@ -1,5 +1,6 @@
-/* boards/host — the drivers this board offers: AudioSocket and SIP lines, IPP printers, raw socket
-   printers (port 9100), spool folders, and forwarding by fax to an MFP over SIP. */
+/* boards/host (and boards/rpi-aarch64) — the drivers these boards offer: AudioSocket and SIP
+   lines, IPP printers, raw socket printers (port 9100), spool folders, and forwarding by fax to an
+   MFP over SIP. */
 #include <stddef.h>
 
 #include "faxgate/hal.h"
@@ -28,7 +29,7 @@ static const fg_printer_driver *const host_printers[] = {
 };
 
 const fg_hal fg_board_hal = {
-    .board = "host",
+    .board = FG_BOARD,   /* the board named at build time (make BOARD=...) */
     .lines = host_lines,
     .printers = host_printers,
 };

@@ -131,9 +131,9 @@ static void parse_rtpmap(const char *v, fg_sdp_media *m)
         return;
     *slash = '\0';
     if (!strcasecmp(enc, "PCMU") && m->pcmu_pt < 0)
-        m->pcmu_pt = (char)n;
+        m->pcmu_pt = (signed char)n;
     else if (!strcasecmp(enc, "PCMA") && m->pcma_pt < 0)
-        m->pcma_pt = (char)n;
+        m->pcma_pt = (signed char)n;
     else if (strcasecmp(enc, "PCMU") && strcasecmp(enc, "PCMA")) {
         /* a static number mapped to another codec is not G.711 */
         if (n == FG_PT_PCMU && m->pcmu_pt == FG_PT_PCMU)

@@ -28,7 +28,7 @@ typedef struct fg_sdp_media {
     int fmt[FG_SDP_MAX_FMT];     /* audio payload types in the order offered (-1 for a name we skip) */
     int nfmt;
     bool t38;                    /* an "image udptl t38" line */
-    char pcmu_pt, pcma_pt;       /* -1 when not offered; else the payload type (0/8 or a dynamic one) */
+    signed char pcmu_pt, pcma_pt; /* -1 when not offered; else the payload type (0/8 or a dynamic one) */
     int ptime;                   /* ms, 0 when not given */
     char addr[FG_SDP_ADDR_LEN];  /* the media's c= address, or the session's */
     bool inactive;               /* a=inactive or a=sendonly/recvonly: we still answer, nothing else */
