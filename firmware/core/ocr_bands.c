@@ -261,9 +261,8 @@ static int cut_bands(fg_bandset *bs)
     while (bs->n < FG_BANDS_MAX && (cut = fg_band_find_cut(bs->white, bs->have, bs->last_cut, &bs->g)) >= 0) {
         band *b = &bs->b[bs->n];
         bool blank = true;
-        fg_err e;
-
         int a = cut, z = cut;
+        fg_err e;
 
         b->own0 = bs->last_cut;
         b->own1 = cut;
@@ -276,7 +275,7 @@ static int cut_bands(fg_bandset *bs)
         while (z < cut + bs->g.overlap && bs->white[z])
             z++;
         b->img1 = bs->white[cut] ? z : cut + bs->g.overlap;
-        bs->next_img0 = bs->white[cut] ? a : cut - bs->g.overlap;
+        bs->next_img0 = bs->white[cut] ? a : cut > bs->g.overlap ? cut - bs->g.overlap : 0;
         for (int y = b->img0; y < b->img1 && blank; y++)
             blank = bs->white[y];
         if (blank) {
@@ -327,18 +326,20 @@ fg_err fg_bandset_rows(fg_bandset *bs, int first_row, const uint8_t *rows, int n
 
         if (need > bs->cap) {
             int cap = bs->cap ? bs->cap : 1024;
-            uint8_t *r, *w;
+            uint8_t *r, *w = NULL;
 
             while (cap < need)
                 cap *= 2;
-            if (!(r = realloc(bs->rows, (size_t)cap * (size_t)bs->stride)) || (bs->rows = r, false) ||
-                !(w = realloc(bs->white, (size_t)cap))) {
+            if ((r = realloc(bs->rows, (size_t)cap * (size_t)bs->stride)))
+                bs->rows = r;
+            if (r && (w = realloc(bs->white, (size_t)cap)))
+                bs->white = w;
+            if (!r || !w) {
                 e = fg_err_set(FG_ERR_NOMEM, "bands: cannot keep %d rows", need);
                 set_broken(bs, e);
                 pthread_mutex_unlock(&bs->lock);
                 return e;
             }
-            bs->white = w;
             bs->cap = cap;
         }
         memcpy(bs->rows + (size_t)bs->have * (size_t)bs->stride, rows + (size_t)skip * (size_t)bs->stride,
