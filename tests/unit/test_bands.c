@@ -1,8 +1,10 @@
 /* faxgate — page 1 read in bands (ocr_bands.c): where cuts go, which band keeps a word, blank bands,
  * page coordinates, and band OCR against whole-page OCR on a rendered page. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "faxgate/bands.h"
 #include "faxgate/ocr.h"
@@ -302,6 +304,117 @@ static void bands_vs_whole(fg_ocr *ocr, int yres, bool rule)
     fg_page_free(p);
 }
 
+/* Two workers with engines of their own take bands from a queue while the rows come; the page
+   ends while bands are queued and running: the judge takes the queued ones over, waits for the
+   running ones, and gets the words the sequential reading gets. */
+typedef struct pool {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    int idx[FG_BANDS_MAX], head, tail;
+    bool stop;
+    fg_bandset *bs;
+} pool;
+
+static void pool_submit(void *user, fg_bandset *bs, int index)
+{
+    pool *q = user;
+
+    pthread_mutex_lock(&q->lock);
+    q->bs = bs;
+    q->idx[q->tail++] = index;
+    pthread_cond_signal(&q->cv);
+    pthread_mutex_unlock(&q->lock);
+}
+
+static void *pool_worker(void *arg)
+{
+    pool *q = arg;
+    fg_ocr *ocr = NULL;
+
+    if (fg_ocr_new("eng", NULL, &ocr))
+        return NULL;
+    for (;;) {
+        int i;
+
+        pthread_mutex_lock(&q->lock);
+        while (q->head == q->tail && !q->stop)
+            pthread_cond_wait(&q->cv, &q->lock);
+        if (q->head == q->tail) {
+            pthread_mutex_unlock(&q->lock);
+            break;
+        }
+        i = q->idx[q->head++];
+        pthread_mutex_unlock(&q->lock);
+        fg_bandset_run(q->bs, i, ocr);   /* nothing if the judge took it */
+    }
+    fg_ocr_free(ocr);
+    return NULL;
+}
+
+static void test_judge_takes_over_queued_bands(void **state)
+{
+    fg_ocr *ocr = *state;
+    fg_render_opts o;
+    fg_page *p = NULL;
+    fg_words *seq = NULL, *par = NULL;
+    fg_bandset *bs = NULL;
+    fg_bandset_stats st;
+    pool q = {.head = 0};
+    pthread_t th[2];
+    got g = {0};
+
+    fg_render_opts_init(&o);
+    o.yres = 196;
+    o.font = "DejaVu Sans";
+    assert_int_equal(fg_render_text(ad_text, strlen(ad_text), &o, &p), FG_OK);
+    /* sequential reading, for reference */
+    assert_int_equal(fg_bandset_new(p->width, p->xres, p->yres, submit, &g, &bs), FG_OK);
+    assert_int_equal(fg_bandset_rows(bs, 0, p->bits, p->height), FG_OK);
+    for (int i = 0; i < g.n; i++)
+        fg_bandset_run(bs, g.idx[i], ocr);
+    assert_int_equal(fg_bandset_finish(bs, ocr, p, &seq), FG_OK);
+    fg_bandset_unref(bs);
+    /* the same with two workers, and the page ending at once */
+    pthread_mutex_init(&q.lock, NULL);
+    pthread_cond_init(&q.cv, NULL);
+    assert_int_equal(fg_bandset_new(p->width, p->xres, p->yres, pool_submit, &q, &bs), FG_OK);
+    q.bs = bs;
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(pthread_create(&th[k], NULL, pool_worker, &q), 0);
+    /* the rows come in pieces, each once the workers have taken every band so far; the last
+       piece's bands are still queued (or just taken) when the page ends */
+    for (int y = 0; y < 400; y += 200) {
+        assert_int_equal(fg_bandset_rows(bs, y, p->bits + (size_t)y * p->stride, 200), FG_OK);
+        for (bool taken = false; !taken; usleep(5000)) {
+            pthread_mutex_lock(&q.lock);
+            taken = q.head == q.tail;
+            pthread_mutex_unlock(&q.lock);
+        }
+    }
+    assert_int_equal(fg_bandset_rows(bs, 0, p->bits, p->height), FG_OK);
+    assert_int_equal(fg_bandset_finish(bs, ocr, p, &par), FG_OK);
+    pthread_mutex_lock(&q.lock);
+    q.stop = true;
+    pthread_cond_broadcast(&q.cv);
+    pthread_mutex_unlock(&q.lock);
+    for (int k = 0; k < 2; k++)
+        pthread_join(th[k], NULL);
+    fg_bandset_get_stats(bs, &st);
+    /* every band with ink read once, by a worker or by the judge */
+    assert_int_equal(st.read_early + st.read_late, st.bands - st.blank);
+    assert_true(st.read_early > 0);
+    if (getenv("FG_TEST_VERBOSE"))
+        fprintf(stderr, "# %d bands, %d blank, %d by workers, %d by the judge, %d running at the end\n", st.bands,
+                st.blank, st.read_early, st.read_late, st.waited);
+    assert_string_equal(par->text, seq->text);
+    fg_words_free(seq);
+    fg_words_free(par);
+    fg_bandset_unref(bs);
+    pthread_cond_destroy(&q.cv);
+    pthread_mutex_destroy(&q.lock);
+    fg_page_free(p);
+}
+
 static void test_bands_read_as_whole_page_fine(void **state)
 {
     bands_vs_whole(*state, 196, false);
@@ -348,6 +461,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_fine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_standard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cuts_across_text_keep_each_word_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_judge_takes_over_queued_bands, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
