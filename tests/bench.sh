@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench — figures, not assertions:
 #   1. OCR per page: Tesseract C API (as faxgate uses it) vs the tesseract CLI, same pages
+#   1a. page 1 in bands while it arrives vs whole at its end: recall, advertiser, latency at real-time pace
 #   1b. durable receipt: page write, file sync, store commit per page (this disk; an ext4 loop device)
 #   2. the gateway: start-up time and idle memory, then under 20 concurrent calls: wall time, end
 #      of page 1 → verdict, OCR per call, and faxgated's peak resident memory (VmHWM)
@@ -23,6 +24,9 @@ else
 fi
 
 tests/bench_prep.sh "$build" || echo "tests/bench_prep.sh failed"
+echo
+echo "== 1a. page 1 read in bands while it arrives vs read whole at its end ([ocr] bands) =="
+tests/bench_bands.sh "$build" || echo "tests/bench_bands.sh failed"
 echo
 echo "== 1b. durable before confirmed: what syncing a page and committing it costs before its MCF =="
 tests/bench_durable.sh "$build" || echo "tests/bench_durable.sh failed"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "call_impl.h"
+#include "faxgate/bands.h"
 #include "faxgate/durable.h"
 
 fg_err fg_call_new(fg_call **out)
@@ -33,6 +34,7 @@ void fg_call_free(fg_call *c)
     if (!c)
         return;
     fg_page_free(c->page1);
+    fg_bandset_unref(c->bands);
     fg_words_free(c->words);
     fg_ident_clear(&c->ident);
     free(c->pages);
@@ -145,6 +147,25 @@ void fg_call_set_page1(fg_call *c, fg_page *page)
 {
     fg_page_free(c->page1);
     c->page1 = page;
+}
+
+void fg_call_set_bands(fg_call *c, fg_bandset *bs)
+{
+    fg_bandset_unref(c->bands);
+    c->bands = bs;
+}
+
+bool fg_call_bands_stats(const fg_call *c, fg_bandset_stats *st)
+{
+    if (!c->bands)
+        return false;
+    fg_bandset_get_stats(c->bands, st);
+    return true;
+}
+
+const char *fg_call_bands_error(const fg_call *c)
+{
+    return c->bands_error;
 }
 
 const fg_page *fg_call_page1(const fg_call *c)

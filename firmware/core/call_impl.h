@@ -70,6 +70,8 @@ struct fg_call {
     int npages;
 
     fg_page *page1;            /* kept in memory for OCR */
+    struct fg_bandset *bands;  /* page 1 read in bands while it arrived (a reference), or NULL */
+    char bands_error[200];     /* why the bands were not used, "" if they were (or there were none) */
     char *text;                /* text given instead of OCR (classify --text) */
 
     /* judgement of page 1 */

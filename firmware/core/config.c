@@ -66,6 +66,7 @@ static const key_def keys[] = {
     {"ocr", "languages", K_STR, 0, 64, NULL},
     {"ocr", "workers", K_INT, 0, 64, NULL},
     {"ocr", "datapath", K_STR, 0, 1024, NULL},
+    {"ocr", "bands", K_BOOL, 0, 0, NULL},
     {"classify", "hold", K_DOUBLE, -1000, 1000, NULL},
     {"classify", "drop", K_DOUBLE, -1000, 1000, NULL},
     {"classify", "bayes", K_BOOL, 0, 0, NULL},

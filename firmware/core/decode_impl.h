@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <spandsp.h>
 #include "faxgate/decode.h"
+#include "t4_decoder.h"
 
 #define FG_DEC_RATE 8000
 #define FG_DEC_ECM_PAGE_MAX (4u << 20)   /* compressed octets of one ECM page */
@@ -63,8 +64,7 @@ typedef struct fg_dec {
     int retries;
 
     /* T.4 decoding */
-    t4_rx_state_t *t4;
-    char t4_dir[256], t4_path[300];
+    fg_t4dec t4d;
     uint8_t *rows;
     size_t n_rows, rows_cap, row_bytes;
     bool page_open, page_full, page_rtc;

@@ -1,22 +1,19 @@
 /* faxgate — decode: image data into pages (SpanDSP's T.4/T.6 decoder, ECM blocks reassembled).
  *
- * Pages come out of t4_rx through its row-write handler, straight into fg_page memory. t4_rx_init
- * (0.0.6) insists on opening a TIFF for output, so it gets a path in a private temporary folder;
- * with a row handler set nothing is ever written there, and t4_rx removes the empty file itself.
- * That is cleaner than letting it write a TIFF and reading it back: no second codec pass, no file
+ * Pages come out of t4_rx through its row-write handler, straight into fg_page memory (the
+ * decoder, which writes no file, is t4_decoder.c's). That is cleaner than letting it write a TIFF and reading it back: no second codec pass, no file
  * format in between, and the bitmap is exactly what the decoder produced.
  *
  * ECM: FCD frames are kept per block (256 frames); a block is final when the receiver answers its
  * PPS/EOR (MCF, or the next block's PPS when the answer went unheard), and its frames are appended
  * in order to the page's coded data, which is decoded when a PPS-MPS/EOP/EOM ends the page.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "decode_impl.h"
+#include "t4_decoder.h"
 
 #define T4_PIECE 256              /* octets fed to t4_rx between checks of the row cap */
 
@@ -37,46 +34,31 @@ static int on_row(void *user, const uint8_t buf[], size_t len)
 
 static bool t4_ready(fg_dec *d)
 {
-    const char *tmp = getenv("TMPDIR");
+    fg_err e = fg_t4dec_open(&d->t4d, on_row, d);
 
-    if (d->t4)
-        return true;
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    snprintf(d->t4_dir, sizeof d->t4_dir, "%s/faxgate-decode-XXXXXX", tmp);
-    if (!mkdtemp(d->t4_dir)) {
-        d->err = fg_err_set(fg_err_from_errno(errno), "decode: cannot make a temporary folder in %s: %s; "
-                            "set TMPDIR to a writable folder", tmp, strerror(errno));
-        d->t4_dir[0] = '\0';
-        return false;
-    }
-    snprintf(d->t4_path, sizeof d->t4_path, "%s/unused.tif", d->t4_dir);
-    if (!(d->t4 = t4_rx_init(NULL, d->t4_path, T4_COMPRESSION_ITU_T6))) {
-        d->err = fg_err_set(FG_ERR_IO, "decode: SpanDSP cannot start a T.4 decoder in %s", d->t4_dir);
-        return false;
-    }
-    t4_rx_set_row_write_handler(d->t4, on_row, d);
-    return true;
+    if (e)
+        d->err = e;
+    return !e;
 }
 
 static bool t4_begin(fg_dec *d)
 {
     if (!d->p.encoding || d->p.width <= 0 || !t4_ready(d))
         return false;
-    t4_rx_set_rx_encoding(d->t4, d->p.encoding);
-    t4_rx_set_x_resolution(d->t4, d->p.t4_xres);
-    t4_rx_set_y_resolution(d->t4, d->p.t4_yres);
-    t4_rx_set_image_width(d->t4, d->p.width);
+    t4_rx_set_rx_encoding(d->t4d.t4, d->p.encoding);
+    t4_rx_set_x_resolution(d->t4d.t4, d->p.t4_xres);
+    t4_rx_set_y_resolution(d->t4d.t4, d->p.t4_yres);
+    t4_rx_set_image_width(d->t4d.t4, d->p.width);
     d->row_bytes = (size_t)(d->p.width + 7) / 8;
     d->n_rows = 0;
-    return t4_rx_start_page(d->t4) == 0;
+    return t4_rx_start_page(d->t4d.t4) == 0;
 }
 
 static bool t4_full(const fg_dec *d)
 {
     t4_stats_t st;
 
-    t4_rx_get_transfer_statistics(d->t4, &st);
+    t4_rx_get_transfer_statistics(d->t4d.t4, &st);
     return st.length >= FG_PAGE_MAX_HEIGHT;
 }
 
@@ -89,9 +71,9 @@ static void t4_finish(fg_dec *d, double at, bool ecm, bool partial)
     fg_page *pg;
 
     d->n_rows = 0;
-    if (t4_rx_end_page(d->t4) != 0 || d->n_rows == 0)
+    if (t4_rx_end_page(d->t4d.t4) != 0 || d->n_rows == 0)
         return;
-    t4_rx_get_transfer_statistics(d->t4, &st);
+    t4_rx_get_transfer_statistics(d->t4d.t4, &st);
     d->burst_rows += (int)d->n_rows;
     if (r->n_pages >= FG_PAGE_MAX_PAGES)
         return;
@@ -140,7 +122,7 @@ void fg_dec_page_bit(fg_dec *d, int bit)
 {
     if (!d->page_open || d->page_full)
         return;
-    if (t4_rx_put_bit(d->t4, bit)) {
+    if (t4_rx_put_bit(d->t4d.t4, bit)) {
         d->page_rtc = true;
         fg_dec_page_end(d, false);
     } else if ((d->bits & 0x3FF) == 0 && t4_full(d)) {
@@ -191,7 +173,7 @@ void fg_dec_ecm_page_end(fg_dec *d, bool partial)
         for (size_t off = 0; off < d->ecm_len && !t4_full(d); off += T4_PIECE) {
             size_t l = d->ecm_len - off < T4_PIECE ? d->ecm_len - off : T4_PIECE;
 
-            if (t4_rx_put_chunk(d->t4, d->ecm + off, (int)l))
+            if (t4_rx_put_chunk(d->t4d.t4, d->ecm + off, (int)l))
                 break;   /* end of page (RTC/EOFB) */
         }
         t4_finish(d, d->ecm_at, true, partial || d->ecm_overflow);
@@ -270,12 +252,7 @@ void fg_dec_ecm_answered(fg_dec *d)
 
 void fg_dec_page_cleanup(fg_dec *d)
 {
-    if (d->t4) {
-        t4_rx_free(d->t4);   /* removes its empty output file */
-        unlink(d->t4_path);
-    }
-    if (d->t4_dir[0])
-        rmdir(d->t4_dir);
+    fg_t4dec_close(&d->t4d);
     free(d->rows);
     free(d->blk);
     free(d->ecm);

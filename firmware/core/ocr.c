@@ -426,11 +426,18 @@ static double ms_since(const struct timespec *t0)
 
 fg_err fg_ocr_page(fg_ocr *ocr, const fg_page *page, fg_words **out)
 {
+    fg_prep_map in = {0};
+
+    return fg_ocr_page_map(ocr, page, &in, out);
+}
+
+fg_err fg_ocr_page_map(fg_ocr *ocr, const fg_page *page, const fg_prep_map *in, fg_words **out)
+{
     ETEXT_DESC *mon = NULL;
     TessPageIterator *layout;
     fg_words *w = NULL;
     PIX *pix = NULL, *clean = NULL;
-    fg_prep_map map = {0};
+    fg_prep_map map = in ? *in : (fg_prep_map){0};
     struct timespec t0;
     fg_err e = FG_OK;
     int rep = 1, merge = 1, iw, ih, prev, rc;

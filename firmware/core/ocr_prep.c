@@ -32,6 +32,7 @@
    page height (width) is not text: stripes, a black border, a scanner's dark edge. Text columns hold
    ink on well under a fifth of the rows. Searched in the outer MARGIN_ZONE of the page. */
 #define MARGIN_DENSITY 0.3
+#define MARGIN_BAND_DENSITY 0.8   /* the same in a band of a page (ocr_bands.c) */
 #define MARGIN_ZONE 0.2
 #define MARGIN_WHITE 0.003    /* a column (row) with less ink than this share is blank */
 #define MARGIN_GAP_MM 2.0     /* white columns allowed inside one band */
@@ -99,7 +100,7 @@ static int dense_band(const l_float32 *counts, int n, int dir, double need, doub
 }
 
 /* Whitens dense bands at the four edges; returns the columns whitened at the left and right. */
-static void margins(PIX *pix, fg_prep_stats *st)
+static void margins(PIX *pix, const fg_prep_map *m, fg_prep_stats *st)
 {
     int w = pixGetWidth(pix), h = pixGetHeight(pix), a, b;
     int gap = mm_px(pix, MARGIN_GAP_MM), minw = mm_px(pix, MARGIN_MIN_MM), pad = mm_px(pix, MARGIN_PAD_MM);
@@ -107,15 +108,18 @@ static void margins(PIX *pix, fg_prep_stats *st)
 
     if (cols && numaGetCount(cols) == w) {
         const l_float32 *c = numaGetFArray(cols, L_NOCOPY);
+        /* A band is an inch or two of the page: a heading's strokes can cover a third of its rows,
+           stripes and borders cover nearly all of them. */
+        double density = m->band ? MARGIN_BAND_DENSITY : MARGIN_DENSITY;
 
-        if (dense_band(c, w, +1, MARGIN_DENSITY * h, MARGIN_WHITE * h, gap, minw, &a, &b)) {
+        if (dense_band(c, w, +1, density * h, MARGIN_WHITE * h, gap, minw, &a, &b)) {
             BOX *box = boxCreate(0, 0, b + pad, h);
 
             pixClearInRect(pix, box);
             boxDestroy(&box);
             st->margin_left = b + pad;
         }
-        if (dense_band(c, w, -1, MARGIN_DENSITY * h, MARGIN_WHITE * h, gap, minw, &a, &b)) {
+        if (dense_band(c, w, -1, density * h, MARGIN_WHITE * h, gap, minw, &a, &b)) {
             BOX *box = boxCreate(w - b - pad, 0, b + pad, h);
 
             pixClearInRect(pix, box);
@@ -127,13 +131,17 @@ static void margins(PIX *pix, fg_prep_stats *st)
         const l_float32 *r = numaGetFArray(rows, L_NOCOPY);
 
         /* Rows are counted before the columns were whitened: a band across the top is still one. */
-        if (dense_band(r, h, +1, MARGIN_DENSITY * 2 * w, MARGIN_WHITE * w, gap, minw, &a, &b)) {
+        /* A band's top and bottom are cuts through the page, not its edges: a rule or a banner
+           there is content (only the page's own top and bottom are margins). */
+        if ((!m->band || m->page_top) &&
+            dense_band(r, h, +1, MARGIN_DENSITY * 2 * w, MARGIN_WHITE * w, gap, minw, &a, &b)) {
             BOX *box = boxCreate(0, 0, w, b + pad);
 
             pixClearInRect(pix, box);
             boxDestroy(&box);
         }
-        if (dense_band(r, h, -1, MARGIN_DENSITY * 2 * w, MARGIN_WHITE * w, gap, minw, &a, &b)) {
+        if ((!m->band || m->page_bottom) &&
+            dense_band(r, h, -1, MARGIN_DENSITY * 2 * w, MARGIN_WHITE * w, gap, minw, &a, &b)) {
             BOX *box = boxCreate(0, h - b - pad, w, b + pad);
 
             pixClearInRect(pix, box);
@@ -155,15 +163,22 @@ static void margins(PIX *pix, fg_prep_stats *st)
 #define JUNK_TILE_MM 25.4
 #define JUNK_TILE_COMPONENTS 1000
 
-static void junk_guard(PIX *pix, fg_prep_stats *st)
+/* A band gets the page's threshold in proportion to its height against a page of 11 inches, so
+   that a band of noise is cut as the page it belongs to would be. */
+#define JUNK_PAGE_MM (11 * 25.4)
+
+static void junk_guard(PIX *pix, const fg_prep_map *m, fg_prep_stats *st)
 {
     int w = pixGetWidth(pix), h = pixGetHeight(pix), tile = mm_px(pix, JUNK_TILE_MM);
+    double limit = JUNK_PAGE_COMPONENTS;
     l_int32 n = 0;
 
     if (pixCountConnComp(pix, 8, &n))
         return;
     st->components = n;
-    if (n <= JUNK_PAGE_COMPONENTS)
+    if (m->band && h < mm_px(pix, JUNK_PAGE_MM))
+        limit = JUNK_PAGE_COMPONENTS * (double)h / mm_px(pix, JUNK_PAGE_MM);
+    if (n <= limit)
         return;
     for (int y = 0; y < h; y += tile)
         for (int x = 0; x < w; x += tile) {
@@ -263,8 +278,13 @@ static PIX *deskew(PIX *pix, fg_prep_map *m, fg_prep_stats *st)
     l_float32 deg = 0, conf = 0;
     PIX *r;
 
-    if (pixFindSkew(pix, &deg, &conf) || conf < SKEW_MIN_CONF)
-        return pix;
+    if (m->skew_given) {
+        deg = (l_float32)m->skew_deg;   /* a band: the angle found on earlier bands of the page */
+    } else {
+        if (pixFindSkew(pix, &deg, &conf) || conf < SKEW_MIN_CONF)
+            return pix;
+        st->skew_conf = conf;
+    }
     st->skew_deg = deg;
     if (fabs(deg) < SKEW_MIN_DEG)
         return pix;
@@ -282,15 +302,16 @@ PIX *fg_prep_run(PIX *pix, unsigned steps, fg_prep_map *m, fg_prep_stats *st)
     PIX *out;
 
     m->angle = 0;
+    st->skew_conf = 0;
     m->w = pixGetWidth(pix);
     m->h = pixGetHeight(pix);
     /* Whitening first: stripes, borders and halftones would otherwise pass for text lines when the
        skew is measured and for big neighbours when specks are judged. */
     if (steps & FG_PREP_MARGINS)
-        margins(pix, st);
+        margins(pix, m, st);
     /* before the steps whose cost grows with the number of components */
     if (steps & FG_PREP_JUNK_GUARD)
-        junk_guard(pix, st);
+        junk_guard(pix, m, st);
     if (steps & FG_PREP_HALFTONE)
         halftone(pix, m->rep, st);
     if (steps & FG_PREP_DESPECKLE)

@@ -28,11 +28,18 @@ typedef struct fg_prep_map {
     int w, h;            /* size of both images (a rotation keeps the size) */
     int rep;             /* set by the caller: page rows were repeated rep times (98 lpi: 2) */
     double angle;        /* radians the image was rotated by about its centre; 0 = not rotated */
+    /* Set by the caller when the image is a band of a page (ocr_bands.c, docs/ocr.md): */
+    bool band;           /* junk guard scaled to the band's area; row margins only at the page's edges */
+    bool page_top;       /* the band starts at the page's first row: its top margin is looked at */
+    bool page_bottom;    /* the band ends at the page's last row: its bottom margin is looked at */
+    bool skew_given;     /* rotate by skew_deg (estimated on earlier bands) instead of measuring */
+    double skew_deg;
 } fg_prep_map;
 
 /* What the steps did and cost on the last page, for the bench and the tests. */
 typedef struct fg_prep_stats {
     double skew_deg;     /* skew found (even when too small to correct), degrees */
+    float skew_conf;     /* leptonica's confidence in it (0: not measured) */
     int deskewed;        /* the image was rotated */
     long specks;         /* specks removed */
     int margin_left, margin_right;   /* columns whitened at each edge */
@@ -47,6 +54,10 @@ PIX *fg_prep_run(PIX *pix, unsigned steps, fg_prep_map *map, fg_prep_stats *st);
 
 /** Maps a box of the image Tesseract read back to the image before cleaning (the bounding box of the rotated box). */
 void fg_prep_unmap(const fg_prep_map *m, int *l, int *t, int *r, int *b);
+
+/** fg_ocr_page with the prep map's inputs given (a band: map->band and the fields after it); the
+    steps' stats are those of fg_ocr_prep_stats afterwards. */
+fg_err fg_ocr_page_map(fg_ocr *ocr, const fg_page *page, const fg_prep_map *in, fg_words **out);
 
 /** Sets the steps an engine runs on each page (FG_PREP_*); engines start with FG_PREP_DEFAULT. */
 void fg_ocr_set_prep(fg_ocr *ocr, unsigned steps);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "call_impl.h"
+#include "faxgate/bands.h"
 #include "faxgate/campaign.h"
 #include "faxgate/learn.h"
 #include "faxgate/lr.h"
@@ -74,16 +75,37 @@ static void now_mono(struct timespec *t)
     clock_gettime(CLOCK_MONOTONIC, t);
 }
 
-/* Words of page 1: the given text, or OCR of the page in memory. */
+bool fg_pipeline_bands_read(fg_call *c)
+{
+    return c->bands && !c->words && !c->text && !c->bands_error[0] && fg_bandset_read_all(c->bands, c->page1);
+}
+
+fg_err fg_pipeline_read_bands(fg_call *c, fg_ocr *ocr)
+{
+    fg_err e;
+
+    if (!c->bands || !c->page1 || c->words || c->text || c->bands_error[0])
+        return fg_err_set(FG_ERR_STATE, "page 1 has no bands to read");
+    /* what is left, then the words in band order */
+    if ((e = fg_bandset_finish(c->bands, ocr, c->page1, &c->words)))
+        snprintf(c->bands_error, sizeof c->bands_error, "%s", fg_err_msg(e));
+    return e;
+}
+
+/* Words of page 1: the given text, its bands (read while it arrived), or OCR of the page in memory. */
 static fg_err read_page1(fg_ocr *ocr, fg_call *c)
 {
     if (c->text)
         return fg_words_from_text(c->text, strlen(c->text), &c->words);
+    if (c->words)
+        return FG_OK;   /* assembled from its bands already (fg_pipeline_read_bands) */
     if (!c->page1)
         return fg_err_set(FG_ERR_STATE, "no page 1 to read");
     if (!ocr)
         return fg_err_set(FG_ERR_OCR, "no OCR engine available for page 1");
-    return fg_ocr_page(ocr, c->page1, &c->words);
+    if (c->bands && !c->bands_error[0] && fg_pipeline_read_bands(c, ocr) == FG_OK)
+        return FG_OK;
+    return fg_ocr_page(ocr, c->page1, &c->words);   /* bands failed (the reason is kept) or none */
 }
 
 /* Fail safe: keep the fax (deliver or hold, as configured) and say which stage failed. */

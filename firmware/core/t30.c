@@ -16,6 +16,7 @@
 #include "faxgate/durable.h"
 #include "faxgate/t30.h"
 #include "t30_impl.h"
+#include "t30_shadow.h"
 
 #define DCS_CAP 32   /* a DCS frame: 3 header octets + up to 19 of FIF, with room to spare */
 
@@ -40,6 +41,8 @@ struct fg_rx {
     bool lost;                 /* the line went before T.30 finished */
     bool finished;             /* fg_rx_finish has run */
     int pages;                 /* complete pages SpanDSP has written */
+    fg_shadow *shadow;         /* ECM: page 1's frames decoded as they arrive (o.on_rows only) */
+    int live_rows;             /* rows of page 1 handed to o.on_rows so far */
     long long samples, max_samples;
 };
 
@@ -169,6 +172,8 @@ static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_
             rx->mcf_sent = true;
         return;
     }
+    if (rx->shadow && rx->pages == 0)
+        fg_shadow_frame(rx->shadow, msg, len);
     if (rx->mcf_sent) {
         rx->mcf_sent = false;
         fg_fault("after_mcf");
@@ -377,6 +382,9 @@ fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out)
         return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a fax receiver");
     }
     rx->t30 = fax_get_t30_state(rx->fax);
+    /* without it page 1 is still read whole at its end: reading it early is only faster */
+    if (opts->on_rows && opts->ecm && fg_shadow_new(&rx->shadow))
+        rx->shadow = NULL;
     rx->sm = sm;
     rx->sr = sr;
     setup_t30(rx);
@@ -433,6 +441,26 @@ static void cut_call(fg_rx *rx, const char *why)
     /* else the far end left after the end of procedure: phase E has said "received" */
 }
 
+/* Page 1's rows decoded since the last step go to o.on_rows: SpanDSP's own without ECM, the
+   shadow decoder's in ECM (SpanDSP decodes an ECM block only at its end). */
+static void live_rows(fg_rx *rx)
+{
+    t4_rx_state_t *t4 = NULL;
+    fg_t30x_rows r;
+
+    if (!rx->o.on_rows || rx->pages > 0 || rx->rejected || rx->lost || rx->done)
+        return;
+    if (fg_t30x_ecm(rx->t30) && !(t4 = fg_shadow_t4(rx->shadow)))
+        return;
+    if (!fg_t30x_t4_rows(rx->t30, t4, &r) || r.rows == rx->live_rows)
+        return;
+    if (r.rows < rx->live_rows)
+        rx->live_rows = 0;   /* page 1 again (a retrain, or the sender started over) */
+    rx->o.on_rows(rx->o.user_data, rx->call, rx->live_rows, r.bits + (size_t)rx->live_rows * (size_t)r.stride,
+                  r.rows - rx->live_rows, r.width, r.xdpi, r.ydpi);
+    rx->live_rows = r.rows;
+}
+
 /* After SpanDSP took a step: a page that could not be kept cuts the call before its MCF; a call
    past max_seconds is cut. */
 static fg_err after_step(fg_rx *rx, int n, bool *done)
@@ -445,6 +473,7 @@ static fg_err after_step(fg_rx *rx, int n, bool *done)
         *done = true;
         return fg_err_set(FG_ERR_IO, "call cut before confirming a page: %s", why);
     }
+    live_rows(rx);
     rx->samples += n;
     if (rx->max_samples && rx->samples >= rx->max_samples && !rx->done) {
         char why[64];
@@ -516,6 +545,12 @@ fg_err fg_rx_use_t38(fg_rx *rx, const fg_t38_params *p, fg_t38_tx_fn tx, void *u
     if (!(rx->t38 = t38_terminal_init(NULL, FALSE, t38_out, rx)))
         return fg_err_set(FG_ERR_NOMEM, "SpanDSP could not create a T.38 terminal");
     /* T.30 starts again over T.38, as it does on a real gateway: nothing was received yet */
+    if (rx->shadow) {
+        fg_shadow_free(rx->shadow);
+        if (fg_shadow_new(&rx->shadow))
+            rx->shadow = NULL;
+    }
+    rx->live_rows = 0;
     fax_free(rx->fax);
     rx->fax = NULL;
     rx->t38_tx = tx;
@@ -605,6 +640,7 @@ void fg_rx_free(fg_rx *rx)
         fax_free(rx->fax);
     if (rx->t38)
         t38_terminal_free(rx->t38);
+    fg_shadow_free(rx->shadow);
     free(rx->tiff_path);
     free(rx);
 }

@@ -19,6 +19,20 @@
     *out is NULL (and FG_OK) when there are no rows. */
 fg_err fg_t30x_rx_rows(t30_state_t *t, bool pending, fg_page **out);
 
+/** Rows a T.4 decoder holds of the page it is decoding: SpanDSP's own (t4 NULL: the session's
+    receiver, rows decoded live only without ECM) or a private one (t30_shadow.c). Sets *bits to its
+    row buffer (valid until the decoder is next fed), *rows, and the page's width and dpi; false if
+    it holds no rows. */
+typedef struct fg_t30x_rows {
+    const uint8_t *bits;
+    int rows, width, stride, xdpi, ydpi;
+} fg_t30x_rows;
+
+bool fg_t30x_t4_rows(t30_state_t *t, t4_rx_state_t *t4, fg_t30x_rows *out);
+
+/** Whether the session receives in ECM (decided by the DCS). */
+bool fg_t30x_ecm(t30_state_t *t);
+
 typedef struct fg_t30x_progress {
     int page;       /* 0-based: pages the far end has confirmed, i.e. the page being sent */
     long sent;      /* bytes of that page's coded image handed to the modem */

@@ -53,6 +53,29 @@ fg_err fg_t30x_rx_rows(t30_state_t *t, bool pending, fg_page **out)
     return FG_OK;
 }
 
+bool fg_t30x_t4_rows(t30_state_t *t, t4_rx_state_t *t4, fg_t30x_rows *out)
+{
+    t4_state_t *s = t4 ? t4 : &t->t4.rx;
+
+    memset(out, 0, sizeof *out);
+    if (!s->rx || !s->image_buffer || s->bytes_per_row <= 0 || s->image_length <= 0 ||
+        (long)s->image_length * s->bytes_per_row > (long)s->image_buffer_size ||
+        s->bytes_per_row != (s->image_width + 7) / 8)
+        return false;
+    out->bits = s->image_buffer;
+    out->rows = s->image_length;
+    out->width = s->image_width;
+    out->stride = s->bytes_per_row;
+    out->xdpi = to_dpi(s->x_resolution);
+    out->ydpi = to_dpi(s->y_resolution);
+    return true;
+}
+
+bool fg_t30x_ecm(t30_state_t *t)
+{
+    return t->error_correcting_mode != 0;
+}
+
 void fg_t30x_tx_progress(t30_state_t *t, fg_t30x_progress *p)
 {
     const t4_state_t *s = &t->t4.tx;

@@ -21,6 +21,8 @@ typedef struct call_ctx {
     fg_line *ln;
     fg_call *call;
     bool page1_queued;
+    fg_bandset *bands;          /* page 1's bands while it arrives (the call holds the reference) */
+    bool bands_off;             /* not for this call: [ocr] bands = no, or they could not start */
     struct timespec kept_at;    /* when the last page was confirmed (its MCF queued) */
     live_call *live;            /* what `faxgatectl status` shows of this call */
     struct timespec start;      /* when receiving began (max_seconds, no_fax_seconds) */
@@ -152,6 +154,37 @@ static bool on_kept(void *user, fg_call *call)
     else
         livecall_update(cc->live, call, "C", "receiving page %d", fg_call_confirmed(call) + 1);
     return true;
+}
+
+/* Page 1's rows while it arrives: cut into bands that the OCR workers read before it ends. */
+static void on_rows(void *user, fg_call *call, int first_row, const uint8_t *bits, int n, int width, int xdpi,
+                    int ydpi)
+{
+    call_ctx *cc = user;
+    fg_err e;
+
+    if (cc->bands_off || cc->page1_queued)
+        return;
+    if (cc->bands && first_row == 0 && fg_bandset_have(cc->bands) > 0) {
+        fg_call_set_bands(call, NULL);   /* page 1 started again: bands of the first try are of no use */
+        cc->bands = NULL;
+    }
+    if (!cc->bands) {
+        fg_bandset *bs = NULL;
+
+        if (first_row != 0)
+            return;
+        if ((e = fg_bandset_new(width, xdpi, ydpi, ocr_pool_submit_band, cc->gw->ocr, &bs))) {
+            log_warn("call %lld: page 1 will be read whole when it ends: %s", (long long)fg_call_id(call),
+                     fg_err_msg(e));
+            cc->bands_off = true;
+            return;
+        }
+        fg_call_set_bands(call, bs);
+        cc->bands = bs;
+    }
+    /* an error stops the set; the judge then reads the page whole and says why */
+    fg_bandset_rows(cc->bands, first_row, bits, n);
 }
 
 /* A page ended; page 1 goes to the OCR workers at once, while the call goes on. */
@@ -437,6 +470,7 @@ static void run_call(call_ctx *cc)
         .screen = screen,
         .on_page = on_page,
         .on_kept = on_kept,
+        .on_rows = on_rows,
         .t38_no_pacing = !fg_config_bool(gw->cfg, "sip", "t38_pacing"),
         .user_data = cc,
     };
@@ -610,6 +644,7 @@ void call_start(gateway *gw, fg_line *ln)
     }
     cc->gw = gw;
     cc->ln = ln;
+    cc->bands_off = !gw->ocr_bands;
     atomic_fetch_add(&gw->active_calls, 1);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <jansson.h>
 
+#include "faxgate/bands.h"
 #include "faxgate/faxgate.h"
 
 typedef struct ocr_pool ocr_pool;
@@ -35,6 +36,7 @@ typedef struct gateway {
     int no_fax_s;               /* [line] no_fax_seconds: release calls that never show fax */
     int offender_n, offender_days;   /* [screen] offender_faxes, offender_days (0: off) */
     bool early_hangup;          /* [screen] early_hangup: cut a call whose page 1 is judged drop */
+    bool ocr_bands;             /* [ocr] bands: read page 1 in bands while it arrives */
     int stop_grace_s;           /* [line] stop_grace_seconds */
     atomic_long min_free_mb;
     atomic_bool reject_empty_tsi;
@@ -72,6 +74,10 @@ fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out);
 
 /** Queues a call for judging; its judged flag is set when done (fg_call_wait_judged). */
 void ocr_pool_submit(ocr_pool *pool, fg_call *call);
+
+/** Queues band index of a band set (faxgate/bands.h), behind every call's page 1 (takes its own
+    reference): the submit callback of fg_bandset_new, with the pool as user data. */
+void ocr_pool_submit_band(void *pool, fg_bandset *bs, int index);
 
 /** Number of worker threads. */
 int ocr_pool_size(const ocr_pool *pool);

@@ -74,6 +74,7 @@ static fg_err read_settings(gateway *gw)
     gw->offender_n = (int)fg_config_int(gw->cfg, "screen", "offender_faxes");
     gw->offender_days = (int)fg_config_int(gw->cfg, "screen", "offender_days");
     gw->early_hangup = fg_config_bool(gw->cfg, "screen", "early_hangup");
+    gw->ocr_bands = fg_config_bool(gw->cfg, "ocr", "bands");
     gw->stop_grace_s = (int)fg_config_int(gw->cfg, "line", "stop_grace_seconds");
     gw->min_free_mb = fg_config_int(gw->cfg, "spool", "min_free_mb");
     gw->reject_empty_tsi = fg_config_bool(gw->cfg, "screen", "reject_empty_tsi");

@@ -2,6 +2,11 @@
  *
  * Engines are created on their own thread because they are not thread-safe and because
  * fg_ocr switches Tesseract's OpenMP off for the thread that uses it.
+ *
+ * Two queues: calls to judge (page 1 ended) and bands of pages still arriving (faxgate/bands.h).
+ * A free worker takes a judge job first: a caller is waiting for that verdict, and the judge reads
+ * itself any band of its call still queued, so bands never hold a verdict up. A queued band whose
+ * judge took it over is dropped when a worker comes to it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +16,15 @@
 #include "log.h"
 
 typedef struct job {
-    fg_call *call;
+    fg_call *call;          /* a judge job, or */
+    fg_bandset *bs;         /* a band job: band index of bs */
+    int index;
     struct job *next;
 } job;
+
+typedef struct queue {
+    job *head, *tail;
+} queue;
 
 typedef struct worker {
     ocr_pool *pool;
@@ -28,30 +39,109 @@ struct ocr_pool {
     pthread_mutex_t lock;
     pthread_cond_t work_cv;   /* a job was queued, or stop */
     pthread_cond_t ready_cv;  /* a worker finished starting */
-    job *head, *tail;
+    queue judge, bands, quick;
     int queued;
+    pthread_cond_t quick_cv;  /* a quick judge job was queued, or quick_stop */
+    pthread_t quick_thread;
+    bool quick_started, quick_stop;
     int started;
     bool stop;
     worker *workers;
     int n;
 };
 
+static job *pop(queue *q)
+{
+    job *j = q->head;
+
+    if (j) {
+        q->head = j->next;
+        if (!q->head)
+            q->tail = NULL;
+    }
+    return j;
+}
+
+static void push(ocr_pool *p, queue *q, job *j)
+{
+    j->next = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (q->tail)
+        q->tail->next = j;
+    else
+        q->head = j;
+    q->tail = j;
+    if (q == &p->quick) {
+        pthread_cond_signal(&p->quick_cv);
+    } else {
+        p->queued++;
+        pthread_cond_signal(&p->work_cv);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Judges a call's page 1 (ocr NULL: its words are there already) and logs how it went. */
+static void judge_call(ocr_pool *p, fg_ocr *ocr, fg_call *c)
+{
+    fg_bandset_stats bst;
+    fg_err e;
+
+    e = fg_pipeline_judge(gateway_pipeline_hold(p->gw), ocr, c);
+    gateway_pipeline_release(p->gw);
+    if (fg_call_bands_stats(c, &bst) && !fg_call_bands_error(c)[0])
+        log_info("call %lld: page 1 read in %d bands: %d blank, %d read while it arrived, %d at its end "
+                 "(%d were being read: waited %.0f ms), words %.0f ms after its end%s",
+                 (long long)fg_call_id(c), bst.bands, bst.blank, bst.read_early, bst.read_late, bst.waited,
+                 bst.ms_waited, bst.ms_finish, ocr ? "" : " (quick judge)");
+    if (fg_call_bands_error(c)[0])
+        log_warn("call %lld: page 1 read whole, its bands could not be used: %s", (long long)fg_call_id(c),
+                 fg_call_bands_error(c));
+    if (e)
+        log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
+                 fg_verdict_name(fg_call_verdict(c)));
+}
+
+static job *take_quick(ocr_pool *p)
+{
+    job *j;
+
+    pthread_mutex_lock(&p->lock);
+    while (!p->quick.head && !p->quick_stop)
+        pthread_cond_wait(&p->quick_cv, &p->lock);
+    j = pop(&p->quick);
+    pthread_mutex_unlock(&p->lock);
+    return j;
+}
+
 static job *take(ocr_pool *p)
 {
     job *j;
 
     pthread_mutex_lock(&p->lock);
-    while (!p->head && !p->stop)
+    while (!p->judge.head && !p->bands.head && !p->stop)
         pthread_cond_wait(&p->work_cv, &p->lock);
-    j = p->head;
-    if (j) {
-        p->head = j->next;
-        if (!p->head)
-            p->tail = NULL;
+    if (!(j = pop(&p->judge)))
+        j = pop(&p->bands);
+    if (j)
         p->queued--;
-    }
     pthread_mutex_unlock(&p->lock);
     return j;
+}
+
+static void *quick_main(void *arg)
+{
+    ocr_pool *p = arg;
+    job *j;
+
+    while ((j = take_quick(p))) {
+        if (fg_pipeline_read_bands(j->call, NULL)) {
+            push(p, &p->judge, j);   /* a worker reads the page whole */
+            continue;
+        }
+        judge_call(p, NULL, j->call);
+        free(j);
+    }
+    return NULL;
 }
 
 static void *worker_main(void *arg)
@@ -74,14 +164,15 @@ static void *worker_main(void *arg)
 
     while ((j = take(p))) {
         fg_call *c = j->call;
-        fg_err e;
 
+        if (!c) {
+            fg_bandset_run(j->bs, j->index, ocr);   /* nothing if its judge has taken it over */
+            fg_bandset_unref(j->bs);
+            free(j);
+            continue;
+        }
         free(j);
-        e = fg_pipeline_judge(gateway_pipeline_hold(p->gw), ocr, c);
-        gateway_pipeline_release(p->gw);
-        if (e)
-            log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
-                     fg_verdict_name(fg_call_verdict(c)));
+        judge_call(p, ocr, c);
     }
     fg_ocr_free(ocr);
     return NULL;
@@ -103,6 +194,7 @@ fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out)
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->ready_cv, NULL);
+    pthread_cond_init(&p->quick_cv, NULL);
     if (!(p->workers = calloc((size_t)workers, sizeof *p->workers))) {
         free(p);
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate %d OCR workers", workers);
@@ -115,6 +207,9 @@ fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out)
         }
         p->n++;
     }
+    if (!e && pthread_create(&p->quick_thread, NULL, quick_main, p))
+        e = fg_err_set(FG_ERR_NOMEM, "cannot start the quick judge thread");
+    p->quick_started = !e;
     pthread_mutex_lock(&p->lock);
     while (p->started < p->n)
         pthread_cond_wait(&p->ready_cv, &p->lock);
@@ -141,15 +236,20 @@ void ocr_pool_submit(ocr_pool *p, fg_call *call)
         return;
     }
     j->call = call;
-    pthread_mutex_lock(&p->lock);
-    if (p->tail)
-        p->tail->next = j;
-    else
-        p->head = j;
-    p->tail = j;
-    p->queued++;
-    pthread_cond_signal(&p->work_cv);
-    pthread_mutex_unlock(&p->lock);
+    push(p, p->quick_started && fg_pipeline_bands_read(call) ? &p->quick : &p->judge, j);
+}
+
+void ocr_pool_submit_band(void *pool, fg_bandset *bs, int index)
+{
+    ocr_pool *p = pool;
+    job *j = calloc(1, sizeof *j);
+
+    if (!j)
+        return;   /* the judge reads the band itself at the end of the page */
+    fg_bandset_ref(bs);
+    j->bs = bs;
+    j->index = index;
+    push(p, &p->bands, j);
 }
 
 int ocr_pool_size(const ocr_pool *p)
@@ -161,7 +261,14 @@ void ocr_pool_free(ocr_pool *p)
 {
     if (!p)
         return;
-    /* Workers drain the queue before they see stop: no call is left waiting for a verdict. */
+    /* The quick judge first: a call it cannot finish goes to the workers' queue. Workers drain the
+       queue before they see stop: no call is left waiting for a verdict. */
+    pthread_mutex_lock(&p->lock);
+    p->quick_stop = true;
+    pthread_cond_broadcast(&p->quick_cv);
+    pthread_mutex_unlock(&p->lock);
+    if (p->quick_started)
+        pthread_join(p->quick_thread, NULL);
     pthread_mutex_lock(&p->lock);
     p->stop = true;
     pthread_cond_broadcast(&p->work_cv);
@@ -171,6 +278,7 @@ void ocr_pool_free(ocr_pool *p)
     free(p->workers);
     pthread_cond_destroy(&p->work_cv);
     pthread_cond_destroy(&p->ready_cv);
+    pthread_cond_destroy(&p->quick_cv);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }

@@ -60,6 +60,18 @@ int fg_call_pages(const fg_call *c);
 /** Gives page 1 to the call (it takes ownership), as the T.30 stage or a scan does. */
 void fg_call_set_page1(fg_call *c, fg_page *page);
 
+/** Gives the call page 1's band set (ocr_bands.c; it takes the reference; NULL drops the one it
+    had): the judge then reads page 1 from its bands, or whole if they fail. */
+struct fg_bandset;
+void fg_call_set_bands(fg_call *c, struct fg_bandset *bs);
+
+/** How page 1's bands went (false if it had none). */
+struct fg_bandset_stats;
+bool fg_call_bands_stats(const fg_call *c, struct fg_bandset_stats *st);
+
+/** Why page 1 was read whole although it had bands ("" if it was not). */
+const char *fg_call_bands_error(const fg_call *c);
+
 /** Page 1 in memory, or NULL. */
 const fg_page *fg_call_page1(const fg_call *c);
 

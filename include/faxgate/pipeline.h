@@ -25,6 +25,14 @@ void fg_pipeline_free(fg_pipeline *p);
     judged. Returns the first stage error for logging; the verdict stands either way. */
 fg_err fg_pipeline_judge(fg_pipeline *p, fg_ocr *ocr, fg_call *c);
 
+/** Whether page 1's bands were all read while it arrived and nothing after them has ink: its
+    words can be assembled without an engine (fg_pipeline_read_bands with ocr NULL). */
+bool fg_pipeline_bands_read(fg_call *c);
+
+/** Page 1's words from its bands (faxgate/bands.h), before fg_pipeline_judge, which then uses them.
+    On an error the reason is kept (fg_call_bands_error) and fg_pipeline_judge reads the page whole. */
+fg_err fg_pipeline_read_bands(fg_call *c, fg_ocr *ocr);
+
 /** The verdict record of a judged call as JSON (the contract of `faxgatectl scan`). */
 fg_err fg_call_record_json(const fg_call *c, char **json);
 

@@ -44,6 +44,14 @@ typedef void (*fg_page_fn)(void *user_data, fg_call *call, int page_no, fg_page 
    its fax and retries. Called on the line thread, in phase D, before MCF is sent. */
 typedef bool (*fg_kept_fn)(void *user_data, fg_call *call);
 
+/* Rows of page 1 decoded while it arrives (first_row .. first_row + n - 1; stride (width + 7) / 8),
+   for reading it in bands before it ends. Without ECM they come from SpanDSP's own decoder; in
+   ECM from a copy of the image frames decoded as they arrive (t30_shadow.c). first_row 0 after
+   rows were given means page 1 started again. bits is valid only during the call. Called on the
+   line thread: copy, do not OCR here. */
+typedef void (*fg_rows_fn)(void *user_data, fg_call *call, int first_row, const uint8_t *bits, int n, int width,
+                           int xdpi, int ydpi);
+
 typedef struct fg_rx_opts {
     const char *csi;             /* our station identity, up to 20 characters */
     bool ecm;                    /* offer error correction mode */
@@ -54,6 +62,7 @@ typedef struct fg_rx_opts {
     fg_screen_fn screen;         /* may be NULL: accept all */
     fg_page_fn on_page;          /* may be NULL; only page 1 is handed over in memory */
     fg_kept_fn on_kept;          /* may be NULL: pages are still synced before MCF */
+    fg_rows_fn on_rows;          /* may be NULL: page 1's rows are not followed while it arrives */
     bool t38_no_pacing;          /* T.38: send as fast as ticks come (tests), not at modem speed */
     void *user_data;
 } fg_rx_opts;

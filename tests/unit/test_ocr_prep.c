@@ -308,7 +308,7 @@ static void test_noise_page_bounded(void **state)
 static void test_unmap_inverts_rotation(void **state)
 {
     PIX *pix = pixCreate(400, 300, 1), *rot;
-    fg_prep_map m = {400, 300, 1, 0.05};
+    fg_prep_map m = {.w = 400, .h = 300, .rep = 1, .angle = 0.05};
     l_int32 l = 400, t = 300, r = -1, b = -1;
 
     (void)state;

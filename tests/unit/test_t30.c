@@ -15,9 +15,14 @@
 #include <spandsp.h>
 
 #include "call_impl.h"
+#include "faxgate/bands.h"
+#include "faxgate/classify.h"
+#include "faxgate/extract.h"
 #include "faxgate/line.h"
+#include "faxgate/ocr.h"
 #include "faxgate/t30.h"
 #include "faxgate/sender.h"
+#include "render.h"
 #include "testutil.h"
 
 #define FULL_STD 1100
@@ -111,7 +116,60 @@ typedef struct fx {
     int on_page_calls, page1_no, screen_calls;
     char screened_tsi[32], screened_caller[40];
     const char *reject;     /* reason to reject with, NULL to accept */
+    /* page 1's rows as they arrived (on_rows) */
+    uint8_t *live;
+    int live_rows, live_calls, live_restarts;
+    bool live_gap;
+    /* page 1 cut into bands while it arrived (want_bands), read after the call */
+    bool want_bands;
+    fg_bandset *bs;
+    int band_idx[FG_BANDS_MAX], nbands;
 } fx;
+
+static void band_ready(void *user, fg_bandset *bs, int index)
+{
+    fx *f = user;
+
+    (void)bs;
+    f->band_idx[f->nbands++] = index;
+}
+
+static void on_rows(void *user_data, fg_call *c, int first_row, const uint8_t *bits, int n, int width, int xdpi,
+                    int ydpi)
+{
+    fx *f = user_data;
+    size_t stride = (size_t)(width + 7) / 8;
+    uint8_t *nl;
+
+    (void)c;
+    f->live_calls++;   /* no assertions here: this is the receiver's thread */
+    if (f->want_bands && !f->bs)
+        fg_bandset_new(width, xdpi, ydpi, band_ready, f, &f->bs);
+    if (f->bs)
+        fg_bandset_rows(f->bs, first_row, bits, n);
+    if (first_row == 0 && f->live_rows)
+        f->live_restarts++;
+    if (first_row != 0 && first_row != f->live_rows) {
+        f->live_gap = true;
+        return;
+    }
+    if (!(nl = realloc(f->live, (size_t)(first_row + n) * stride)))
+        return;
+    f->live = nl;
+    memcpy(f->live + (size_t)first_row * stride, bits, (size_t)n * stride);
+    f->live_rows = first_row + n;
+}
+
+/* The rows handed over while page 1 arrived are the page's: came in several pieces, no gap. */
+static void assert_live_rows(fx *f, const fg_page *page)
+{
+    assert_false(f->live_gap);
+    assert_int_equal(f->live_restarts, 0);
+    assert_true(f->live_calls > 3);
+    assert_true(f->live_rows > page->height / 2);
+    assert_true(f->live_rows <= page->height);
+    assert_memory_equal(f->live, page->bits, (size_t)f->live_rows * (size_t)page->stride);
+}
 
 static bool screen(void *user_data, fg_call *c, char *reason, size_t len)
 {
@@ -200,7 +258,7 @@ static int setup(void **state)
         return -1;
     }
     f->opts = (fg_rx_opts){.csi = "+1 555 0100 GATE", .ecm = true, .tiff_path = f->tiff, .max_seconds = 900,
-                           .screen = screen, .on_page = on_page, .user_data = f};
+                           .screen = screen, .on_page = on_page, .on_rows = on_rows, .user_data = f};
     *state = f;
     return 0;
 }
@@ -220,6 +278,8 @@ static int teardown(void **state)
 
     stop_receiver(f);
     fg_page_free(f->page1);
+    free(f->live);
+    fg_bandset_unref(f->bs);
     fg_call_free(f->call);
     fg_listener_free(f->lst);
     fg_test_rm_rf(f->dir);
@@ -251,6 +311,89 @@ static void sent_file(fx *f, char *path, size_t cap, const char *name, int n, in
 {
     snprintf(path, cap, "%s/%s", f->dir, name);
     write_pages(path, n, yres, height, seed);
+}
+
+/* ---- page 1 in bands during a call ---- */
+
+static const char ad_text[] =
+    "# HUGE TONER SALE!\n"
+    "## Save up to 70% on all printer supplies\n"
+    "\n"
+    "Dear Office Manager,\n"
+    "\n"
+    "We are pleased to offer your business our lowest prices ever on laser toner cartridges,\n"
+    "inkjet refills and copy paper. Free delivery on orders over $99 within the continental\n"
+    "United States. Quantities are limited, so order now.\n"
+    "\n"
+    "^ ! CALL TOLL FREE 1-877-555-0142 TODAY\n"
+    "> ACME Office Supply Inc.\n"
+    "---\n"
+    "To be removed from our list, call 1-800-555-0199.\n";
+
+/* A rendered ad sent in a real call: page 1 cut into bands from the rows handed over while it
+   arrived, read, and judged as the page read whole is: the same advertiser, callback and score. */
+static void bands_in_a_call(void **state, bool ecm, int yres)
+{
+    fx *f = *state;
+    char src[300];
+    const char *files[1] = {src};
+    fg_send_opts o = {.files = files, .nfiles = 1, .tsi = "BANDS", .ecm = ecm};
+    fg_send_result r;
+    fg_render_opts ro;
+    fg_page *p = NULL;
+    fg_ocr *ocr = NULL;
+    fg_words *whole = NULL, *band = NULL;
+    fg_ident iw = {0}, ib = {0};
+    fg_facts facts = {0};
+    fg_scores sw, sb;
+    fg_bandset_stats st;
+
+    fg_render_opts_init(&ro);
+    ro.yres = yres;
+    ro.font = "DejaVu Sans";
+    assert_int_equal(fg_render_text(ad_text, strlen(ad_text), &ro, &p), FG_OK);
+    snprintf(src, sizeof src, "%s/ad.tif", f->dir);
+    assert_int_equal(fg_page_write_tiff(p, src, false), FG_OK);
+    fg_page_free(p);
+    f->want_bands = true;
+    assert_int_equal(call(f, &o, &r), FG_OK);
+    assert_true(r.accepted);
+    assert_non_null(f->page1);
+    assert_non_null(f->bs);
+    assert_live_rows(f, f->page1);
+    assert_true(f->nbands > 0);
+    assert_int_equal(fg_ocr_new("eng+fra", NULL, &ocr), FG_OK);
+    for (int i = 0; i < f->nbands; i++)
+        fg_bandset_run(f->bs, f->band_idx[i], ocr);
+    assert_int_equal(fg_bandset_finish(f->bs, ocr, f->page1, &band), FG_OK);
+    fg_bandset_get_stats(f->bs, &st);
+    assert_int_equal(st.read_early, f->nbands);
+    assert_int_equal(fg_ocr_page(ocr, f->page1, &whole), FG_OK);
+    assert_int_equal(fg_extract(whole, "US", &iw), FG_OK);
+    assert_int_equal(fg_extract(band, "US", &ib), FG_OK);
+    assert_non_null(iw.adv_name);
+    assert_non_null(ib.adv_name);
+    assert_string_equal(ib.adv_name, iw.adv_name);
+    assert_string_equal(ib.callback, iw.callback);
+    assert_int_equal(fg_classify(whole, &iw, &facts, &sw), FG_OK);
+    assert_int_equal(fg_classify(band, &ib, &facts, &sb), FG_OK);
+    assert_true(sw.total >= 5);   /* an ad either way, with the same score */
+    assert_true(sb.total == sw.total);
+    fg_ident_clear(&iw);
+    fg_ident_clear(&ib);
+    fg_words_free(whole);
+    fg_words_free(band);
+    fg_ocr_free(ocr);
+}
+
+static void test_bands_in_an_ecm_call(void **state)
+{
+    bands_in_a_call(state, true, 196);
+}
+
+static void test_bands_in_a_call_without_ecm(void **state)
+{
+    bands_in_a_call(state, false, 98);
 }
 
 /* ---- calls ----------------------------------------------------------------------------------- */
@@ -301,6 +444,8 @@ static void test_ecm_fine_v17(void **state)
     assert_int_equal(fg_page_read_tiff(src, 0, &sent), FG_OK);
     assert_int_equal(f->page1->height, sent->height);
     assert_memory_equal(f->page1->bits, sent->bits, (size_t)sent->height * (size_t)sent->stride);
+    /* ECM: the shadow decoder gave the rows while they came, the same as SpanDSP's page */
+    assert_live_rows(f, f->page1);
     fg_page_sha256(sent, hash);
     fg_page_free(sent);
     assert_string_equal(f->call->pages[0].sha256, hash);
@@ -328,6 +473,8 @@ static void test_no_ecm_standard_v27ter(void **state)
     assert_int_equal(f->call->t30.bit_rate, 4800);
     assert_same_page(f->tiff, 0, src, 0, 0);
     assert_non_null(f->page1);
+    /* no ECM: SpanDSP's own rows, taken as they were decoded */
+    assert_live_rows(f, f->page1);
 }
 
 static void test_multi_page_two_files_no_ecm(void **state)
@@ -564,6 +711,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hangup_in_page_2_no_ecm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hangup_in_page_1_ecm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_seconds_cuts_the_call, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bands_in_an_ecm_call, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bands_in_a_call_without_ecm, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
