@@ -38,7 +38,31 @@ while IFS=$'\t' read -r f lang adv cb; do
 done <"$tmp/texts.tsv"
 
 echo "-- OCR alone, one engine: whole page (w) vs bands (b) on the same $i pages (2 of 3 fine, 1 of 3 standard)"
-"$tmp/ocr_bands" <"$tmp/pages.tsv"
+"$tmp/ocr_bands" <"$tmp/pages.tsv" | tee "$tmp/ocr_bands.out"
+
+# #14 item 3, side by side in this run: the tesseract CLI on one thread (OMP_THREAD_LIMIT=1), same
+# pages, same languages; its user + system CPU per page, and the same less its start-up (the CLI
+# on a 1x1 white page: loading eng+fra), against faxgate's CPU per page whole and in bands.
+if command -v tesseract >/dev/null; then
+    cli_cpu() {   # cli_cpu FILE: user + system ms of one CLI run
+        local t
+        t=$( { TIMEFORMAT='%U %S'; time OMP_THREAD_LIMIT=1 tesseract "$1" - -l eng+fra >/dev/null 2>&1; } 2>&1 )
+        awk -v t="$t" 'BEGIN { split(t, x, " "); printf "%.0f", (x[1] + x[2]) * 1000 }'
+    }
+    printf 'P1\n1 1\n0\n' >"$tmp/blank.pbm"
+    start=0
+    for _ in 1 2 3; do start=$((start + $(cli_cpu "$tmp/blank.pbm"))); done
+    start=$((start / 3))
+    sum=0
+    while IFS=$'\t' read -r tif _; do sum=$((sum + $(cli_cpu "$tif"))); done <"$tmp/pages.tsv"
+    cli=$((sum / i))
+    awk -v cli="$cli" -v st="$start" -v line="$(grep '^OCR CPU per page' "$tmp/ocr_bands.out")" 'BEGIN {
+        match(line, /whole [0-9]+/); w = substr(line, RSTART + 6, RLENGTH - 6)
+        match(line, /all bands [0-9]+/); b = substr(line, RSTART + 10, RLENGTH - 10)
+        printf "tesseract CLI, OMP_THREAD_LIMIT=1, eng+fra, same pages: %d ms CPU a page (%d ms of it start-up: models loaded)\n", cli, st
+        printf "CPU a page, CLI / faxgate: whole page %.1fx (%.1fx without the CLI start-up), bands %.1fx (%.1fx); goal 5x\n",
+               cli / w, (cli - st) / w, cli / b, (cli - st) / b }'
+fi
 
 run_calls() {   # run_calls yes|no ecm|no-ecm
     local bands=$1 mode=$2 dir="$tmp/gw-$1-$2" senders=() k ecm=()
