@@ -134,6 +134,13 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LINK_LIBS) -lcmocka
 
+# faxsim's impaired line is no library's: its test links the one file
+$(BUILD)/tests/test_impair: $(BUILD)/obj/tests/unit/test_impair.o $(BUILD)/obj/host/faxsim/impair.o \
+		$(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/host/faxsim/impair.o $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) \
+		$(LINK_LIBS) -lcmocka
+
 tests-build: $(BINS) $(UNIT_BIN)
 
 # Installs what is missing; quick no-op when everything is there.
