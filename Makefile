@@ -5,6 +5,7 @@
 #   make check-asan  the tests under AddressSanitizer and UBSan
 #   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
 #   make bench       OCR, verdict latency and memory figures
+#   make impair      fax success rates over impaired lines (noise, level, echo, loss, jitter)
 #   make eval        classifier figures on the corpus
 #   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
 #   make uninstall   removes what install put there (not the configuration, store or spool)
@@ -79,7 +80,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test demo check-asan bench eval install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test demo check-asan bench impair eval install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -177,6 +178,11 @@ check-asan: deps
 bench: deps
 	$(MAKE) --no-print-directory tests-build
 	tests/bench.sh $(BUILD)
+
+# about 10 minutes; IMPAIR_CALLS=N calls per level (10), sections as arguments: see the script
+impair: deps
+	$(MAKE) --no-print-directory all
+	tests/bench_impair.sh $(BUILD)
 
 eval: deps
 	$(MAKE) --no-print-directory all

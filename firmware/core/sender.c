@@ -382,6 +382,23 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
             o->impair->rx_audio(o->impair->user, in, got);
         if (got > 0)
             fax_rx(s->fax, in, got);
+        /* at line pace, whatever else has come is taken now: a far end that sends several frames at
+           once (its playout buffer gave up on a lost packet) would otherwise leave them queued behind
+           us for good, and every such burst would delay the rest of the call by its length */
+        for (int more = 0; (o->realtime || o->t38) && !e && got == FRAME && more < 50; more++) {
+            got = 0;
+            e = fg_line_recv(ln, in, FRAME, &got, 0);
+            if (e == FG_ERR_STATE)
+                return end_call(s, run_t38(s, o, ln, &deadline));
+            if (e == FG_ERR_TIMEOUT) {
+                e = FG_OK;
+                break;
+            }
+            if (got > 0 && o->impair && o->impair->rx_audio)
+                o->impair->rx_audio(o->impair->user, in, got);
+            if (got > 0)
+                fax_rx(s->fax, in, got);
+        }
         if (e == FG_ERR_HANGUP)
             break;
         if (e && e != FG_ERR_TIMEOUT)

@@ -303,8 +303,8 @@ fg_impair *fg_impair_new(const fg_impair_cfg *cfg)
     im->echo_far_d = cfg->echo_far_ms * 8;
     fg_noise_init(&im->noise_tx, cfg->noise_dbm0, s + 1);
     fg_noise_init(&im->noise_rx, cfg->noise_dbm0, s + 2);
-    fg_gilbert_init(&im->loss_tx, cfg->loss_pct, cfg->burst, s + 3);
-    fg_gilbert_init(&im->loss_rx, cfg->loss_pct, cfg->burst, s + 4);
+    fg_gilbert_init(&im->loss_tx, cfg->loss_in_only ? 0 : cfg->loss_pct, cfg->burst, s + 3);
+    fg_gilbert_init(&im->loss_rx, cfg->loss_out_only ? 0 : cfg->loss_pct, cfg->burst, s + 4);
     fg_rng_seed(&im->jitter, s + 5);
     biquad_init(&im->hp_tx, 300.0, true);
     biquad_init(&im->lp_tx, 3400.0, false);

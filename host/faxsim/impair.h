@@ -15,7 +15,7 @@
  *
  * IP (SIP: RTP and T.38 UDPTL datagrams), modelled on what ITU-T G.1050 describes for a path's
  * loss and jitter (written from the description, not from SpanDSP's g1050.c):
- *   loss    a two-state Gilbert–Elliott chain per direction: every datagram in the bad state is
+ *   loss    a two-state Gilbert–Elliott chain per direction (or one direction only): every datagram in the bad state is
  *           lost, none in the good one. Mean loss L and mean burst B (datagrams) give
  *           P(bad -> good) = 1/B and P(good -> bad) = L / (B (1 - L)), so the chain spends L of
  *           its time bad and stays there B datagrams on average
@@ -41,6 +41,7 @@ typedef struct fg_impair_cfg {
     int echo_ms, echo_far_ms;
     double echo_db, echo_far_db;       /* negative: how far down the echo is */
     double loss_pct;                   /* 0..99 */
+    bool loss_out_only, loss_in_only;  /* only datagrams we send (to the gateway), or only those we receive */
     double burst;                      /* mean burst of lost datagrams, >= 1 */
     int jitter_ms;
     uint64_t seed;

@@ -38,6 +38,7 @@ static void send_usage(FILE *f)
             "  --echo-far MS:DB     our own signal back to us after MS ms, DB dB down\n"
             "  --band               a 300-3400 Hz telephone channel, both directions\n"
             "  --loss PCT           SIP: lose PCT %% of RTP/UDPTL datagrams each way (Gilbert-Elliott bursts)\n"
+            "  --loss-dir both|out|in  lose datagrams both ways (default), only those we send, or only those we receive\n"
             "  --burst N            mean length of a burst of lost datagrams (default 1)\n"
             "  --jitter MS          SIP: delay each datagram we send by 0..MS ms, uniformly (reorders them)\n"
             "  --seed N             the impairments' random seed (default 1): a seed gives the same line\n"
@@ -111,7 +112,7 @@ int fg_sim_send_main(int argc, char **argv)
         {"echo", required_argument, NULL, 'e'},      {"echo-far", required_argument, NULL, 'E'},
         {"band", no_argument, NULL, 'b'},            {"loss", required_argument, NULL, 'p'},
         {"burst", required_argument, NULL, 'B'},     {"jitter", required_argument, NULL, 'j'},
-        {"seed", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 's'},      {"loss-dir", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
     fg_send_opts o = {.ecm = true};
@@ -178,6 +179,14 @@ int fg_sim_send_main(int argc, char **argv)
         case 'p':
             if (parse_num(optarg, "--loss", 0, 99, &ic.loss_pct))
                 return 2;
+            break;
+        case 'D':
+            ic.loss_out_only = !strcmp(optarg, "out");
+            ic.loss_in_only = !strcmp(optarg, "in");
+            if (!ic.loss_out_only && !ic.loss_in_only && strcmp(optarg, "both")) {
+                fprintf(stderr, "faxsim send: --loss-dir is both, out or in, not '%s'\n", optarg);
+                return 2;
+            }
             break;
         case 'B':
             if (parse_num(optarg, "--burst", 1, 1000, &ic.burst))
