@@ -78,6 +78,10 @@ ladder() {
     fg_wait_sql "$db" 60 "SELECT count(*) FROM calls WHERE state IN ('new', 'receiving')" 0 >/dev/null
     # the store's verdicts wait for OCR: let it catch up before the next level loads it again
     fg_wait_sql "$db" 120 "SELECT count(*) FROM calls WHERE state = 'received' AND verdict IS NULL" 0 >/dev/null
+    # a call faxsim saw confirmed may still be being filed: give the store time to say so too (a
+    # difference that stays is reported as it is)
+    fg_wait_sql "$db" 30 "SELECT count(*) >= $ok FROM calls WHERE tsi LIKE '$tag-%' AND state = 'received' AND pages >= 1" 1 \
+        >/dev/null
     stored=$(fg_sql "$db" "SELECT count(*) FROM calls WHERE tsi LIKE '$tag-%' AND state = 'received' AND pages >= 1")
     printf '%-34s %5d %9d %9d %7.0f%%  %s\n' "$label" "$n" "$ok" "$stored" "$(awk -v a="$ok" -v b="$n" 'BEGIN { print 100 * a / b }')" \
         "$(cat "$tmp/$tag"-*.log | sed -n 's/^not accepted: .*T\.30: \(.*\) ([0-9]*).*/\1/p; s/^faxsim send: //p' |
