@@ -102,7 +102,7 @@ section() {
     noise)
         echo "-- AudioSocket, white noise both ways (dBm0; SpanDSP's modems send at -14 dBm0)"
         ladder "$tmp/as-$s.db" "$uri" yes "none"
-        for l in -50 -45 -40 -35 -30 -25; do ladder "$tmp/as-$s.db" "$uri" yes "noise $l dBm0" --noise "$l"; done
+        for l in -50 -48 -46 -45 -40 -35 -30 -25; do ladder "$tmp/as-$s.db" "$uri" yes "noise $l dBm0" --noise "$l"; done
         ;;
     level)
         echo "-- AudioSocket, faxsim's send level (dBm0)"
@@ -111,7 +111,7 @@ section() {
         ;;
     echo)
         echo "-- AudioSocket, echo (delay ms : level dB)"
-        for e in 20:-20 20:-10 300:-10; do ladder "$tmp/as-$s.db" "$uri" yes "gateway's own echo $e" --echo "$e"; done
+        for e in 20:-20 20:-10 80:-6 300:-10; do ladder "$tmp/as-$s.db" "$uri" yes "gateway's own echo $e" --echo "$e"; done
         ladder "$tmp/as-$s.db" "$uri" yes "faxsim's own echo 20:-10" --echo-far 20:-10
         ;;
     band)
