@@ -19,7 +19,24 @@ sections=${*:-noise level echo band rtp t38}
 . "$(dirname "$0")/lib.sh"
 cd "$FG_ROOT"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faxgate-bench-impair-XXXXXX")
-trap 'fg_cleanup; rm -rf "$tmp"' EXIT
+# the rtp and t38 sections run in subshells, whose gateways fg_cleanup does not know: each gateway's
+# pid also goes to a file, and the exit stops whatever of them still runs (a pid whose command line
+# names our folder: not another process that got the number since)
+stop_gateways() {
+    local p
+    for p in $(cat "$tmp/gateways" 2>/dev/null); do
+        grep -qsa -- "$tmp/" "/proc/$p/cmdline" && fg_stop_pid "$p"
+    done
+}
+# and the sections running in the background, with the calls they are placing
+stop_sections() {
+    local p
+    for p in "${pids[@]}"; do
+        kill $(pgrep -P "$p") "$p" 2>/dev/null
+    done
+}
+pids=()
+trap 'stop_sections; fg_cleanup; stop_gateways; rm -rf "$tmp"' EXIT
 n=${IMPAIR_CALLS:-10}
 
 # the same pages as make bench's SIP section: English tune-split texts, fine resolution, one each
@@ -53,6 +70,9 @@ uri = spool:$tmp/out-$1
 workers = 1
 EOF
     fg_start_gateway "$build" "$tmp/$1.conf" "$tmp/$1.log"
+    local rc=$?
+    echo "$FG_GATEWAY_PID" >>"$tmp/gateways"
+    return $rc
 }
 
 printf '%-34s %5s %9s %9s %8s  %s\n' "impairment" "calls" "faxsim OK" "store OK" "success" "failures (T.30 result)"
@@ -141,7 +161,6 @@ section() {
     fg_stop_pid "$FG_GATEWAY_PID"
 }
 
-pids=()
 for s in $sections; do
     if [ "$s" = rtp ] || [ "$s" = t38 ]; then
         section "$s" >"$tmp/section-$s" 2>&1 &
@@ -151,4 +170,5 @@ for s in $sections; do
     fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
+pids=()
 for s in $sections; do [ -f "$tmp/section-$s" ] && cat "$tmp/section-$s"; done
