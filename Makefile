@@ -7,6 +7,7 @@
 #   make test-board  BOARD=rpi-aarch64|mfp-armhf: cross-built unit tests and a call under qemu-user
 #   make bench       OCR, verdict latency and memory figures
 #   make soak        SOAK_CALLS (10000) calls in a row: no growth of RSS, descriptors or threads
+#   make impair      fax success rates over impaired lines (noise, level, echo, loss, jitter)
 #   make eval        classifier figures on the corpus
 #   make conformance ECMA TSB-85 receive tests (SpanDSP scripts) against faxgated
 #   make install     PREFIX=/usr/local DESTDIR=  (PREFIX=/usr for a system service)
@@ -107,7 +108,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test test-board demo check-asan bench soak eval conformance install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test test-board demo check-asan bench soak impair eval conformance install uninstall clean fuzz fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -171,6 +172,12 @@ TSB_UNIT_OBJ := $(addprefix $(BUILD)/obj/host/tsb85/,frames.o tx.o rx.o image.o)
 $(BUILD)/tests/test_tsb85: $(BUILD)/obj/tests/unit/test_tsb85.o $(BUILD)/obj/tests/unit/testutil.o $(TSB_UNIT_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(TSB_UNIT_OBJ) $(MODEL_OBJ) $(LINK_LIBS) $(XML_LIBS) -lcmocka
+# faxsim's impaired line is no library's: its test links the one file
+$(BUILD)/tests/test_impair: $(BUILD)/obj/tests/unit/test_impair.o $(BUILD)/obj/host/faxsim/impair.o \
+		$(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/host/faxsim/impair.o $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) \
+		$(LINK_LIBS) -lcmocka
 
 tests-build: $(BINS) $(UNIT_BIN)
 
@@ -234,6 +241,10 @@ SOAK_CALLS ?= 10000
 soak: deps
 	$(MAKE) --no-print-directory all
 	tests/soak.sh $(BUILD) $(SOAK_CALLS)
+# about 10 minutes; IMPAIR_CALLS=N calls per level (10), sections as arguments: see the script
+impair: deps
+	$(MAKE) --no-print-directory all
+	tests/bench_impair.sh $(BUILD)
 
 eval: deps
 	$(MAKE) --no-print-directory all

@@ -202,6 +202,12 @@ fg_err fg_line_t38_send(fg_line *ln, const uint8_t *ifp, size_t len, int count)
     return ln->ops->t38_send(ln, ifp, len, count);
 }
 
+void fg_line_set_tap(fg_line *ln, const fg_line_tap *tap)
+{
+    if (ln)
+        ln->tap = tap;
+}
+
 void fg_line_free(fg_line *ln)
 {
     if (ln)

@@ -36,6 +36,7 @@ struct fg_line {
     char uuid[FG_LINE_ID_LEN];
     char caller_id[FG_LINE_ID_LEN];
     char called[FG_LINE_ID_LEN];   /* the number dialled (SIP Request-URI user, AudioSocket "called="), or "" */
+    const fg_line_tap *tap;        /* test impairments on media datagrams, NULL normally */
 };
 
 typedef struct fg_listener_ops {

@@ -177,6 +177,8 @@ static void drain_rtp(sip_line *sl)
 
         if (k < 0)
             break;
+        if (sl->base.tap && sl->base.tap->rx && !sl->base.tap->rx(sl->base.tap->user, sl->rtp_fd, (size_t)k))
+            continue;   /* lost on the way (test impairment) */
         if (!from_peer(sl, &sl->rtp_peer, &sl->rtp_peer_len, &sl->rtp_latched, &src, sl_len) ||
             fg_rtp_parse(pkt, (size_t)k, &h)) {
             sl->rrx.foreign++;
@@ -188,10 +190,13 @@ static void drain_rtp(sip_line *sl)
 
 /* Sends one datagram to the far end's media address. Until its media is heard (latched), the
    address SDP named may be one we cannot reach (a LAN address behind NAT): that is not an error. */
-static fg_err send_media(int fd, const uint8_t *pkt, size_t len, const struct sockaddr_storage *peer,
-                         socklen_t peer_len, bool latched, const char *what)
+static fg_err send_media(const fg_line_tap *tap, int fd, const uint8_t *pkt, size_t len,
+                         const struct sockaddr_storage *peer, socklen_t peer_len, bool latched, const char *what)
 {
-    if (!len || !peer_len || sendto(fd, pkt, len, 0, (const struct sockaddr *)peer, peer_len) >= 0)
+    if (!len || !peer_len)
+        return FG_OK;
+    if (tap && tap->tx ? tap->tx(tap->user, fd, pkt, len, (const struct sockaddr *)peer, peer_len) >= 0
+                       : sendto(fd, pkt, len, 0, (const struct sockaddr *)peer, peer_len) >= 0)
         return FG_OK;
     if (errno == EAGAIN || errno == ECONNREFUSED || !latched)
         return FG_OK;
@@ -240,7 +245,7 @@ static fg_err sip_send(fg_line *ln, const int16_t *buf, int n)
 
         buf += used;
         n -= used;
-        if ((e = send_media(sl->rtp_fd, pkt, len, &sl->rtp_peer, sl->rtp_peer_len, sl->rtp_latched, "RTP")))
+        if ((e = send_media(sl->base.tap, sl->rtp_fd, pkt, len, &sl->rtp_peer, sl->rtp_peer_len, sl->rtp_latched, "RTP")))
             return e;
         if (!used && !len)
             break;
@@ -270,6 +275,8 @@ static fg_err sip_t38_recv(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, u
 
             if (k < 0)
                 break;
+            if (sl->base.tap && sl->base.tap->rx && !sl->base.tap->rx(sl->base.tap->user, sl->udptl_fd, (size_t)k))
+                continue;   /* lost on the way (test impairment) */
             /* UDPTL peers send from their media port: latch to it like RTP */
             if (!from_peer(sl, &sl->udptl_peer, &sl->udptl_peer_len, &sl->udptl_latched, &src, src_len) ||
                 fg_udptl_decode(pkt, (size_t)k, &p))
@@ -298,7 +305,7 @@ static fg_err sip_t38_send(fg_line *ln, const uint8_t *ifp, size_t len, int coun
 
         if (!n)
             return fg_err_set(FG_ERR_TOOBIG, "T.38 packet of %zu bytes does not fit a UDPTL datagram", len);
-        if ((e = send_media(sl->udptl_fd, pkt, n, &sl->udptl_peer, sl->udptl_peer_len, sl->udptl_latched, "UDPTL")))
+        if ((e = send_media(sl->base.tap, sl->udptl_fd, pkt, n, &sl->udptl_peer, sl->udptl_peer_len, sl->udptl_latched, "UDPTL")))
             return e;
     }
     return FG_OK;

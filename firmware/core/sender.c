@@ -279,6 +279,8 @@ static fg_err run_t38(sender *s, const fg_send_opts *o, fg_line *ln, const struc
             return fg_err_set(FG_ERR_STATE, "the call was cancelled (the gateway is stopping); hanging up");
         t38_terminal_send_timeout(s->t38, FRAME);
         s->r->audio_s += FRAME / 8000.0;
+        if (o->impair && o->impair->tick)
+            o->impair->tick(o->impair->user);
         if (o->hangup_in_page > 0 && halfway(s, o->hangup_in_page)) {
             s->r->hung_up = true;
             fg_line_hangup(ln);
@@ -337,6 +339,10 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
                               o->timeout_s > 0 ? o->timeout_s : 600);
         if (o->cancel && *o->cancel)
             return fg_err_set(FG_ERR_STATE, "the call was cancelled (the gateway is stopping); hanging up");
+        if (o->impair && o->impair->tx_audio)
+            o->impair->tx_audio(o->impair->user, out, FRAME);
+        if (o->impair && o->impair->tick)
+            o->impair->tick(o->impair->user);
         if ((e = fg_line_send(ln, out, FRAME)) == FG_ERR_HANGUP)
             break;
         if (e)
@@ -372,8 +378,27 @@ static fg_err run_call(sender *s, const fg_send_opts *o, fg_line *ln)
                 break;
             got += k;
         }
+        if (got > 0 && o->impair && o->impair->rx_audio)
+            o->impair->rx_audio(o->impair->user, in, got);
         if (got > 0)
             fax_rx(s->fax, in, got);
+        /* at line pace, whatever else has come is taken now: a far end that sends several frames at
+           once (its playout buffer gave up on a lost packet) would otherwise leave them queued behind
+           us for good, and every such burst would delay the rest of the call by its length */
+        for (int more = 0; (o->realtime || o->t38) && !e && got == FRAME && more < 50; more++) {
+            got = 0;
+            e = fg_line_recv(ln, in, FRAME, &got, 0);
+            if (e == FG_ERR_STATE)
+                return end_call(s, run_t38(s, o, ln, &deadline));
+            if (e == FG_ERR_TIMEOUT) {
+                e = FG_OK;
+                break;
+            }
+            if (got > 0 && o->impair && o->impair->rx_audio)
+                o->impair->rx_audio(o->impair->user, in, got);
+            if (got > 0)
+                fax_rx(s->fax, in, got);
+        }
         if (e == FG_ERR_HANGUP)
             break;
         if (e && e != FG_ERR_TIMEOUT)
@@ -397,8 +422,11 @@ fg_err fg_send_fax(const fg_send_opts *o, fg_send_result *r)
         return fg_err_set(FG_ERR_INVAL, "TSI '%s' is longer than 20 characters", o->tsi);
     if ((e = build_document(o, doc, sizeof doc, &r->pages_total)))
         return e;
-    if ((e = setup(&s, o, doc)) == FG_OK && (e = fg_line_connect(o->line, o->uuid, o->caller_id, &ln)) == FG_OK)
+    if ((e = setup(&s, o, doc)) == FG_OK && (e = fg_line_connect(o->line, o->uuid, o->caller_id, &ln)) == FG_OK) {
+        if (o->impair)
+            fg_line_set_tap(ln, o->impair->tap);
         e = run_call(&s, o, ln);
+    }
     if (e && ln && !s.done)
         t30_terminate(s.t30);   /* a call that broke: records what T.30 made of it in r */
     fg_line_free(ln);

@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 #include "faxgate/error.h"
 
 enum {
@@ -160,6 +162,19 @@ fg_err fg_line_t38_recv(fg_line *ln, uint8_t *buf, size_t cap, size_t *len, uint
 
 /** Sends one IFP packet; count > 1 asks for that many copies (SpanDSP's indicator repeats). */
 fg_err fg_line_t38_send(fg_line *ln, const uint8_t *ifp, size_t len, int count);
+
+/* Test impairments on a line's media datagrams (faxsim send --loss, --jitter): with a tap set,
+   every RTP or UDPTL datagram the line sends is handed to tx, which sends it (sendto) now, later
+   or never, and returns as sendto does; rx is asked about every datagram received from the far
+   end, and false drops it. AudioSocket (TCP) carries no datagrams: a tap changes nothing there. */
+typedef struct fg_line_tap {
+    void *user;
+    ssize_t (*tx)(void *user, int fd, const void *pkt, size_t len, const struct sockaddr *to, socklen_t tolen);
+    bool (*rx)(void *user, int fd, size_t len);
+} fg_line_tap;
+
+/** Sets (or with NULL clears) the line's tap; tap must outlive the line's use. */
+void fg_line_set_tap(fg_line *ln, const fg_line_tap *tap);
 
 /** Closes and frees a line; NULL is accepted. */
 void fg_line_free(fg_line *ln);

@@ -14,6 +14,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "faxgate/error.h"
+#include "faxgate/line.h"
+
+/* Test impairments (faxsim send --noise, --level, --echo, --loss, …): hooks on the call's audio
+   and media datagrams. Any member may be NULL. */
+typedef struct fg_send_impair {
+    void *user;
+    void (*tx_audio)(void *user, int16_t *s, int n);   /* our frame, before it goes on the line */
+    void (*rx_audio)(void *user, int16_t *s, int n);   /* the far end's samples, before SpanDSP hears them */
+    void (*tick)(void *user);                          /* every 20 ms frame: delayed datagrams may go */
+    const fg_line_tap *tap;                            /* the line's media datagrams (SIP RTP and UDPTL) */
+} fg_send_impair;
 
 typedef struct fg_send_opts {
     const char *line;             /* line URI to call, "audiosocket://HOST:PORT" */
@@ -32,6 +43,7 @@ typedef struct fg_send_opts {
     const volatile bool *cancel;  /* may be NULL; when it becomes true the call is hung up (FG_ERR_STATE) */
     const uint8_t *nss;           /* optional NSS frame body (T.35 country, vendor, data) */
     size_t nss_len;
+    const fg_send_impair *impair; /* test impairments; NULL for a clean line */
 } fg_send_opts;
 
 typedef struct fg_send_result {
