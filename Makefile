@@ -168,7 +168,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LINK_LIBS) -lcmocka
 
 # test_tsb85 plays the TSB-85 runner's transmitter into its receiver: it links those parts
-TSB_UNIT_OBJ := $(addprefix $(BUILD)/obj/host/tsb85/,frames.o tx.o rx.o image.o)
+TSB_UNIT_OBJ := $(addprefix $(BUILD)/obj/host/tsb85/,frames.o tx.o rx.o image.o fail.o)
 $(BUILD)/tests/test_tsb85: $(BUILD)/obj/tests/unit/test_tsb85.o $(BUILD)/obj/tests/unit/testutil.o $(TSB_UNIT_OBJ) $(MODEL_OBJ) $(LIBS_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(TSB_UNIT_OBJ) $(MODEL_OBJ) $(LINK_LIBS) $(XML_LIBS) -lcmocka

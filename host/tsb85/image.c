@@ -1,6 +1,5 @@
 /* tsb85 — the pages a script sends: found in the image folder, or (WHITE, DIAGO1, DIAGO2) made
    here with libtiff; coded for the line by SpanDSP's T.4 encoder. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +12,6 @@
 
 #define A4_WIDTH 1728   /* pels across 215 mm */
 #define A4_ROWS 1143    /* 297 mm at 3.85 lines/mm (standard resolution) */
-
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* The pages made here, from their definitions in ETSI ETS 300 242 annex B as TSB-85 uses them:
    WHITE (one or two pages) and the one-dimensional coding charts DIAGO1 and DIAGO2, whose rows
@@ -71,7 +60,7 @@ static int make_page(const char *path, page_kind kind, int pages, int rows, char
     uint8_t row[A4_WIDTH / 8];
 
     if (!t)
-        return fail(err, errcap, "cannot create %s", path);
+        return tsb_fail(err, errcap, "cannot create %s", path);
     for (int p = 0; p < pages; p++) {
         TIFFSetField(t, TIFFTAG_IMAGEWIDTH, A4_WIDTH);
         TIFFSetField(t, TIFFTAG_IMAGELENGTH, rows);
@@ -90,12 +79,12 @@ static int make_page(const char *path, page_kind kind, int pages, int rows, char
             paint(row, kind, y, rows);
             if (TIFFWriteScanline(t, row, (uint32_t)y, 0) < 0) {
                 TIFFClose(t);
-                return fail(err, errcap, "cannot write %s", path);
+                return tsb_fail(err, errcap, "cannot write %s", path);
             }
         }
         if (!TIFFWriteDirectory(t)) {
             TIFFClose(t);
-            return fail(err, errcap, "cannot write %s", path);
+            return tsb_fail(err, errcap, "cannot write %s", path);
         }
     }
     TIFFClose(t);
@@ -111,14 +100,14 @@ int tsb_image_path(const char *dir, const char *tmpdir, const char *name, char *
         if (!strcmp(name, makeable[i].name))
             m = (int)i;
     if (strchr(name, '/'))
-        return fail(err, errcap, "image name '%s' has a folder in it", name);
+        return tsb_fail(err, errcap, "image name '%s' has a folder in it", name);
     if (dir) {
         snprintf(path, cap, "%s/%s", dir, name);
         if (access(path, R_OK) == 0)
             return 0;
     }
     if (m < 0)
-        return fail(err, errcap, "%s: an ETSI ETS 300 242 test chart this runner does not make, and not in "
+        return tsb_fail(err, errcap, "%s: an ETSI ETS 300 242 test chart this runner does not make, and not in "
                     "the image folder (SpanDSP's test-data/etsi/fax makes it; --images DIR)", name);
     snprintf(path, cap, "%s/%s", tmpdir, name);
     if (access(path, R_OK) == 0)
@@ -184,16 +173,16 @@ int tsb_image_encode(const char *path, const char *compression, int min_bits, co
     else if (compression && strcmp(compression, "T.4 1D")) {
         if (t4)
             t4_tx_free(t4);
-        return fail(err, errcap, "compression '%s' is not one this runner codes (T.4 1D, T.4 2D, T.6)", compression);
+        return tsb_fail(err, errcap, "compression '%s' is not one this runner codes (T.4 1D, T.4 2D, T.6)", compression);
     }
     if (!t4)
-        return fail(err, errcap, "SpanDSP cannot read %s as a fax page", path);
+        return tsb_fail(err, errcap, "SpanDSP cannot read %s as a fax page", path);
     t4_tx_set_tx_encoding(t4, coding);
     t4_tx_set_min_bits_per_row(t4, min_bits);
     t4_tx_set_header_info(t4, NULL);
     if (t4_tx_start_page(t4) || !(buf = malloc(cap))) {
         t4_tx_free(t4);
-        return fail(err, errcap, "cannot start page 1 of %s", path);
+        return tsb_fail(err, errcap, "cannot start page 1 of %s", path);
     }
     for (;;) {
         int k = t4_tx_get_chunk(t4, buf + n, (int)(cap - n));
@@ -207,7 +196,7 @@ int tsb_image_encode(const char *path, const char *compression, int min_bits, co
             if (!p) {
                 free(buf);
                 t4_tx_free(t4);
-                return fail(err, errcap, "out of memory coding %s", path);
+                return tsb_fail(err, errcap, "out of memory coding %s", path);
             }
             buf = p;
             cap *= 2;

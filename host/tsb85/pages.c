@@ -1,5 +1,4 @@
 /* tsb85 — the pages the gateway stored for a call, compared row by row with the pages sent. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +9,6 @@
 #include "tsb85.h"
 
 #define MAX_WIDTH 4864   /* pels: the widest fax page (A3 at 400 dpi) */
-
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 typedef struct bitmap {
     uint32_t w, h;
@@ -36,10 +25,10 @@ static int load(const char *path, int page, bitmap *b, char *err, size_t errcap)
     memset(b, 0, sizeof *b);
     TIFFSetWarningHandler(NULL);
     if (!(t = TIFFOpen(path, "r")))
-        return fail(err, errcap, "cannot open %s", path);
+        return tsb_fail(err, errcap, "cannot open %s", path);
     if (!TIFFSetDirectory(t, (tdir_t)page)) {
         TIFFClose(t);
-        return fail(err, errcap, "%s has no page %d", path, page + 1);
+        return tsb_fail(err, errcap, "%s has no page %d", path, page + 1);
     }
     TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &b->w);
     TIFFGetField(t, TIFFTAG_IMAGELENGTH, &b->h);
@@ -49,7 +38,7 @@ static int load(const char *path, int page, bitmap *b, char *err, size_t errcap)
     if (bps != 1 || b->w == 0 || b->w > MAX_WIDTH || b->h == 0 || b->h > 100000 || b->stride < (b->w + 7) / 8 ||
         !(b->bits = calloc(b->h, b->stride))) {
         TIFFClose(t);
-        return fail(err, errcap, "page %d of %s is not a bilevel fax page", page + 1, path);
+        return tsb_fail(err, errcap, "page %d of %s is not a bilevel fax page", page + 1, path);
     }
     for (uint32_t y = 0; y < b->h; y++) {
         uint8_t *row = b->bits + y * b->stride;
@@ -57,7 +46,7 @@ static int load(const char *path, int page, bitmap *b, char *err, size_t errcap)
         if (TIFFReadScanline(t, row, y, 0) < 0) {
             TIFFClose(t);
             free(b->bits);
-            return fail(err, errcap, "cannot read row %u of page %d of %s", y + 1, page + 1, path);
+            return tsb_fail(err, errcap, "cannot read row %u of page %d of %s", y + 1, page + 1, path);
         }
         if (photometric == PHOTOMETRIC_MINISBLACK)
             for (size_t i = 0; i < b->stride; i++)
@@ -93,13 +82,13 @@ static int store_pages(const char *db, const char *uuid, char *tiff, size_t cap,
 
     *n = 0;
     if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        fail(err, errcap, "cannot open the store %s", db);
+        tsb_fail(err, errcap, "cannot open the store %s", db);
         goto out;
     }
     sqlite3_busy_timeout(h, 5000);
     if (sqlite3_prepare_v2(h, "SELECT c.tiff, p.page_no FROM calls c JOIN pages p ON p.call_id = c.id "
                            "WHERE c.uuid = ?1 AND p.partial = 0 ORDER BY p.page_no", -1, &st, NULL) != SQLITE_OK) {
-        fail(err, errcap, "cannot read the store %s: %s", db, sqlite3_errmsg(h));
+        tsb_fail(err, errcap, "cannot read the store %s: %s", db, sqlite3_errmsg(h));
         goto out;
     }
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -130,9 +119,9 @@ int tsb_store_pages_match(const char *db, const char *uuid, const char *const *s
     if (n == 0)
         return 0;
     if (!tiff[0])
-        return fail(err, errcap, "the store names no page file for call %s", uuid);
+        return tsb_fail(err, errcap, "the store names no page file for call %s", uuid);
     if (!(src = calloc((size_t)nsent, sizeof *src)))
-        return fail(err, errcap, "out of memory");
+        return tsb_fail(err, errcap, "out of memory");
     for (int i = 0; i < nsent && rc == 0; i++)
         rc = load(sent[i], 0, &src[i], err, errcap);
     for (int k = 0; k < n && rc == 0; k++) {
@@ -148,9 +137,9 @@ int tsb_store_pages_match(const char *db, const char *uuid, const char *const *s
                 first = d;
         }
         if (first > 0)
-            rc = fail(err, errcap, "page %d the gateway stored differs from the page sent at row %ld", pages[k], first);
+            rc = tsb_fail(err, errcap, "page %d the gateway stored differs from the page sent at row %ld", pages[k], first);
         else if (first < 0)
-            rc = fail(err, errcap, "page %d the gateway stored (%u x %u pels) is the size of no page sent", pages[k],
+            rc = tsb_fail(err, errcap, "page %d the gateway stored (%u x %u pels) is the size of no page sent", pages[k],
                       got.w, got.h);
         if (first == 0)
             (*checked)++;

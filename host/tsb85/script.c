@@ -1,5 +1,4 @@
 /* tsb85 — reads a TSB-85 script file (SpanDSP's fax-tests XML) with libxml2. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,16 +7,6 @@
 #include <libxml/tree.h>
 
 #include "tsb85.h"
-
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static char *prop(xmlNodePtr n, const char *name)
 {
@@ -139,13 +128,13 @@ int tsb_script_load(const char *file, const char *const *groups, int ngroups, ts
 
     memset(s, 0, sizeof *s);
     if (!ctxt)
-        return fail(err, errcap, "out of memory");
+        return tsb_fail(err, errcap, "out of memory");
     /* the DTD (fax-tests.dtd beside the script) is loaded and the file validated against it */
     doc = xmlCtxtReadFile(ctxt, file, NULL, XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID | XML_PARSE_NONET);
     if (!doc || !ctxt->valid) {
         const xmlError *e = xmlCtxtGetLastError(ctxt);
 
-        rc = fail(err, errcap, "%s: %s%s%s", file, doc ? "not valid against its DTD" : "cannot parse",
+        rc = tsb_fail(err, errcap, "%s: %s%s%s", file, doc ? "not valid against its DTD" : "cannot parse",
                   e && e->message ? ": " : "", e && e->message ? e->message : "");
         if (rc && errcap && err[strlen(err) - 1] == '\n')
             err[strlen(err) - 1] = '\0';
@@ -153,7 +142,7 @@ int tsb_script_load(const char *file, const char *const *groups, int ngroups, ts
     }
     root = xmlDocGetRootElement(doc);
     if (!root || xmlStrcmp(root->name, (const xmlChar *)"fax-tests")) {
-        rc = fail(err, errcap, "%s: the root element is not <fax-tests>", file);
+        rc = tsb_fail(err, errcap, "%s: the root element is not <fax-tests>", file);
         goto out;
     }
     for (xmlNodePtr n = root->children; n && rc == 0; n = n->next) {
@@ -184,7 +173,7 @@ int tsb_script_load(const char *file, const char *const *groups, int ngroups, ts
                     continue;
                 if (!(p = realloc(s->tests, (size_t)(s->ntests + 1) * sizeof *p)) ||
                     read_test(t, &(s->tests = p)[s->ntests]) < 0 || !(p[s->ntests].group = strdup(name))) {
-                    rc = fail(err, errcap, "out of memory");
+                    rc = tsb_fail(err, errcap, "out of memory");
                     break;
                 }
                 s->ntests++;
@@ -195,7 +184,7 @@ int tsb_script_load(const char *file, const char *const *groups, int ngroups, ts
     }
     for (int g = 0; g < ngroups && g < 64 && rc == 0; g++)
         if (!found[g])
-            rc = fail(err, errcap, "%s has no test group named '%s…'", file, groups[g]);
+            rc = tsb_fail(err, errcap, "%s has no test group named '%s…'", file, groups[g]);
 out:
     if (doc)
         xmlFreeDoc(doc);

@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Writes the reason (printf-style) into err, of cap bytes; returns -1, for "return tsb_fail(...)". */
+int tsb_fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #define TSB_RATE 8000
 #define TSB_BLOCK 160                  /* samples per exchange: 20 ms */
 #define TSB_MS(n) ((long)(n) * (TSB_RATE / 1000))
