@@ -19,6 +19,7 @@
 #include "faxgate/error.h"
 #include "faxgate/ocr.h"
 #include "faxgate/page.h"
+#include "words.h"
 
 static const char *langs = "eng+fra";
 static int no_square, show_text, quiet, repeat = 1, npages;
@@ -33,35 +34,6 @@ static double ms(clockid_t c)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* Lower-case ASCII letters and digits and UTF-8 bytes kept; everything else separates words. */
-static size_t norm_words(const char *s, char ***out)
-{
-    size_t n = 0, cap = 0;
-    char **v = NULL;
-
-    while (*s) {
-        char w[256];
-        size_t k = 0;
-
-        while (*s && !(isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80))
-            s++;
-        while (*s && (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80)) {
-            if (k + 1 < sizeof w)
-                w[k++] = (char)tolower((unsigned char)*s);
-            s++;
-        }
-        if (!k)
-            continue;
-        w[k] = '\0';
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-        }
-        v[n++] = strdup(w);
-    }
-    *out = v;
-    return n;
-}
 
 /* Share of the reference words (length >= 3, markup skipped) found anywhere in the OCR text. */
 static double recall(const char *ref_path, const char *ocr_text)

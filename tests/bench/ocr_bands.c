@@ -23,6 +23,7 @@
 #include "faxgate/extract.h"
 #include "faxgate/ocr.h"
 #include "faxgate/page.h"
+#include "words.h"
 
 /* CPU time of this thread (everything here runs on it, OpenMP off): the cost of the reading, the
    same whatever else the machine is doing, and what the tesseract CLI's user + system time is set
@@ -35,34 +36,6 @@ static double now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static size_t norm_words(const char *s, char ***out)
-{
-    size_t n = 0, cap = 0;
-    char **v = NULL;
-
-    while (*s) {
-        char w[256];
-        size_t k = 0;
-
-        while (*s && !(isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80))
-            s++;
-        while (*s && (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80)) {
-            if (k + 1 < sizeof w)
-                w[k++] = (char)tolower((unsigned char)*s);
-            s++;
-        }
-        if (!k)
-            continue;
-        w[k] = '\0';
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-        }
-        v[n++] = strdup(w);
-    }
-    *out = v;
-    return n;
-}
 
 static void free_words(char **v, size_t n)
 {
