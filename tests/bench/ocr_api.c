@@ -34,7 +34,6 @@ static double ms(clockid_t c)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-
 /* Share of the reference words (length >= 3, markup skipped) found anywhere in the OCR text. */
 static double recall(const char *ref_path, const char *ocr_text)
 {
