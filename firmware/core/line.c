@@ -107,9 +107,15 @@ void fg_listener_free(fg_listener *l)
 fg_err fg_line_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_ms)
 {
     *n = 0;
+    ln->recv_gap = false;
     if (max <= 0)
         return fg_err_set(FG_ERR_INVAL, "fg_line_recv needs room for at least one sample");
     return ln->ops->recv(ln, buf, max, n, timeout_ms);
+}
+
+bool fg_line_recv_was_gap(const fg_line *ln)
+{
+    return ln->recv_gap;
 }
 
 fg_err fg_line_send(fg_line *ln, const int16_t *buf, int n)

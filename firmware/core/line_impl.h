@@ -37,6 +37,7 @@ struct fg_line {
     char caller_id[FG_LINE_ID_LEN];
     char called[FG_LINE_ID_LEN];   /* the number dialled (SIP Request-URI user, AudioSocket "called="), or "" */
     const fg_line_tap *tap;        /* test impairments on media datagrams, NULL normally */
+    bool recv_gap;                 /* the last block recv gave stands for audio lost on the way */
 };
 
 typedef struct fg_listener_ops {

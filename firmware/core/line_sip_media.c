@@ -221,6 +221,7 @@ static fg_err sip_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_m
         /* packets wait behind a gap: it is given up after a quiet wait */
         if ((got = fg_rtp_rx_get(&sl->rrx, buf, max, waited)) > 0) {
             *n = got;
+            sl->base.recv_gap = sl->rrx.last_gap;
             return FG_OK;
         }
         if (left <= 0)

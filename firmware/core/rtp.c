@@ -140,6 +140,7 @@ int fg_rtp_rx_get(fg_rtp_rx *rx, int16_t *out, int max, bool flush)
 {
     int got = 0;
 
+    rx->last_gap = false;
     while (got < max) {
         int at = -1, queued = 0, oldest = -1;
 
@@ -173,14 +174,17 @@ int fg_rtp_rx_get(fg_rtp_rx *rx, int16_t *out, int max, bool flush)
         }
         if (oldest < 0 || (!flush && queued < FG_RTP_HOLD))
             break;
+        if (got > 0)
+            break;   /* the audio before the gap goes first, the gap in a block of its own */
         /* give up on the gap: silence up to the oldest packet queued */
         {
-            int gap = ts_diff(rx->slot[oldest].ts, rx->next_ts), k = gap < max - got ? gap : max - got;
+            int gap = ts_diff(rx->slot[oldest].ts, rx->next_ts), k = gap < max ? gap : max;
 
-            memset(out + got, 0, (size_t)k * sizeof *out);
-            got += k;
+            memset(out, 0, (size_t)k * sizeof *out);
             rx->next_ts += (uint32_t)k;
             rx->lost_samples += (unsigned long)k;
+            rx->last_gap = true;
+            return k;
         }
     }
     return got;

@@ -66,6 +66,7 @@ typedef struct fg_rtp_rx {
         uint8_t b[FG_RTP_MAX_SAMPLES];
     } slot[FG_RTP_SLOTS];
     unsigned long packets, late, lost_samples, foreign;
+    bool last_gap;                     /* the block the last get returned was a gap given up (silence) */
 } fg_rtp_rx;
 
 void fg_rtp_rx_init(fg_rtp_rx *rx, uint8_t pt, bool alaw);
@@ -74,7 +75,9 @@ void fg_rtp_rx_init(fg_rtp_rx *rx, uint8_t pt, bool alaw);
 void fg_rtp_rx_put(fg_rtp_rx *rx, const fg_rtp_hdr *h);
 
 /** Hands on up to max samples that are due (in order, gaps filled per the rules above);
-    flush gives up on any gap now (the line has been quiet). Returns the count. */
+    flush gives up on any gap now (the line has been quiet). Returns the count. A block is either
+    all audio or all a gap given up (silence, last_gap set): the receiver may stand in for a gap
+    better than silence (SpanDSP's fax_rx_fillin keeps its modems in step). */
 int fg_rtp_rx_get(fg_rtp_rx *rx, int16_t *out, int max, bool flush);
 
 #endif

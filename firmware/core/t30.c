@@ -487,7 +487,9 @@ static fg_err after_step(fg_rx *rx, int n, bool *done)
     return FG_OK;
 }
 
-fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done)
+/* One step of audio: n samples heard (in), or n samples lost on the way (in NULL: SpanDSP's
+   fill-in keeps its modems' timing and carrier state as if the audio had come), and n to send. */
+static fg_err rx_step(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done)
 {
     int16_t chunk[320];
     int got;
@@ -503,8 +505,12 @@ fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done
     for (int i = 0; i < n; i += (int)(sizeof chunk / sizeof chunk[0])) {
         int k = n - i < (int)(sizeof chunk / sizeof chunk[0]) ? n - i : (int)(sizeof chunk / sizeof chunk[0]);
 
-        memcpy(chunk, in + i, (size_t)k * sizeof *chunk);
-        fax_rx(rx->fax, chunk, k);
+        if (in) {
+            memcpy(chunk, in + i, (size_t)k * sizeof *chunk);
+            fax_rx(rx->fax, chunk, k);
+        } else {
+            fax_rx_fillin(rx->fax, k);
+        }
         if (rx->withheld[0])
             break;
     }
@@ -517,6 +523,16 @@ fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done
     if (got < n)
         memset(out + (got > 0 ? got : 0), 0, (size_t)(n - (got > 0 ? got : 0)) * sizeof *out);
     return after_step(rx, n, done);
+}
+
+fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done)
+{
+    return rx_step(rx, in, out, n, done);
+}
+
+fg_err fg_rx_audio_lost(fg_rx *rx, int16_t *out, int n, bool *done)
+{
+    return rx_step(rx, NULL, out, n, done);
 }
 
 /* ---- T.38 -------------------------------------------------------------------------------- */

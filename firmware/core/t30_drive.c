@@ -82,7 +82,7 @@ void fg_rx_drive_line(fg_rx *rx, const fg_rx_drive *d)
     const int16_t *block = d->first;
     int n = d->first ? d->first_n : 0;
     long quiet_ms = 0;
-    bool done = false;
+    bool done = false, gap = false;
     fg_err e;
 
     if (!in || !out) {
@@ -91,7 +91,7 @@ void fg_rx_drive_line(fg_rx *rx, const fg_rx_drive *d)
     }
     for (;;) {
         if (n > 0) {
-            if ((e = fg_rx_audio(rx, block, out, n, &done))) {
+            if ((e = gap ? fg_rx_audio_lost(rx, out, n, &done) : fg_rx_audio(rx, block, out, n, &done))) {
                 fg_rx_line_lost(rx, fg_err_msg(e));
                 break;
             }
@@ -104,6 +104,7 @@ void fg_rx_drive_line(fg_rx *rx, const fg_rx_drive *d)
             break;
         /* a second at a time, so that must_end runs while the line is quiet */
         e = fg_line_recv(d->ln, in, MAX_BLOCK, &n, 1000);
+        gap = fg_line_recv_was_gap(d->ln);
         if (e == FG_ERR_STATE) {
             drive_t38(rx, d);
             break;

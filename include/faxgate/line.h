@@ -121,6 +121,11 @@ fg_err fg_line_connect(const char *uri, const char *uuid, const char *caller_id,
     FG_ERR_STATE when the line has switched to T.38 (go on with fg_line_t38_recv). */
 fg_err fg_line_recv(fg_line *ln, int16_t *buf, int max, int *n, int timeout_ms);
 
+/** True when the block the last fg_line_recv gave stands for audio lost on the way (a gap in the
+    RTP stream given up: silence in buf); the receiver should fill it in, not hear it. Never on
+    AudioSocket (TCP loses nothing). */
+bool fg_line_recv_was_gap(const fg_line *ln);
+
 /** Sends audio samples. */
 fg_err fg_line_send(fg_line *ln, const int16_t *buf, int n);
 

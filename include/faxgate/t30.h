@@ -79,6 +79,10 @@ fg_err fg_rx_new(const fg_rx_opts *opts, fg_call *call, fg_rx **out);
     *done becomes true when T.30 has finished (normally, rejected or failed). */
 fg_err fg_rx_audio(fg_rx *rx, const int16_t *in, int16_t *out, int n, bool *done);
 
+/** As fg_rx_audio for n samples that were lost on the way (fg_line_recv_was_gap): SpanDSP fills
+    them in rather than hearing silence, so a lost RTP packet costs a few bits, not the carrier. */
+fg_err fg_rx_audio_lost(fg_rx *rx, int16_t *out, int n, bool *done);
+
 /** The far end switched the call to T.38 (before any page): T.30 starts again over T.38 with
     these parameters, sending through tx. FG_ERR_STATE after pages came in audio. */
 fg_err fg_rx_use_t38(fg_rx *rx, const fg_t38_params *p, fg_t38_tx_fn tx, void *user);
