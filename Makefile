@@ -5,6 +5,7 @@
 #   make check-asan  the tests under AddressSanitizer and UBSan
 #   make fuzz        libFuzzer targets: seeds, FUZZ_SECONDS each, coverage
 #   make test-board  BOARD=rpi-aarch64|mfp-armhf: cross-built unit tests and a call under qemu-user
+#   make fuzz-long   each target for FUZZ_EXECS executions (FUZZ_MAX_SECONDS cap), one at a time
 #   make bench       OCR, verdict latency and memory figures
 #   make soak        SOAK_CALLS (10000) calls in a row: no growth of RSS, descriptors or threads
 #   make impair      fax success rates over impaired lines (noise, level, echo, loss, jitter)
@@ -108,7 +109,7 @@ LABEL_FILES  = tests/data/texts/LABELS.tsv $(wildcard tests/data/texts/labels-*.
 TEXT_FILES   = $(wildcard tests/data/texts/*/*.txt)
 
 .SECONDARY:
-.PHONY: all deps test test-board demo check-asan bench soak impair eval conformance install uninstall clean fuzz fuzz-build tests-build
+.PHONY: all deps test test-board demo check-asan bench soak impair eval conformance install uninstall clean fuzz fuzz-long fuzz-build tests-build
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -266,6 +267,18 @@ fuzz: DEB_PKGS += $(FUZZ_DEB)
 fuzz: deps
 	$(MAKE) --no-print-directory fuzz-build
 	tests/fuzz/run.sh build/fuzz $(BUILD) $(FUZZ_SECONDS)
+
+# make fuzz-long: each target in turn (one process: one core) for FUZZ_EXECS executions on its seeds
+# and the corpus earlier runs kept, stopped after FUZZ_MAX_SECONDS if that comes first (0: never);
+# FUZZ_TARGETS chooses and orders them (fast ones first by default). Prints executions, seconds,
+# exec/s, crashes and new coverage per target (tests/fuzz/long.sh; also build/fuzz/long.tsv).
+FUZZ_EXECS ?= 10000000
+FUZZ_MAX_SECONDS ?= 0
+FUZZ_TARGETS ?=
+fuzz-long: DEB_PKGS += $(FUZZ_DEB)
+fuzz-long: deps
+	$(MAKE) --no-print-directory fuzz-build
+	tests/fuzz/long.sh build/fuzz $(BUILD) $(FUZZ_EXECS) $(FUZZ_MAX_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-build: all $(BUILD)/tools/mkseeds
 	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a build/fuzz/libfaxhost.a

@@ -146,6 +146,22 @@ const char *fg_line_called(const fg_line *ln)
     return ln->called;
 }
 
+void fg_line_file_tag(const char *uuid, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    if (!cap)
+        return;
+    for (; uuid && *uuid && n + 1 < cap; uuid++) {
+        bool ok = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", *uuid) || (*uuid == '.' && n);
+
+        out[n++] = ok ? *uuid : '_';
+    }
+    if (!n && cap > 1)
+        out[n++] = '_';
+    out[n] = '\0';
+}
+
 void fg_line_take_number(char *dst, size_t cap, const char *src, size_t n)
 {
     size_t o = 0, digits = 0;

@@ -143,6 +143,7 @@ int sip_body_sdp(const struct sip_msg *msg, fg_sdp *sdp, char *why, size_t cap)
     }
     if ((e = fg_sdp_parse((const char *)mbuf_buf(msg->mb), n, sdp))) {
         snprintf(why, cap, "%s", fg_err_msg(e));
+        sip_printable(why);   /* it quotes the far end's line: logged, and put in a Warning header */
         return EPROTO;
     }
     return 0;

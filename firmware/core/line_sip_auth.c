@@ -22,16 +22,15 @@ static void nonce_mac(const sip_ua *ua, unsigned long t, char hex[33])
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
-static void make_nonce(const sip_ua *ua, char *out, size_t cap)
+void sip_make_nonce(const sip_ua *ua, unsigned long now, char *out, size_t cap)
 {
-    unsigned long t = (unsigned long)time(NULL);
     char mac[33];
 
-    nonce_mac(ua, t, mac);
-    snprintf(out, cap, "%lx.%s", t, mac);
+    nonce_mac(ua, now, mac);
+    snprintf(out, cap, "%lx.%s", now, mac);
 }
 
-static bool nonce_fresh(const sip_ua *ua, const struct pl *nonce)
+static bool nonce_fresh(const sip_ua *ua, const struct pl *nonce, unsigned long now)
 {
     char n[64], mac[33], *dot, *end;
     unsigned long t;
@@ -42,8 +41,11 @@ static bool nonce_fresh(const sip_ua *ua, const struct pl *nonce)
     if (!(dot = strchr(n, '.')))
         return false;
     *dot = '\0';
+    /* our own hex digits only: strtoul would also take a sign or blanks */
+    if (!*n || strspn(n, "0123456789abcdef") != strlen(n))
+        return false;
     t = strtoul(n, &end, 16);
-    if (*end || (unsigned long)time(NULL) - t > NONCE_TTL_S)
+    if (*end || t > now || now - t > NONCE_TTL_S)
         return false;
     nonce_mac(ua, t, mac);
     return !strcmp(mac, dot + 1);
@@ -54,14 +56,14 @@ static void challenge(sip_ua *ua, const struct sip_msg *msg, bool stale)
 {
     char nonce[64];
 
-    make_nonce(ua, nonce, sizeof nonce);
+    sip_make_nonce(ua, (unsigned long)time(NULL), nonce, sizeof nonce);
     sip_treplyf(NULL, NULL, ua->sip, msg, false, 401, "Unauthorized",
                 "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s\r\n"
                 "Content-Length: 0\r\n\r\n",
                 ua->realm, nonce, stale ? ", stale=true" : "");
 }
 
-bool sip_authorized(sip_ua *ua, const struct sip_msg *msg)
+sip_auth_verdict sip_auth_check(const sip_ua *ua, const struct sip_msg *msg, unsigned long now)
 {
     const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
     struct httpauth_digest_resp resp;
@@ -69,33 +71,53 @@ bool sip_authorized(sip_ua *ua, const struct sip_msg *msg)
     char a1[300];
     int n;
 
-    if (!ua->password[0]) {
+    if (!ua->password[0])
+        return SIP_AUTH_NO_PASSWORD;
+    if (!h || httpauth_digest_response_decode(&resp, &h->val))
+        return SIP_AUTH_CHALLENGE;
+    if (pl_strcmp(&resp.username, ua->auth_user) || pl_strcmp(&resp.realm, ua->realm))
+        return SIP_AUTH_UNKNOWN;
+    if (!nonce_fresh(ua, &resp.nonce, now))
+        return SIP_AUTH_STALE;
+    n = snprintf(a1, sizeof a1, "%s:%s:%s", ua->auth_user, ua->realm, ua->password);
+    md5((const uint8_t *)a1, (size_t)n, ha1);
+    return httpauth_digest_response_auth(&resp, &msg->met, ha1) ? SIP_AUTH_WRONG : SIP_AUTH_OK;
+}
+
+bool sip_authorized(sip_ua *ua, const struct sip_msg *msg)
+{
+    switch (sip_auth_check(ua, msg, (unsigned long)time(NULL))) {
+    case SIP_AUTH_OK:
+        return true;
+    case SIP_AUTH_NO_PASSWORD:
         sip_say(1, "SIP %r from %J refused: not in [sip] peers (and no [sip] password for digest)", &msg->met,
                 &msg->src);
         sip_treply(NULL, ua->sip, msg, 403, "Forbidden");
         return false;
-    }
-    if (!h || httpauth_digest_response_decode(&resp, &h->val)) {
+    case SIP_AUTH_CHALLENGE:
         challenge(ua, msg, false);
         return false;
-    }
-    if (pl_strcmp(&resp.username, ua->auth_user) || pl_strcmp(&resp.realm, ua->realm)) {
-        sip_say(1, "SIP %r from %J refused: unknown user '%r' or realm", &msg->met, &msg->src, &resp.username);
+    case SIP_AUTH_UNKNOWN: {
+        const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+        struct httpauth_digest_resp resp;
+        char user[64] = "";
+
+        if (h && !httpauth_digest_response_decode(&resp, &h->val))
+            pl_strcpy(&resp.username, user, sizeof user);
+        sip_printable(user);
+        sip_say(1, "SIP %r from %J refused: unknown user '%s' or realm", &msg->met, &msg->src, user);
         sip_treply(NULL, ua->sip, msg, 403, "Forbidden");
         return false;
     }
-    if (!nonce_fresh(ua, &resp.nonce)) {
+    case SIP_AUTH_STALE:
         challenge(ua, msg, true);
         return false;
+    case SIP_AUTH_WRONG:
+        break;
     }
-    n = snprintf(a1, sizeof a1, "%s:%s:%s", ua->auth_user, ua->realm, ua->password);
-    md5((const uint8_t *)a1, (size_t)n, ha1);
-    if (httpauth_digest_response_auth(&resp, &msg->met, ha1)) {
-        sip_say(1, "SIP %r from %J refused: wrong digest password for '%s'", &msg->met, &msg->src, ua->auth_user);
-        sip_treply(NULL, ua->sip, msg, 403, "Forbidden");
-        return false;
-    }
-    return true;
+    sip_say(1, "SIP %r from %J refused: wrong digest password for '%s'", &msg->met, &msg->src, ua->auth_user);
+    sip_treply(NULL, ua->sip, msg, 403, "Forbidden");
+    return false;
 }
 
 /* libre asks for credentials when a registrar or a far end challenges us. */

@@ -18,8 +18,15 @@ static bool parse_net(const char *s, peer_net *p)
         p->af = AF_INET6, max = 128;
     else
         return false;
-    p->bits = slash ? atoi(slash) : max;
-    return p->bits >= 0 && p->bits <= max && (!slash || *slash);
+    if (!slash) {
+        p->bits = max;
+        return true;
+    }
+    /* digits only, and not atoi: "8x" is no prefix length, nor is one past INT_MAX */
+    if (!*slash || strspn(slash, "0123456789") != strlen(slash) || strlen(slash) > 3)
+        return false;
+    p->bits = atoi(slash);
+    return p->bits <= max;
 }
 
 fg_err sip_parse_peers(sip_ua *ua, const char *list)
@@ -45,7 +52,7 @@ fg_err sip_parse_peers(sip_ua *ua, const char *list)
     return FG_OK;
 }
 
-static bool peer_allowed(const sip_ua *ua, const struct sa *src)
+bool sip_peer_allowed(const sip_ua *ua, const struct sa *src)
 {
     uint8_t a[16];
     int af = sa_af(src);
@@ -77,6 +84,15 @@ static bool peer_allowed(const sip_ua *ua, const struct sa *src)
 
 /* ---- incoming calls ------------------------------------------------------------------------ */
 
+/* A stranger's text made safe for a log line, a stored field and a SIP quoted string: anything
+   but printable ASCII, and the quote and backslash a quoted string would take as syntax, as '?'. */
+void sip_printable(char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+            *s = '?';
+}
+
 static void ident_of(const struct sip_msg *msg, char *caller, size_t cap)
 {
     const struct sip_hdr *pai = sip_msg_hdr(msg, SIP_HDR_P_ASSERTED_IDENTITY);
@@ -88,58 +104,76 @@ static void ident_of(const struct sip_msg *msg, char *caller, size_t cap)
     else if (pl_isset(&msg->from.uri.user))
         pl_strcpy(&msg->from.uri.user, caller, cap);
     /* printable only: it is shown and stored */
-    for (char *p = caller; *p; p++)
-        if (*p < 0x20 || *p > 0x7e)
-            *p = '?';
+    sip_printable(caller);
+}
+
+void sip_invite_read(const struct sip_msg *msg, bool t38, sip_invite_view *v)
+{
+    fg_err e;
+
+    memset(v, 0, sizeof *v);
+    ident_of(msg, v->from, sizeof v->from);
+    /* the Call-ID names the call in the store, the logs and (without a store id) its spool file */
+    pl_strcpy(&msg->callid, v->callid, sizeof v->callid);
+    sip_printable(v->callid);
+    fg_line_take_number(v->called, sizeof v->called, msg->uri.user.p, msg->uri.user.l);
+    v->sdp = sip_body_sdp(msg, &v->offer, v->why, sizeof v->why);
+    if (v->sdp && v->sdp != ENODATA) {
+        v->refuse = 400;   /* the reason quotes the far end's SDP, and goes in a Warning header */
+    } else if (!v->sdp && (e = fg_sdp_choose(&v->offer, t38, &v->ch))) {
+        v->refuse = 488;
+        snprintf(v->why, sizeof v->why, "%s", fg_err_msg(e));
+    } else if (!v->sdp && v->ch.kind == FG_SDP_T38 && !t38) {
+        /* fg_sdp_choose takes T.38 when nothing else is offered; [sip] t38 = no refuses it, as a
+           re-INVITE to T.38 is refused (sip_take_offer) */
+        v->refuse = 488;
+        snprintf(v->why, sizeof v->why, "T.38 only, and [sip] t38 = no");
+    }
+    sip_printable(v->why);
 }
 
 void sip_on_invite(const struct sip_msg *msg, void *arg)
 {
     sip_ua *ua = arg;
-    char why[200] = "", from[64] = "";
-    fg_sdp offer;
-    fg_sdp_choice ch = {0};
+    char why[200] = "";
+    sip_invite_view v;
     sip_call *c = NULL;
     fg_err e;
     int err;
 
-    ident_of(msg, from, sizeof from);
+    sip_invite_read(msg, ua->t38 != T38_NO, &v);
     if (atomic_load(&ua->draining)) {
-        sip_say(2, "SIP INVITE from %J (%s) answered 503: the gateway is stopping", &msg->src, from);
+        sip_say(2, "SIP INVITE from %J (%s) answered 503: the gateway is stopping", &msg->src, v.from);
         sip_treplyf(NULL, NULL, ua->sip, msg, false, 503, "Service Unavailable",
                     "Retry-After: 60\r\nContent-Length: 0\r\n\r\n");
         return;
     }
     /* not a configured peer: it may still prove who it is (digest), else 403 */
-    if (!peer_allowed(ua, &msg->src) && !sip_authorized(ua, msg))
+    if (!sip_peer_allowed(ua, &msg->src) && !sip_authorized(ua, msg))
         return;
     /* a caller the gateway already knows as a junk broadcaster is refused before the answer */
     {
         fg_line_screen_fn screen;
         void *user;
-        char callid[FG_LINE_ID_LEN];
 
         pthread_mutex_lock(&ua->mu);
         screen = ua->screen;
         user = ua->screen_user;
         pthread_mutex_unlock(&ua->mu);
-        pl_strcpy(&msg->callid, callid, sizeof callid);
-        if (screen && !screen(user, ua->base.uri, callid, from, why, sizeof why)) {
-            sip_say(2, "SIP INVITE from %J (%s) declined (603): %s", &msg->src, from, why);
+        if (screen && !screen(user, ua->base.uri, v.callid, v.from, why, sizeof why)) {
+            sip_say(2, "SIP INVITE from %J (%s) declined (603): %s", &msg->src, v.from, why);
             sip_treplyf(NULL, NULL, ua->sip, msg, false, 603, "Decline", "Content-Length: 0\r\n\r\n");
             return;
         }
-        why[0] = '\0';
     }
-    err = sip_body_sdp(msg, &offer, why, sizeof why);
-    if (err && err != ENODATA) {
-        sip_say(1, "SIP INVITE from %J (%s) refused: %s", &msg->src, from, why);
+    if (v.refuse == 400) {
+        sip_say(1, "SIP INVITE from %J (%s) refused: %s", &msg->src, v.from, v.why);
         sip_treplyf(NULL, NULL, ua->sip, msg, false, 400, "Bad Request", "Warning: 399 faxgate \"%s\"\r\n"
-                    "Content-Length: 0\r\n\r\n", why);
+                    "Content-Length: 0\r\n\r\n", v.why);
         return;
     }
-    if (!err && (e = fg_sdp_choose(&offer, ua->t38 != T38_NO, &ch))) {
-        sip_say(1, "SIP INVITE from %J (%s) refused: %s", &msg->src, from, fg_err_msg(e));
+    if (v.refuse == 488) {
+        sip_say(1, "SIP INVITE from %J (%s) refused: %s", &msg->src, v.from, v.why);
         sip_treplyf(NULL, NULL, ua->sip, msg, false, 488, "Not Acceptable Here",
                     "Warning: 304 faxgate \"G.711 (PCMU, PCMA) or T.38 over UDPTL only\"\r\nContent-Length: 0\r\n\r\n");
         return;
@@ -148,27 +182,30 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
         sip_treply(NULL, ua->sip, msg, 500, "Server Internal Error");
         return;
     }
-    pl_strcpy(&msg->callid, c->line.base.uuid, sizeof c->line.base.uuid);
+    snprintf(c->line.base.uuid, sizeof c->line.base.uuid, "%s", v.callid);
     memcpy(&c->line.sig_host, &msg->src.u, msg->src.len < sizeof c->line.sig_host ? msg->src.len : sizeof c->line.sig_host);
-    snprintf(c->line.base.caller_id, sizeof c->line.base.caller_id, "%.39s", from);
-    fg_line_take_number(c->line.base.called, sizeof c->line.base.called, msg->uri.user.p, msg->uri.user.l);
+    snprintf(c->line.base.caller_id, sizeof c->line.base.caller_id, "%.39s", v.from);
+    snprintf(c->line.base.called, sizeof c->line.base.called, "%s", v.called);
     snprintf(c->line.base.uri, sizeof c->line.base.uri, "%s", ua->base.uri);
     if ((e = sip_media_open(&c->line, ua->ip))) {
         sip_say(0, "SIP INVITE from %J: %s", &msg->src, fg_err_msg(e));
         sip_treply(NULL, ua->sip, msg, 503, "Service Unavailable");
         goto drop;
     }
+    err = v.sdp;
     if (err == ENODATA) {
         /* a late offer: ours goes in the 200, the far end answers in the ACK */
         sip_write_offer(c, FG_SDP_AUDIO, c->answer, sizeof c->answer);
     } else {
-        c->line.media.mode = ch.kind == FG_SDP_T38 ? FG_LINE_T38 : FG_LINE_AUDIO;
-        if (ch.kind == FG_SDP_T38)
-            c->line.media.t38 = ch;
+        const fg_sdp_choice *ch = &v.ch;
+
+        c->line.media.mode = ch->kind == FG_SDP_T38 ? FG_LINE_T38 : FG_LINE_AUDIO;
+        if (ch->kind == FG_SDP_T38)
+            c->line.media.t38 = *ch;
         else
-            c->line.media.audio = ch;
+            c->line.media.audio = *ch;
         c->line.media.gen++;
-        if (!fg_sdp_write_answer(&offer, &ch, ua->ip, ch.kind == FG_SDP_T38 ? c->line.udptl_port : c->line.rtp_port,
+        if (!fg_sdp_write_answer(&v.offer, ch, ua->ip, ch->kind == FG_SDP_T38 ? c->line.udptl_port : c->line.rtp_port,
                                  c->sdp_id, ++c->sdp_version, c->answer, sizeof c->answer))
             goto fail;
     }
@@ -192,8 +229,8 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
         c->line.answered = true;
         sip_queue_call(c);
     }
-    sip_say(3, "SIP INVITE from %J (%s), Call-ID %s: %s", &msg->src, from, c->line.base.uuid,
-        err == ENODATA ? "late offer" : ch.kind == FG_SDP_T38 ? "T.38" : ch.alaw ? "PCMA" : "PCMU");
+    sip_say(3, "SIP INVITE from %J (%s), Call-ID %s: %s", &msg->src, v.from, c->line.base.uuid,
+        v.sdp == ENODATA ? "late offer" : v.ch.kind == FG_SDP_T38 ? "T.38" : v.ch.alaw ? "PCMA" : "PCMU");
     return;
 fail:
     sip_treply(NULL, ua->sip, msg, 500, "Server Internal Error");

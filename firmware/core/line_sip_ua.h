@@ -124,11 +124,52 @@ fg_err sip_split_target(const char *rest, char *user, size_t ucap, char *host, s
                     char *params, size_t parcap);
 
 /* line_sip_auth.c */
+
+/* What a request's credentials are worth (sip_auth_check); sip_authorized answers accordingly. */
+typedef enum sip_auth_verdict {
+    SIP_AUTH_OK,
+    SIP_AUTH_NO_PASSWORD,   /* 403: no [sip] password, so no digest either */
+    SIP_AUTH_CHALLENGE,     /* 401: no Authorization, or one that is not a digest response */
+    SIP_AUTH_UNKNOWN,       /* 403: another user name or realm */
+    SIP_AUTH_STALE,         /* 401 stale=true: a nonce not ours, or older than 5 minutes */
+    SIP_AUTH_WRONG,         /* 403: the digest does not match the password */
+} sip_auth_verdict;
+
+/** Judges msg's Authorization at time now (seconds); sends nothing. */
+sip_auth_verdict sip_auth_check(const sip_ua *ua, const struct sip_msg *msg, unsigned long now);
+
+/** A nonce of ours made at time now: "TIME.MAC" (at most 50 bytes). */
+void sip_make_nonce(const sip_ua *ua, unsigned long now, char *out, size_t cap);
+
 bool sip_authorized(sip_ua *ua, const struct sip_msg *msg);
 int sip_credentials(char **user, char **pass, const char *realm, void *arg);
 int sip_register_start(sip_ua *ua);
 
 /* line_sip_in.c */
+
+/* What an INVITE asks, read from the message alone: nothing is answered or changed, so that
+   sip_on_invite acts on it and tests/fuzz/fuzz_sip.c can throw any message at it. */
+typedef struct sip_invite_view {
+    char from[64];                  /* the caller: P-Asserted-Identity's user, else From's */
+    char callid[FG_LINE_ID_LEN];    /* the Call-ID, cut */
+    char called[FG_LINE_ID_LEN];    /* the Request-URI's user if a telephone number, else "" */
+    int sdp;                        /* 0: an offer, read into offer; ENODATA: none (late offer); else bad */
+    fg_sdp offer;
+    fg_sdp_choice ch;               /* the media taken (sdp 0, refuse 0) */
+    unsigned refuse;                /* 0, 400 (a body that is not SDP) or 488 (no media we take) */
+    char why[200];                  /* why refused; it goes in a Warning header's quoted string */
+} sip_invite_view;
+
+/** Reads an INVITE; t38: T.38 may be chosen ([sip] t38 is not "no"). from, callid and why are
+    printable ASCII with no '"' or '\\' (sip_printable). */
+void sip_invite_read(const struct sip_msg *msg, bool t38, sip_invite_view *v);
+
+/** Replaces in s anything but printable ASCII, and '"' and '\\', by '?'. */
+void sip_printable(char *s);
+
+/** True if src is in [sip] peers. */
+bool sip_peer_allowed(const sip_ua *ua, const struct sa *src);
+
 fg_err sip_parse_peers(sip_ua *ua, const char *list);
 void sip_on_invite(const struct sip_msg *msg, void *arg);
 bool sip_on_request(const struct sip_msg *msg, void *arg);

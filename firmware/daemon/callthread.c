@@ -457,8 +457,12 @@ static void run_call(call_ctx *cc)
     }
     livecall_update(cc->live, cc->call, "B", "identifying the sender");
     spool_path(gw->spool, "rx", fg_call_id(cc->call), tiff, sizeof tiff);
-    if (!fg_call_id(cc->call))   /* no id from the store: name the file after the line's call id */
-        snprintf(tiff, sizeof tiff, "%s/rx/call-%s-%ld.tif", gw->spool, fg_line_uuid(cc->ln), (long)time(NULL));
+    if (!fg_call_id(cc->call)) {   /* no id from the store: name the file after the line's call id */
+        char tag[64];   /* a SIP Call-ID is the far end's text and may hold '/' */
+
+        fg_line_file_tag(fg_line_uuid(cc->ln), tag, sizeof tag);
+        snprintf(tiff, sizeof tiff, "%s/rx/call-%s-%ld.tif", gw->spool, tag, (long)time(NULL));
+    }
 
     fg_rx_opts opts = {
         .csi = fg_config_get(gw->cfg, "line", "csi"),

@@ -45,12 +45,7 @@ struct web {
 
 const char *web_loggable(const char *in, char *out, size_t cap)
 {
-    size_t n = 0;
-
-    for (; in && *in && n + 1 < cap; in++)
-        out[n++] = (unsigned char)*in < 0x20 || *in == 0x7f ? '?' : *in;
-    out[n] = '\0';
-    return out;
+    return fg_web_loggable(in, out, cap);
 }
 
 int web_session_s(const web *w)
@@ -177,78 +172,40 @@ const char *web_arg(web_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* "/calls/12/page/3.png" → 12 and the rest "/page/3.png"; 0 if no id follows the prefix. */
-static int64_t path_id(const char *url, const char *prefix, const char **rest)
-{
-    size_t n = strlen(prefix);
-    long long id = 0;
-    const char *p;
-
-    if (strncmp(url, prefix, n))
-        return 0;
-    for (p = url + n; *p >= '0' && *p <= '9' && id < (1LL << 53); p++)
-        id = id * 10 + (*p - '0');
-    if (p == url + n || id <= 0)
-        return 0;
-    *rest = p;
-    return id;
-}
-
+/* The route is read by fg_web_route_of (host/common/webreq.c, fuzzed by tests/fuzz/fuzz_webreq.c). */
 static void route(web_req *r)
 {
-    const char *url = r->url, *rest = NULL;
-    int64_t id;
+    fg_web_route rt;
 
-    if (!strcmp(url, "/static/style.css") && !r->post)
-        return web_static_css(r);
-    if (!strcmp(url, "/login"))
-        return web_login(r);
-    if (!strcmp(url, "/logout") && r->post)
-        return web_logout(r);
-    if (!strcmp(url, "/") && !r->post) {
+    switch (fg_web_route_of(r->url, r->post, &rt)) {
+    case FG_WEB_STATIC_CSS: return web_static_css(r);
+    case FG_WEB_LOGIN: return web_login(r);
+    case FG_WEB_LOGOUT: return web_logout(r);
+    case FG_WEB_ROOT:
         if (web_require(r, "viewer"))
             web_redirect(r, "/calls");
         return;
-    }
-    if (!strcmp(url, "/calls") && !r->post)
-        return web_calls(r);
-    if (!strcmp(url, "/quarantine"))
-        return r->post ? web_bulk_action(r) : web_quarantine(r);
-    if (!strcmp(url, "/lists") && !r->post)
-        return web_lists(r);
-    if (!strcmp(url, "/violations") && !r->post)
-        return web_violations(r);
-    if (!strcmp(url, "/optouts") && !r->post)
-        return web_optouts(r);
-    if (!strcmp(url, "/advertisers/report.pdf") && !r->post)
-        return web_advertiser_report(r);
-    if (!strcmp(url, "/status") && !r->post)
-        return web_status(r);
-    if (!strcmp(url, "/status/verify") && r->post)
-        return web_status_verify(r);
-    if (!strcmp(url, "/account"))
-        return web_account(r);
-    if (!strcmp(url, "/users"))
-        return r->post ? web_user_change(r) : web_users(r);
-    if (!strcmp(url, "/lists/block") && r->post)
-        return web_list_change(r, true);
-    if (!strcmp(url, "/lists/consent") && r->post)
-        return web_list_change(r, false);
-    if ((id = path_id(url, "/calls/", &rest))) {
-        int page = 0;
-        char tail;
-
-        if (!*rest && !r->post)
-            return web_call(r, id);
-        if (!strcmp(rest, "/report.pdf") && !r->post)
-            return web_call_report(r, id);
-        if (!strcmp(rest, "/thumb.png") && !r->post)
-            return web_page_png(r, id, 1, true);
-        if (sscanf(rest, "/page/%d.pn%c", &page, &tail) == 2 && tail == 'g' && page > 0 && !r->post &&
-            !strcmp(rest + strlen(rest) - 4, ".png"))
-            return web_page_png(r, id, page, false);
-        if ((!strcmp(rest, "/release") || !strcmp(rest, "/junk")) && r->post)
-            return web_call_action(r, id, rest + 1);
+    case FG_WEB_CALLS: return web_calls(r);
+    case FG_WEB_QUARANTINE: return web_quarantine(r);
+    case FG_WEB_BULK_ACTION: return web_bulk_action(r);
+    case FG_WEB_LISTS: return web_lists(r);
+    case FG_WEB_VIOLATIONS: return web_violations(r);
+    case FG_WEB_OPTOUTS: return web_optouts(r);
+    case FG_WEB_ADVERTISER_REPORT: return web_advertiser_report(r);
+    case FG_WEB_STATUS: return web_status(r);
+    case FG_WEB_STATUS_VERIFY: return web_status_verify(r);
+    case FG_WEB_ACCOUNT: return web_account(r);
+    case FG_WEB_USERS: return web_users(r);
+    case FG_WEB_USER_CHANGE: return web_user_change(r);
+    case FG_WEB_LIST_BLOCK: return web_list_change(r, true);
+    case FG_WEB_LIST_CONSENT: return web_list_change(r, false);
+    case FG_WEB_CALL: return web_call(r, rt.call);
+    case FG_WEB_CALL_REPORT: return web_call_report(r, rt.call);
+    case FG_WEB_THUMB: return web_page_png(r, rt.call, 1, true);
+    case FG_WEB_PAGE_PNG: return web_page_png(r, rt.call, rt.page, false);
+    case FG_WEB_RELEASE: return web_call_action(r, rt.call, "release");
+    case FG_WEB_JUNK: return web_call_action(r, rt.call, "junk");
+    case FG_WEB_NOT_FOUND: break;
     }
     /* an unknown address says nothing to whoever is not logged in */
     if (web_require(r, "viewer"))
@@ -260,19 +217,7 @@ static void route(web_req *r)
    rebinding) and is talking to us through the user's browser: refused before any route. */
 static bool host_ok(const web *w, const char *host)
 {
-    static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
-    char want[64];
-
-    if (w->remote)
-        return true;   /* behind a proxy the public name is the proxy's: not ours to check */
-    if (!host)
-        return false;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(want, sizeof want, "%s:%d", names[i], w->port);
-        if (!strcasecmp(host, want))
-            return true;
-    }
-    return false;
+    return fg_web_host_ok(host, w->port, w->remote);
 }
 
 static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)

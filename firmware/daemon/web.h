@@ -16,6 +16,7 @@
 #include "gateway.h"
 #include "html.h"
 #include "webauth.h"
+#include "webreq.h"
 
 #define WEB_BODY_MAX (64 * 1024)   /* a posted form; larger ones are refused (413) */
 #define WEB_PAGE_SIZE 50           /* calls per page of the call list */

@@ -81,13 +81,11 @@ void web_bulk_action(web_req *r)
     if (!action || (strcmp(action, "release") && strcmp(action, "junk")))
         return web_error(r, 400, "Choose release or junk.");
     for (int i = 0; i < r->form.n; i++) {
-        char *end;
-        long long id;
+        int64_t id;
 
         if (strcmp(r->form.key[i], "id"))
             continue;
-        id = strtoll(r->form.val[i], &end, 10);
-        if (*end || id <= 0) {
+        if (!fg_web_call_id(r->form.val[i], &id)) {
             snprintf(msg, sizeof msg, "'%s' is not a call id", r->form.val[i]);
             failed = true;
         } else if (apply(r, id, !strcmp(action, "release"), msg, sizeof msg)) {

@@ -18,23 +18,13 @@
 
 #define COOKIE "fg_session"
 
-static bool hex64(const char *s)
-{
-    if (!s || strlen(s) != FG_TOKEN_HEX - 1)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-            return false;
-    return true;
-}
-
 void web_session_load(web_req *r)
 {
     const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE);
     fg_err e;
 
     r->authed = false;
-    if (!hex64(tok))
+    if (!fg_web_token_shape(tok))
         return;
     fg_token_hash(tok, r->sid_hash);
     e = fg_store_session_get(r->gw->st, r->sid_hash, &r->user);
@@ -48,15 +38,8 @@ void web_session_load(web_req *r)
    CSRF token is looked at (browsers send Origin on every cross-site POST). */
 static bool same_origin(web_req *r)
 {
-    const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
-    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-    const char *scheme = web_tls(r->w) ? "https://" : "http://";
-
-    if (!origin)
-        return true;   /* not a browser's cross-site form; the token decides */
-    if (!host || strncmp(origin, scheme, strlen(scheme)))
-        return false;
-    return !strcmp(origin + strlen(scheme), host);
+    return fg_web_same_origin(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin"),
+                              MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host"), web_tls(r->w));
 }
 
 bool web_require(web_req *r, const char *role)

@@ -23,30 +23,6 @@ static long long jint(const json_t *o, const char *k)
     return (long long)json_integer_value(json_object_get(o, k));
 }
 
-static bool date_arg(const char *s)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return false;
-    return true;
-}
-
-static int64_t id_arg(const char *s)
-{
-    long long v = 0;
-
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++) {
-        if (!isdigit((unsigned char)*s) || v > (1LL << 50))
-            return -1;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
 /* What became of a call, in one word (and its detail). */
 static void disposition(fg_html *h, const json_t *c)
 {
@@ -168,35 +144,19 @@ static void calls_table(fg_html *h, json_t *rows, bool select)
     fg_html_raw(h, "</tbody></table>");
 }
 
-/* Reads the list's filters from the query; false (answered) if one is malformed. */
+static const char *query_arg(void *user, const char *name)
+{
+    return web_arg(user, name);
+}
+
+/* Reads the list's filters from the query (fg_web_calls_filter); false (answered) if one is malformed. */
 static bool read_filter(web_req *r, fg_calls_filter *f, bool quarantine)
 {
-    const char *v = web_arg(r, "verdict"), *from = web_arg(r, "from"), *to = web_arg(r, "to");
-    const char *adv = web_arg(r, "advertiser");
+    const char *why = fg_web_calls_filter(query_arg, r, quarantine, WEB_PAGE_SIZE + 1, f);   /* one more: is there an older page? */
 
-    memset(f, 0, sizeof *f);
-    f->limit = WEB_PAGE_SIZE + 1;   /* one more: is there an older page? */
-    if (quarantine)
-        f->verdict = "hold";
-    else if (v && *v) {
-        if (strcmp(v, "deliver") && strcmp(v, "hold") && strcmp(v, "drop")) {
-            web_error(r, 400, "verdict is deliver, hold or drop.");
-            return false;
-        }
-        f->verdict = v;
-    }
-    f->advertiser = adv && *adv ? adv : NULL;
-    if ((from && *from && !date_arg(from)) || (to && *to && !date_arg(to))) {
-        web_error(r, 400, "Dates are written YYYY-MM-DD.");
-        return false;
-    }
-    f->from = from && *from ? from : NULL;
-    f->to = to && *to ? to : NULL;
-    if ((f->campaign = id_arg(web_arg(r, "campaign"))) < 0 || (f->before = id_arg(web_arg(r, "before"))) < 0) {
-        web_error(r, 400, "campaign and before are numbers.");
-        return false;
-    }
-    return true;
+    if (why)
+        web_error(r, 400, why);
+    return !why;
 }
 
 static void filter_form(fg_html *h, const fg_calls_filter *f)

@@ -29,24 +29,6 @@ static void warn_log(void *user, const char *msg)
     log_warn("web admin: report: %s", web_loggable(msg, line, sizeof line));
 }
 
-/* A file name from a stranger's text: letters and digits kept, the rest one '-', cut short. */
-static void safe_name(const char *in, char *out, size_t cap)
-{
-    size_t n = 0;
-
-    for (; in && *in && n + 1 < cap && n < 40; in++) {
-        if (isalnum((unsigned char)*in) && !((unsigned char)*in & 0x80))
-            out[n++] = (char)tolower((unsigned char)*in);
-        else if (n && out[n - 1] != '-')
-            out[n++] = '-';
-    }
-    while (n && out[n - 1] == '-')
-        n--;
-    out[n] = '\0';
-    if (!n)
-        snprintf(out, cap, "advertiser");
-}
-
 /* The PDF drawn into an unlinked temporary file: its descriptor, at its start, and its size; -1
    and *e set if it cannot be drawn. */
 static int draw(web_req *r, fg_report *rep, uint64_t *size, fg_err *e)
@@ -113,7 +95,7 @@ static void send_report(web_req *r, int64_t id, const char *who)
     if (id)
         snprintf(name, sizeof name, "call-%lld", (long long)id);
     else
-        safe_name(who, name, sizeof name);
+        fg_web_file_name(who, name, sizeof name);
     snprintf(disp, sizeof disp, "attachment; filename=\"complaint-%s-%s.pdf\"", name, profile);
     web_reply_fd(r, 200, "application/pdf", fd, size, "Content-Disposition", disp);
 }

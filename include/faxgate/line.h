@@ -142,6 +142,10 @@ const char *fg_line_caller_id(const fg_line *ln);
     and a leading '+' only; "" when the line gave none or gave a name. */
 const char *fg_line_called(const fg_line *ln);
 
+/** The line's call id as a piece of a file name: [A-Za-z0-9._-] kept, anything else (a SIP Call-ID
+    may hold '/') as '_', never "" nor starting with '.'. */
+void fg_line_file_tag(const char *uuid, char *out, size_t cap);
+
 /** Copies src[0, n) to dst if it is a telephone number (a leading '+', 3-15 digits, spaces, dots,
     dashes and brackets between them), as digits and '+'; else dst gets "". */
 void fg_line_take_number(char *dst, size_t cap, const char *src, size_t n);

@@ -2,14 +2,7 @@
 # tests/fuzz/run.sh FUZZBUILD HOSTBUILD SECONDS — every libFuzzer target (ASan + UBSan) over its
 # seeds, then SECONDS more of fuzzing each; prints the coverage each reached and TAP.
 #
-# Seeds are made by the project, into FUZZBUILD/seeds/TARGET (nothing from ../shared/corpus):
-#   pcap, wav, audiosocket  a real fax call placed in memory (HOSTBUILD/tools/mkseeds)
-#   tiff                    tests/fuzz/seeds/tiff and a page rendered by faxsim render
-#   config                  the boards' faxgate.conf and faxgated --print-config
-#   extract, learn          labelled texts of tests/data/texts (ads and business faxes, en/fr/de)
-#   sdp, udptl, rtp         tests/fuzz/seeds/KIND: SDP as Asterisk and phones write it, UDPTL with
-#                           redundancy and FEC, RTP reordered with CSRC/extension/padding
-#   webform                 tests/fuzz/seeds/webform: the web admin's forms, with hostile values
+# Seeds are made by the project (tests/fuzz/seeds.sh says which), into FUZZBUILD/seeds/TARGET.
 # New inputs the fuzzer finds go to FUZZBUILD/corpus/TARGET; a crash to FUZZBUILD/crashes/.
 set -u
 fz=${1:-build/fuzz}
@@ -21,25 +14,9 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 seeds=$fz/seeds
-rm -rf "$seeds"
-mkdir -p "$seeds"/{tiff,config,extract,learn} "$fz/corpus" "$fz/crashes"
-if ! "$host/tools/mkseeds" "$seeds" >"$fz/mkseeds.log" 2>&1; then
-    not_ok "seeds: mkseeds made a fax call ($(tail -1 "$fz/mkseeds.log"))"
-fi
-cp tests/fuzz/seeds/tiff/* "$seeds/tiff/"
-for kind in sdp udptl rtp webform; do mkdir -p "$seeds/$kind" && cp tests/fuzz/seeds/$kind/* "$seeds/$kind/"; done
-text=$(awk -F'\t' '$2 == "legit" && $3 == "fr" { print $1; exit }' tests/data/texts/LABELS.tsv)
-"$host/faxsim" render --res standard "tests/data/texts/$text" "$seeds/tiff/rendered.tif" >/dev/null 2>&1 ||
-    not_ok "seeds: faxsim render"
-for b in boards/*/faxgate.conf; do cp "$b" "$seeds/config/$(basename "$(dirname "$b")").conf"; done
-"$host/faxgated" --print-config >"$seeds/config/effective.conf" 2>/dev/null
-for spec in "ad en" "ad fr" "ad de" "legit en" "legit fr" "legit de"; do
-    set -- $spec
-    for f in $(awk -F'\t' -v l="$1" -v g="$2" '$2 == l && $3 == g { print $1 }' tests/data/texts/LABELS.tsv | sort | head -4); do
-        cp "tests/data/texts/$f" "$seeds/extract/$(echo "$f" | tr / _)"
-        cp "tests/data/texts/$f" "$seeds/learn/$(echo "$f" | tr / _)"
-    done
-done
+while read -r why; do
+    [ -n "$why" ] && not_ok "seeds: $why"
+done < <(tests/fuzz/seeds.sh "$fz" "$host")
 
 printf '%-18s %6s %10s %12s %10s\n' target seeds "cov seeds" "cov +${seconds}s" execs
 for bin in "$fz"/bin/fuzz_*; do

@@ -13,6 +13,7 @@
 #include "html.h"
 #include "testutil.h"
 #include "webauth.h"
+#include "webreq.h"
 
 static char *escaped(const char *s)
 {
@@ -374,6 +375,116 @@ static void test_call_list_scales(void **state)
     fg_test_rm_rf(dir);
 }
 
+/* How faxgated reads a request's path, Host, Origin, cookie, query and ids (webreq.c, fuzzed by
+   tests/fuzz/fuzz_webreq.c): one canonical path per route. Before, /calls/042/page/+3.png.png was
+   page 3 of call 42 (sscanf's %d, which overflows undefined on a long number). */
+static void test_request_reading(void **state)
+{
+    static const struct {
+        const char *url;
+        bool post;
+        fg_web_route_id id;
+        long long call;
+        int page;
+    } cases[] = {
+        {"/calls", false, FG_WEB_CALLS, 0, 0},
+        {"/calls", true, FG_WEB_NOT_FOUND, 0, 0},
+        {"/quarantine", true, FG_WEB_BULK_ACTION, 0, 0},
+        {"/logout", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/42", false, FG_WEB_CALL, 42, 0},
+        {"/calls/42/page/3.png", false, FG_WEB_PAGE_PNG, 42, 3},
+        {"/calls/42/page/9999.png", false, FG_WEB_PAGE_PNG, 42, 9999},
+        {"/calls/42/page/10000.png", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/42/page/99999999999999999999.png", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/42/page/+3.png", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/42/page/ 3.png", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/42/page/3.png.png", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/42/page/0.png", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/042", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/0", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/9007199254740992/thumb.png", false, FG_WEB_THUMB, 9007199254740992LL, 0},
+        {"/calls/9007199254740993", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/12/release", true, FG_WEB_RELEASE, 12, 0},
+        {"/calls/12/release", false, FG_WEB_NOT_FOUND, 0, 0},
+        {"/calls/12/junk", true, FG_WEB_JUNK, 12, 0},
+        {"/calls/12/report.pdf", false, FG_WEB_CALL_REPORT, 12, 0},
+    };
+    char out[64];
+    int64_t id;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fg_web_route rt;
+
+        if (fg_web_route_of(cases[i].url, cases[i].post, &rt) != cases[i].id || rt.call != cases[i].call ||
+            rt.page != cases[i].page)
+            fail_msg("%s %s: route %d call %lld page %d", cases[i].post ? "POST" : "GET", cases[i].url, rt.id,
+                     (long long)rt.call, rt.page);
+    }
+    assert_true(fg_web_host_ok("LocalHost:8080", 8080, false));
+    assert_false(fg_web_host_ok("evil.example:8080", 8080, false));
+    assert_false(fg_web_host_ok("127.0.0.1:80800", 8080, false));
+    assert_true(fg_web_host_ok("evil.example", 8080, true));
+    /* host names are case-insensitive: a Host the Host check took is also a good Origin */
+    assert_true(fg_web_same_origin("http://localhost:8080", "LocalHost:8080", false));
+    assert_false(fg_web_same_origin("https://localhost:8080", "localhost:8080", false));
+    assert_false(fg_web_same_origin("http://localhost:8080", NULL, false));
+    assert_false(fg_web_same_origin("http://", "", false));
+    assert_true(fg_web_same_origin(NULL, NULL, true));
+    assert_true(fg_web_token_shape("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+    assert_false(fg_web_token_shape("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"));
+    /* a bulk action's ids: digits only (strtoll took " 14", "+14") */
+    assert_true(fg_web_call_id("14", &id) && id == 14);
+    assert_false(fg_web_call_id("+14", &id));
+    assert_false(fg_web_call_id(" 14", &id));
+    assert_false(fg_web_call_id("0x10", &id));
+    assert_false(fg_web_call_id("", &id));
+    assert_false(fg_web_call_id("99999999999999999999", &id));
+    assert_int_equal(fg_web_id_arg("9007199254740992"), 9007199254740992LL);
+    assert_int_equal(fg_web_id_arg("9007199254740993"), -1);
+    assert_int_equal(fg_web_id_arg("12a"), -1);
+    assert_int_equal(fg_web_id_arg(""), 0);
+    fg_web_file_name("ACME Travel \xc3\xa9t\xc3\xa9/../..", out, sizeof out);
+    assert_string_equal(out, "acme-travel-t");
+    fg_web_file_name("///", out, sizeof out);
+    assert_string_equal(out, "advertiser");
+    assert_string_equal(fg_web_loggable("a\r\nb\x7f", out, sizeof out), "a??b?");
+}
+
+static const char *args_of(void *user, const char *name)
+{
+    return fg_form_get(user, name);
+}
+
+static void test_calls_filter(void **state)
+{
+    static const char *const bad[] = {"verdict=maybe", "from=2026-1-01", "to=2026-01-01x", "campaign=-1",
+                                      "before=1e9", "before=99999999999999999999"};
+    fg_calls_filter f;
+    fg_form q;
+    const char *good = "verdict=hold&advertiser=Acme+%26+Co&campaign=12&from=2026-01-01&to=2026-12-31&before=99";
+
+    (void)state;
+    assert_int_equal(fg_form_parse(good, strlen(good), &q), FG_OK);
+    assert_null(fg_web_calls_filter(args_of, &q, false, 51, &f));
+    assert_string_equal(f.verdict, "hold");
+    assert_string_equal(f.advertiser, "Acme & Co");
+    assert_int_equal(f.campaign, 12);
+    assert_int_equal(f.before, 99);
+    assert_int_equal(f.limit, 51);
+    fg_form_free(&q);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(fg_form_parse(bad[i], strlen(bad[i]), &q), FG_OK);
+        if (!fg_web_calls_filter(args_of, &q, false, 51, &f))
+            fail_msg("%s was taken", bad[i]);
+        fg_form_free(&q);
+    }
+    assert_int_equal(fg_form_parse("verdict=drop", 12, &q), FG_OK);
+    assert_null(fg_web_calls_filter(args_of, &q, true, 51, &f));
+    assert_string_equal(f.verdict, "hold");   /* the quarantine is the held calls, whatever is asked */
+    fg_form_free(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +497,8 @@ int main(void)
         cmocka_unit_test(test_sessions_expire),
         cmocka_unit_test(test_listen_stays_on_loopback),
         cmocka_unit_test(test_call_list_scales),
+        cmocka_unit_test(test_request_reading),
+        cmocka_unit_test(test_calls_filter),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
