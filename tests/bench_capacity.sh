@@ -52,6 +52,7 @@ min_free_mb = 1
 [printer]
 uri = spool:$tmp/out-$kind-$n
 CONF
+    mkdir -p "$tmp/out-$kind-$n"   # the spool printer's folder (one that is missing is a printer that is down)
     fg_start_gateway "$build" "$tmp/$kind-$n.conf" "$tmp/$kind-$n.log" || return 1
     sleep 1
     line=$FG_LINE
