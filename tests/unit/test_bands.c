@@ -217,21 +217,6 @@ static void test_workers_behind_read_the_page_whole(void **state)
 
 /* ---- with OCR ------------------------------------------------------------------------------------ */
 
-static const char ad_text[] =
-    "# HUGE TONER SALE!\n"
-    "## Save up to 70% on all printer supplies\n"
-    "\n"
-    "Dear Office Manager,\n"
-    "\n"
-    "We are pleased to offer your business our lowest prices ever on laser toner cartridges,\n"
-    "inkjet refills and copy paper. Free delivery on orders over $99 within the continental\n"
-    "United States. Quantities are limited, so order now.\n"
-    "\n"
-    "^ ! CALL TOLL FREE 1-877-555-0142 TODAY\n"
-    "> ACME Office Supply Inc.\n"
-    "---\n"
-    "To be removed from our list, call 1-800-555-0199.\n";
-
 static int count_word(const fg_words *w, const char *word)
 {
     int n = 0;
@@ -265,7 +250,7 @@ static void bands_vs_whole(fg_ocr *ocr, int yres, bool rule)
     fg_render_opts_init(&o);
     o.yres = yres;
     o.font = "DejaVu Sans";
-    assert_int_equal(fg_render_text(ad_text, strlen(ad_text), &o, &p), FG_OK);
+    assert_int_equal(fg_render_text(fg_test_ad_text, strlen(fg_test_ad_text), &o, &p), FG_OK);
     if (rule)
         for (int y = 0; y < p->height; y++)
             p->bits[(size_t)y * p->stride + 2] |= 0x18;
@@ -366,7 +351,7 @@ static void test_judge_takes_over_queued_bands(void **state)
     fg_render_opts_init(&o);
     o.yres = 196;
     o.font = "DejaVu Sans";
-    assert_int_equal(fg_render_text(ad_text, strlen(ad_text), &o, &p), FG_OK);
+    assert_int_equal(fg_render_text(fg_test_ad_text, strlen(fg_test_ad_text), &o, &p), FG_OK);
     /* sequential reading, for reference */
     assert_int_equal(fg_bandset_new(p->width, p->xres, p->yres, submit, &g, &bs), FG_OK);
     assert_int_equal(fg_bandset_rows(bs, 0, p->bits, p->height), FG_OK);
@@ -430,25 +415,6 @@ static void test_cuts_across_text_keep_each_word_once(void **state)
     bands_vs_whole(*state, 196, true);
 }
 
-static int setup(void **state)
-{
-    fg_ocr *ocr;
-    fg_err e = fg_ocr_new("eng+fra", NULL, &ocr);
-
-    if (e) {
-        fprintf(stderr, "# cannot start Tesseract: %s\n", fg_err_msg(e));
-        return -1;
-    }
-    *state = ocr;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fg_ocr_free(*state);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,10 +424,10 @@ int main(void)
         cmocka_unit_test(test_blank_bands_are_not_read),
         cmocka_unit_test(test_gap_stops_the_set),
         cmocka_unit_test(test_workers_behind_read_the_page_whole),
-        cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_fine, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_standard, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cuts_across_text_keep_each_word_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_judge_takes_over_queued_bands, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_fine, fg_test_ocr_setup, fg_test_ocr_teardown),
+        cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_standard, fg_test_ocr_setup, fg_test_ocr_teardown),
+        cmocka_unit_test_setup_teardown(test_cuts_across_text_keep_each_word_once, fg_test_ocr_setup, fg_test_ocr_teardown),
+        cmocka_unit_test_setup_teardown(test_judge_takes_over_queued_bands, fg_test_ocr_setup, fg_test_ocr_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

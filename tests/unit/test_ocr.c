@@ -57,25 +57,6 @@ static const char *const lettre_words[] = {"lyon", "novembre", "objet", "confirm
                                            "disposition", "lundi", "vendredi", "veuillez", "agréer",
                                            "expression", "salutations", "distinguées", "hélène", "dupré"};
 
-static int setup(void **state)
-{
-    fg_ocr *ocr;
-    fg_err e = fg_ocr_new("eng+fra", NULL, &ocr);
-
-    if (e) {
-        fprintf(stderr, "# cannot start Tesseract: %s\n", fg_err_msg(e));
-        return -1;
-    }
-    *state = ocr;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fg_ocr_free(*state);
-    return 0;
-}
-
 static fg_page *render(const char *text, int yres, const char *font)
 {
     fg_render_opts o;
@@ -460,5 +441,5 @@ int main(void)
     };
 
     threads_at_start = thread_count();
-    return cmocka_run_group_tests_name("ocr", tests, setup, teardown);
+    return cmocka_run_group_tests_name("ocr", tests, fg_test_ocr_setup, fg_test_ocr_teardown);
 }

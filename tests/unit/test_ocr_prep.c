@@ -29,25 +29,6 @@ static const char *const notice_words[] = {
     "sugar",    "monday",  "prices",  "start",   "twelve",  "dollars",   "person",  "month",  "contract",
     "deposit",  "tasting", "orders",  "questions", "stop",  "faxes",     "time"};
 
-static int setup(void **state)
-{
-    fg_ocr *ocr;
-    fg_err e = fg_ocr_new("eng+fra", NULL, &ocr);
-
-    if (e) {
-        fprintf(stderr, "# cannot start Tesseract: %s\n", fg_err_msg(e));
-        return -1;
-    }
-    *state = ocr;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fg_ocr_free(*state);
-    return 0;
-}
-
 typedef struct degr {
     int yres;
     double skew, noise;
@@ -348,5 +329,5 @@ int main(void)
         cmocka_unit_test(test_noise_page_bounded),
     };
 
-    return cmocka_run_group_tests_name("ocr_prep", tests, setup, teardown);
+    return cmocka_run_group_tests_name("ocr_prep", tests, fg_test_ocr_setup, fg_test_ocr_teardown);
 }

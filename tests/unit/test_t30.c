@@ -315,21 +315,6 @@ static void sent_file(fx *f, char *path, size_t cap, const char *name, int n, in
 
 /* ---- page 1 in bands during a call ---- */
 
-static const char ad_text[] =
-    "# HUGE TONER SALE!\n"
-    "## Save up to 70% on all printer supplies\n"
-    "\n"
-    "Dear Office Manager,\n"
-    "\n"
-    "We are pleased to offer your business our lowest prices ever on laser toner cartridges,\n"
-    "inkjet refills and copy paper. Free delivery on orders over $99 within the continental\n"
-    "United States. Quantities are limited, so order now.\n"
-    "\n"
-    "^ ! CALL TOLL FREE 1-877-555-0142 TODAY\n"
-    "> ACME Office Supply Inc.\n"
-    "---\n"
-    "To be removed from our list, call 1-800-555-0199.\n";
-
 /* A rendered ad sent in a real call: page 1 cut into bands from the rows handed over while it
    arrived, read, and judged as the page read whole is: the same advertiser, callback and score. */
 static void bands_in_a_call(void **state, bool ecm, int yres)
@@ -351,7 +336,7 @@ static void bands_in_a_call(void **state, bool ecm, int yres)
     fg_render_opts_init(&ro);
     ro.yres = yres;
     ro.font = "DejaVu Sans";
-    assert_int_equal(fg_render_text(ad_text, strlen(ad_text), &ro, &p), FG_OK);
+    assert_int_equal(fg_render_text(fg_test_ad_text, strlen(fg_test_ad_text), &ro, &p), FG_OK);
     snprintf(src, sizeof src, "%s/ad.tif", f->dir);
     assert_int_equal(fg_page_write_tiff(p, src, false), FG_OK);
     fg_page_free(p);

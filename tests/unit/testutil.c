@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "faxgate/error.h"
+#include "faxgate/ocr.h"
 #include "testutil.h"
 
 static const char *tmp_base(void)
@@ -94,4 +96,38 @@ char *fg_test_read_file(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+const char fg_test_ad_text[] =
+    "# HUGE TONER SALE!\n"
+    "## Save up to 70% on all printer supplies\n"
+    "\n"
+    "Dear Office Manager,\n"
+    "\n"
+    "We are pleased to offer your business our lowest prices ever on laser toner cartridges,\n"
+    "inkjet refills and copy paper. Free delivery on orders over $99 within the continental\n"
+    "United States. Quantities are limited, so order now.\n"
+    "\n"
+    "^ ! CALL TOLL FREE 1-877-555-0142 TODAY\n"
+    "> ACME Office Supply Inc.\n"
+    "---\n"
+    "To be removed from our list, call 1-800-555-0199.\n";
+
+int fg_test_ocr_setup(void **state)
+{
+    fg_ocr *ocr;
+    fg_err e = fg_ocr_new("eng+fra", NULL, &ocr);
+
+    if (e) {
+        fprintf(stderr, "# cannot start Tesseract: %s\n", fg_err_msg(e));
+        return -1;
+    }
+    *state = ocr;
+    return 0;
+}
+
+int fg_test_ocr_teardown(void **state)
+{
+    fg_ocr_free(*state);
+    return 0;
 }

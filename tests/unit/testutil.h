@@ -29,4 +29,11 @@ char *fg_test_read_file(const char *path, size_t *len);
 /** Skips the current test with a message printed to stderr (cmocka's skip() says no more). */
 #define fg_test_skip(...) do { fprintf(stderr, "# SKIP: " __VA_ARGS__); fputc('\n', stderr); skip(); } while (0)
 
+/* A one-page toner ad with a call-back and an opt-out number (test_bands, test_t30). */
+extern const char fg_test_ad_text[];
+
+/* cmocka group setup/teardown: one Tesseract engine (eng+fra) in *state for the tests. */
+int fg_test_ocr_setup(void **state);
+int fg_test_ocr_teardown(void **state);
+
 #endif
