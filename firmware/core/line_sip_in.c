@@ -145,27 +145,12 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
     if (atomic_load(&ua->draining)) {
         sip_say(2, "SIP INVITE from %J (%s) answered 503: the gateway is stopping", &msg->src, v.from);
         sip_treplyf(NULL, NULL, ua->sip, msg, false, 503, "Service Unavailable",
-                    "Retry-After: 60\r\nContent-Length: 0\r\n\r\n");
+                    "Retry-After: %d\r\nContent-Length: 0\r\n\r\n", SIP_RETRY_AFTER);
         return;
     }
     /* not a configured peer: it may still prove who it is (digest), else 403 */
     if (!sip_peer_allowed(ua, &msg->src) && !sip_authorized(ua, msg))
         return;
-    /* a caller the gateway already knows as a junk broadcaster is refused before the answer */
-    {
-        fg_line_screen_fn screen;
-        void *user;
-
-        pthread_mutex_lock(&ua->mu);
-        screen = ua->screen;
-        user = ua->screen_user;
-        pthread_mutex_unlock(&ua->mu);
-        if (screen && !screen(user, ua->base.uri, v.callid, v.from, why, sizeof why)) {
-            sip_say(2, "SIP INVITE from %J (%s) declined (603): %s", &msg->src, v.from, why);
-            sip_treplyf(NULL, NULL, ua->sip, msg, false, 603, "Decline", "Content-Length: 0\r\n\r\n");
-            return;
-        }
-    }
     if (v.refuse == 400) {
         sip_say(1, "SIP INVITE from %J (%s) refused: %s", &msg->src, v.from, v.why);
         sip_treplyf(NULL, NULL, ua->sip, msg, false, 400, "Bad Request", "Warning: 399 faxgate \"%s\"\r\n"
@@ -177,6 +162,34 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
         sip_treplyf(NULL, NULL, ua->sip, msg, false, 488, "Not Acceptable Here",
                     "Warning: 304 faxgate \"G.711 (PCMU, PCMA) or T.38 over UDPTL only\"\r\nContent-Length: 0\r\n\r\n");
         return;
+    }
+    /* screened before the answer: a caller the gateway knows as a junk broadcaster is declined;
+       a gateway that cannot take a call now (every line busy, no room to keep a fax) says so
+       with a 503 and Retry-After, instead of answering and hanging up on the sender */
+    {
+        fg_line_screen_fn screen;
+        fg_screen_verdict sv = FG_SCREEN_TAKE;
+        void *user;
+
+        pthread_mutex_lock(&ua->mu);
+        screen = ua->screen;
+        user = ua->screen_user;
+        pthread_mutex_unlock(&ua->mu);
+        if (screen)
+            sv = screen(user, ua->base.uri, v.callid, v.from, why, sizeof why);
+        sip_printable(why);
+        if (sv == FG_SCREEN_DECLINE) {
+            sip_say(2, "SIP INVITE from %J (%s) declined (603): %s", &msg->src, v.from, why);
+            sip_treplyf(NULL, NULL, ua->sip, msg, false, 603, "Decline", "Content-Length: 0\r\n\r\n");
+            return;
+        }
+        if (sv == FG_SCREEN_BUSY) {
+            sip_say(1, "SIP INVITE from %J (%s) answered 503: %s", &msg->src, v.from, why);
+            sip_treplyf(NULL, NULL, ua->sip, msg, false, 503, "Service Unavailable",
+                        "Retry-After: %d\r\nWarning: 399 faxgate \"%s\"\r\nContent-Length: 0\r\n\r\n",
+                        SIP_RETRY_AFTER, why);
+            return;
+        }
     }
     if (!(c = sip_call_new(ua, false))) {
         sip_treply(NULL, ua->sip, msg, 500, "Server Internal Error");

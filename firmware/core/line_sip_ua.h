@@ -29,6 +29,7 @@
 #define UA_MAX_PEERS 32
 #define T38_ANSWER_MS 5000          /* a re-INVITE to T.38 not answered 2xx by then: stay in audio */
 #define CONNECT_TIMEOUT_MS 32000    /* Timer B: an INVITE with no final answer */
+#define SIP_RETRY_AFTER 60          /* seconds, in a 503: stopping, or no call can be taken now */
 #define ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE\r\n"
 
 enum { CMD_STOP, CMD_HANGUP, CMD_T38, CMD_CONNECT };
@@ -74,7 +75,7 @@ struct sip_ua {
     int port;                       /* SIP port (UDP and TCP) */
     bool listening;
     atomic_bool draining;           /* stopping: INVITEs get 503 */
-    fg_line_screen_fn screen;       /* refusal before the answer (603); under mu */
+    fg_line_screen_fn screen;       /* refusal before the answer (603, 503); under mu */
     void *screen_user;
     peer_net peers[UA_MAX_PEERS];
     int npeers;

@@ -512,42 +512,6 @@ static void *call_thread(void *arg)
     return NULL;
 }
 
-/* Refuses a call before answering it, and records why: nothing is silently lost. */
-/* A call offered on a line that can refuse before answering (SIP): a caller ID on the block list
-   is declined (603) and recorded as a screened call that never cost a page. A store that cannot
-   be asked lets the call through to phase B: a filter stage that fails never refuses a fax. */
-bool call_screen_offer(void *user, const char *line_uri, const char *call_id, const char *caller_id, char *why,
-                       size_t cap)
-{
-    gateway *gw = user;
-    bool blocked = false;
-    char reason[160];
-    fg_call *c = NULL;
-    fg_err e;
-
-    if (!caller_id || !*caller_id)
-        return true;
-    if ((e = fg_store_screen(gw->st, "", caller_id, &blocked, reason, sizeof reason))) {
-        log_warn("screening %s before the answer failed, taking the call: %s", caller_id, fg_err_msg(e));
-        return true;
-    }
-    if (!blocked && !junk_sender(gw, "", caller_id, why, cap) && !offender(gw, "", caller_id, why, cap))
-        return true;
-    if (blocked)
-        snprintf(why, cap, "blocked: %s", reason);
-    if (fg_call_new(&c) == FG_OK) {
-        fg_call_set_line(c, line_uri, call_id, caller_id);
-        if (fg_store_call_begin(gw->st, c) == FG_OK) {
-            fg_call_set_result(c, FG_CALL_REJECTED, "declined before answer (SIP 603), no page received: %s", why);
-            fg_call_set_delivery(c, "refused");
-            fg_store_call_save(gw->st, c);
-            log_info("call %lld from %s declined before answer: %s", (long long)fg_call_id(c), caller_id, why);
-        }
-        fg_call_free(c);
-    }
-    return false;
-}
-
 /* Refuses a call before answering it and records why (a store that cannot record it: said in
    the log). A fault of the gateway itself (no space, no spool, no store) is an error. */
 static void refuse(gateway *gw, fg_line *ln, const char *why, bool fault)
@@ -612,6 +576,10 @@ static bool fit_for_a_call(gateway *gw, char *why, size_t cap)
     if (recreated)
         log_error("spool %s: a folder of it had vanished (removed while the gateway runs?): made it again; the "
                   "faxes that were filed in it are gone from it", gw->spool);
+    if (fg_store_readonly(gw->st)) {
+        snprintf(why, cap, "the store cannot record it: it was opened read-only; the sender will retry");
+        return false;
+    }
     if (free_mb < min) {
         snprintf(why, cap, "spool has %ld MiB free, below [spool] min_free_mb = %ld; the sender will retry", free_mb,
                  min);
@@ -623,6 +591,71 @@ static bool fit_for_a_call(gateway *gw, char *why, size_t cap)
         return false;
     }
     return true;
+}
+
+/* Records a call refused before its answer: no page was received. A store that cannot take the
+   row is said in the log. */
+static void record_unanswered(gateway *gw, const char *line_uri, const char *call_id, const char *caller_id,
+                              const char *how, const char *why)
+{
+    const char *who = caller_id && *caller_id ? caller_id : line_uri;
+    fg_call *c = NULL;
+    fg_err e = FG_OK;
+
+    if (fg_call_new(&c))
+        return;
+    fg_call_set_line(c, line_uri, call_id, caller_id);
+    if (!(e = fg_store_call_begin(gw->st, c))) {
+        fg_call_set_result(c, FG_CALL_REJECTED, "%s, no page received: %s", how, why);
+        fg_call_set_delivery(c, "refused");
+        e = fg_store_call_save(gw->st, c);
+    }
+    if (e)
+        log_error("the call from %s refused before answer is not in the store: %s", who, fg_err_msg(e));
+    else
+        log_info("call %lld from %s %s: %s", (long long)fg_call_id(c), who, how, why);
+    fg_call_free(c);
+}
+
+/* A call offered on a line that can refuse before answering (SIP). A gateway that cannot take it
+   now (every call in [line] max_calls in progress; no room, no spool, a read-only store) answers
+   busy (503): the sender keeps its fax and tries again, where answering and hanging up would
+   have cost it a call and told it nothing. A caller ID on the block list is declined (603). Both
+   are recorded as calls that never cost a page. A store that cannot be asked lets the call
+   through to phase B: a filter stage that fails never refuses a fax. */
+fg_screen_verdict call_screen_offer(void *user, const char *line_uri, const char *call_id, const char *caller_id,
+                                    char *why, size_t cap)
+{
+    gateway *gw = user;
+    const char *who = caller_id && *caller_id ? caller_id : line_uri;
+    bool blocked = false;
+    char reason[160];
+    fg_err e;
+
+    if (atomic_load(&gw->active_calls) >= atomic_load(&gw->max_calls)) {
+        snprintf(why, cap, "%d calls in progress ([line] max_calls); the sender will retry",
+                 atomic_load(&gw->max_calls));
+        log_warn("refusing a call from %s before answering it: %s", who, why);
+        record_unanswered(gw, line_uri, call_id, caller_id, "busy before answer (SIP 503)", why);
+        return FG_SCREEN_BUSY;
+    }
+    if (!fit_for_a_call(gw, why, cap)) {
+        log_error("refusing a call from %s before answering it: %s", who, why);
+        record_unanswered(gw, line_uri, call_id, caller_id, "busy before answer (SIP 503)", why);
+        return FG_SCREEN_BUSY;
+    }
+    if (!caller_id || !*caller_id)
+        return FG_SCREEN_TAKE;
+    if ((e = fg_store_screen(gw->st, "", caller_id, &blocked, reason, sizeof reason))) {
+        log_warn("screening %s before the answer failed, taking the call: %s", caller_id, fg_err_msg(e));
+        return FG_SCREEN_TAKE;
+    }
+    if (!blocked && !junk_sender(gw, "", caller_id, why, cap) && !offender(gw, "", caller_id, why, cap))
+        return FG_SCREEN_TAKE;
+    if (blocked)
+        snprintf(why, cap, "blocked: %s", reason);
+    record_unanswered(gw, line_uri, call_id, caller_id, "declined before answer (SIP 603)", why);
+    return FG_SCREEN_DECLINE;
 }
 
 void call_start(gateway *gw, fg_line *ln)

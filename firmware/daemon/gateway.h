@@ -109,9 +109,17 @@ void outgoing_stop(outgoing *o);
 
 /* recover.c — finishing at start-up the calls a crash or a power cut left unfinished */
 
-/** Finishes every call the store has with no final state (judged, filed, printed or held,
-    marked recovered); returns how many. Never fails the start: what cannot be done is logged. */
-int recover_calls(gateway *gw);
+typedef struct recovery recovery;
+
+/** Lists the calls the store has with no final state and finishes them (judged, filed, printed or
+    held, marked recovered) on a thread of their own, so that new calls are answered meanwhile.
+    The list is taken now, before any new call can start. *out is NULL when there is nothing to
+    recover. Never fails the start: what cannot be done is logged. */
+void recovery_start(gateway *gw, recovery **out);
+
+/** Stops it after the call in hand (those not reached stay unfinished, for the next start) and
+    returns how many were finished; NULL is accepted (0). */
+int recovery_stop(recovery *r);
 
 /* callthread.c — one thread per call */
 
@@ -122,8 +130,8 @@ void call_start(gateway *gw, fg_line *ln);
 void call_refuse(gateway *gw, fg_line *ln, const char *why);
 
 /** Screens a call offered before it is answered (fg_line_screen_fn; user is the gateway). */
-bool call_screen_offer(void *user, const char *line_uri, const char *call_id, const char *caller_id, char *why,
-                       size_t cap);
+fg_screen_verdict call_screen_offer(void *user, const char *line_uri, const char *call_id, const char *caller_id,
+                                    char *why, size_t cap);
 
 /** Ends a received call as every call ends: waits for page 1's verdict (if judging), files the
     pages in the spool folder the verdict names, saves the call and queues its printing in one

@@ -243,6 +243,7 @@ int main(int argc, char **argv)
     gateway gw = {.started = time(NULL)};
     control *ctl = NULL;
     web *webadm = NULL;
+    recovery *rec = NULL;
     const char *config_path = NULL;
     bool print_config = false;
     int rc = 1;
@@ -335,8 +336,9 @@ int main(int argc, char **argv)
         rc = startup_error("web admin", e);
         goto out;
     }
-    recover_calls(&gw);
+    recovery_start(&gw, &rec);
     rc = serve(&gw);
+    recovery_stop(rec);
     if (rc < 0) {
         /* A call thread is stuck: freeing what it uses would be worse than exiting now. */
         log_error("calls did not end; exiting without cleanup (print jobs stay queued in the store)");

@@ -9,6 +9,8 @@
  * pages kept for review, as after a broken line. A missing, empty or unreadable file is
  * recorded as what it is; nothing here may stop the daemon from starting.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,38 +132,93 @@ static void finish_batch(gateway *gw, pending *b, int n)
     }
 }
 
-int recover_calls(gateway *gw)
+struct recovery {
+    gateway *gw;
+    int64_t *ids;
+    int n, done;
+    atomic_bool stop;
+    pthread_t thread;
+};
+
+static void *recovery_thread(void *arg)
 {
+    recovery *r = arg;
     pending batch[RECOVER_BATCH];
-    int64_t *ids = NULL;
-    int n = 0, nb = 0, done = 0;
+    int nb = 0;
     fg_err e;
 
-    if ((e = fg_store_unfinished(gw->st, &ids, &n))) {
-        log_error("recovery: cannot list the calls left unfinished: %s (they stay as they are)", fg_err_msg(e));
-        return 0;
-    }
-    if (n > 0)
-        log_warn("recovery: %d call%s left unfinished by the last run (a crash or a power cut): finishing them", n,
-                 n == 1 ? " was" : "s were");
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < r->n && !atomic_load(&r->stop); i++) {
         fg_call *c = NULL;
 
-        if ((e = fg_store_call_load(gw->st, ids[i], &c))) {
-            log_error("recovery: call %lld: %s (left as it is)", (long long)ids[i], fg_err_msg(e));
+        if ((e = fg_store_call_load(r->gw->st, r->ids[i], &c))) {
+            log_error("recovery: call %lld: %s (left as it is)", (long long)r->ids[i], fg_err_msg(e));
             continue;
         }
         batch[nb].call = c;
         batch[nb].unsure = false;
-        batch[nb].judging = restore(gw, c, &batch[nb].unsure);
+        batch[nb].judging = restore(r->gw, c, &batch[nb].unsure);
         if (++nb == RECOVER_BATCH) {
-            finish_batch(gw, batch, nb);
-            done += nb;
+            finish_batch(r->gw, batch, nb);
+            r->done += nb;
             nb = 0;
         }
     }
-    finish_batch(gw, batch, nb);
-    done += nb;
-    free(ids);
+    finish_batch(r->gw, batch, nb);
+    r->done += nb;
+    if (r->done < r->n)
+        log_warn("recovery: stopped with %d of %d calls finished; the rest stay unfinished for the next start",
+                 r->done, r->n);
+    else
+        log_info("recovery: the %d unfinished call%s finished", r->n, r->n == 1 ? " is" : "s are");
+    return NULL;
+}
+
+void recovery_start(gateway *gw, recovery **out)
+{
+    recovery *r;
+    int64_t *ids = NULL;
+    int n = 0;
+    fg_err e;
+
+    *out = NULL;
+    if ((e = fg_store_unfinished(gw->st, &ids, &n))) {
+        log_error("recovery: cannot list the calls left unfinished: %s (they stay as they are)", fg_err_msg(e));
+        return;
+    }
+    if (n == 0) {
+        free(ids);
+        return;
+    }
+    log_warn("recovery: %d call%s left unfinished by the last run (a crash or a power cut): finishing them while "
+             "new calls are answered", n, n == 1 ? " was" : "s were");
+    if (!(r = calloc(1, sizeof *r))) {
+        log_error("recovery: out of memory: the %d unfinished calls stay as they are until the next start", n);
+        free(ids);
+        return;
+    }
+    r->gw = gw;
+    r->ids = ids;
+    r->n = n;
+    if (pthread_create(&r->thread, NULL, recovery_thread, r)) {
+        /* no thread: finish them here, before answering, as a start without threads would */
+        log_warn("recovery: cannot start its thread: finishing the calls before answering");
+        recovery_thread(r);
+        r->thread = pthread_self();
+    }
+    *out = r;
+}
+
+int recovery_stop(recovery *r)
+{
+    int done;
+
+    if (!r)
+        return 0;
+    atomic_store(&r->stop, true);
+    if (!pthread_equal(r->thread, pthread_self()))
+        pthread_join(r->thread, NULL);
+    done = r->done;
+    free(r->ids);
+    free(r);
     return done;
 }

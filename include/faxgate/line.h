@@ -99,11 +99,18 @@ fg_err fg_line_accept(fg_listener *l, fg_line **out);
     On AudioSocket calls still arrive, to be refused by the caller. */
 void fg_listener_drain(fg_listener *l);
 
-/* Screening before the answer, where the protocol can refuse a call without answering it
-   (SIP: 603 Decline): return false, with the reason in why, to refuse. Called on the driver's
-   own thread for every call offered, before anything is answered. */
-typedef bool (*fg_line_screen_fn)(void *user, const char *line_uri, const char *call_id, const char *caller_id,
-                                  char *why, size_t cap);
+/* Screening before the answer, where the protocol can refuse a call without answering it.
+   Called on the driver's own thread for every call offered, before anything is answered; a
+   refusal puts its reason in why. */
+typedef enum fg_screen_verdict {
+    FG_SCREEN_TAKE = 0,   /* answer it */
+    FG_SCREEN_DECLINE,    /* a sender refused for who it is (SIP: 603 Decline) */
+    FG_SCREEN_BUSY,       /* the gateway cannot take a call now: all lines busy, no room to keep a
+                             fax (SIP: 503 with Retry-After, so that the sender or a dispatcher
+                             tries again or elsewhere) */
+} fg_screen_verdict;
+typedef fg_screen_verdict (*fg_line_screen_fn)(void *user, const char *line_uri, const char *call_id,
+                                               const char *caller_id, char *why, size_t cap);
 
 /** Sets the screening of calls offered on l (NULL: none). On AudioSocket, which has no way to
     refuse before the answer, it is not called: those calls are screened in phase B. */

@@ -182,6 +182,30 @@ fg_check "a blocked caller ID is declined before the answer (SIP 603)" grep -q "
 fg_check "and recorded: rejected, no page, the reason" \
     wait_for 10 "SELECT state || '|' || pages || '|' || (result LIKE 'declined before answer (SIP 603)%blocked%') FROM calls WHERE caller_id = '+13125550199'" "rejected|0|1"
 
+# every call [line] max_calls allows in progress: a new INVITE is answered 503 with Retry-After
+# and the reason before anything is answered (not answered and hung up on), and recorded
+sed -i 's/^\[line\]$/[line]\nmax_calls = 1/' "$tmp/faxgate.conf"
+"$build/faxgatectl" --config "$tmp/faxgate.conf" reload >"$tmp/reload-busy.txt" 2>&1
+fg_check "[line] max_calls = 1 reloaded" grep -q "max_calls: '32' -> '1'" "$tmp/reload-busy.txt"
+"$faxsim" send --quiet --realtime --line "sip:fax@127.0.0.1:$sip_port" --tsi "SIP-HOLDS-LINE" "$tmp/pages/4.tif" \
+    >"$tmp/send-holder.log" 2>&1 &
+holder=$!
+in_progress() {
+    for _ in $(seq 100); do
+        "$build/faxgatectl" --config "$tmp/faxgate.conf" status --json 2>/dev/null | jq -e '.daemon.active_calls == 1' \
+            >/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+fg_check "one call in progress" in_progress
+fg_check "a second INVITE is answered 503 with Retry-After and a Warning naming max_calls" run_sipp busy503 "$sip_port"
+fg_check "…recorded once, as refused before answer with no page and the reason, never answered" \
+    wait_for 10 "SELECT count(*) || '|' || group_concat(state || '|' || pages || '|' || (result LIKE 'busy before answer (SIP 503), no page received: 1 calls in progress ([line] max_calls)%')) FROM calls WHERE caller_id LIKE '%15557770503'" "1|rejected|0|1"
+fg_check "the call that held the line went through ($(tail -1 "$tmp/send-holder.log"))" wait "$holder"
+sed -i '/^max_calls = 1$/d' "$tmp/faxgate.conf"
+"$build/faxgatectl" --config "$tmp/faxgate.conf" reload >/dev/null 2>&1
+
 # --- 4. the Asterisk test suite's captures, replayed at the gateway ---
 if [ -r "$corpus/asterisk/CARRIER_G711U.pcap" ]; then
     sed "s|@PCAP@|$corpus/asterisk/CARRIER_G711U.pcap|" tests/sip/pcap_audio.xml >"$tmp/pcap_audio.xml"
