@@ -65,6 +65,7 @@ static const key_def keys[] = {
     {"spool", "min_free_mb", K_INT, 0, 1 << 20, NULL},
     {"ocr", "languages", K_STR, 0, 64, NULL},
     {"ocr", "workers", K_INT, 0, 64, NULL},
+    {"ocr", "spare_idle_seconds", K_INT, 0, 86400, NULL},
     {"ocr", "datapath", K_STR, 0, 1024, NULL},
     {"ocr", "bands", K_BOOL, 0, 0, NULL},
     {"classify", "hold", K_DOUBLE, -1000, 1000, NULL},

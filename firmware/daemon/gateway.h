@@ -82,6 +82,10 @@ void ocr_pool_submit_band(void *pool, fg_bandset *bs, int index);
 /** Number of worker threads. */
 int ocr_pool_size(const ocr_pool *pool);
 
+/** Engines loaded now: 1 on an idle gateway with spares ([ocr] spare_idle_seconds), up to the
+    number of workers under load. */
+int ocr_pool_loaded(ocr_pool *pool);
+
 /** Finishes queued work and stops the workers; NULL is accepted. */
 void ocr_pool_free(ocr_pool *pool);
 

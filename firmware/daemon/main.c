@@ -206,9 +206,9 @@ static int serve(gateway *gw)
         w += (size_t)snprintf(where + w, sizeof where - w, "%s%s", i ? ", " : "", fg_listener_uri(ls.l[i]));
     snprintf(gw->listening_uri, sizeof gw->listening_uri, "%s", where);
     atomic_store(&gw->listening, gw->listening_uri);
-    log_info("ready: answering fax calls on %s; printer %s; store %s; %d OCR worker(s)", where,
+    log_info("ready: answering fax calls on %s; printer %s; store %s; %d OCR worker(s), %d engine(s) loaded", where,
              fg_config_get(gw->cfg, "printer", "uri"), fg_config_get(gw->cfg, "store", "db"),
-             ocr_pool_size(gw->ocr));
+             ocr_pool_size(gw->ocr), ocr_pool_loaded(gw->ocr));
     snprintf(status, sizeof status, "READY=1\nSTATUS=answering fax calls on %s", where);
     notify_systemd(status);
     while (!stop_signal) {

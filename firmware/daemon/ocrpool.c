@@ -7,13 +7,24 @@
  * A free worker takes a judge job first: a caller is waiting for that verdict, and the judge reads
  * itself any band of its call still queued, so bands never hold a verdict up. A queued band whose
  * judge took it over is dropped when a worker comes to it.
+ *
+ * Spare engines ([ocr] spare_idle_seconds). Worker 1 loads its engine at start and keeps it: one
+ * page is read at once, with no wait. Each further worker is a spare: it loads its engine (about
+ * 20 MiB with eng+fra, 0.2-0.3 s) only when work has waited SPARE_GRACE_MS with every loaded
+ * worker busy, and unloads it after spare_idle_seconds without a job. An idle gateway holds one
+ * engine, a busy one all of them. 0 keeps every engine loaded from the start.
  */
+#include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gateway.h"
 #include "log.h"
+
+#define SPARE_GRACE_MS 250       /* a backlog shorter than this is left to the loaded workers */
+#define SPARE_RETRY_S 60         /* a spare whose engine could not load tries again after this */
 
 typedef struct job {
     fg_call *call;          /* a judge job, or */
@@ -32,12 +43,17 @@ typedef struct worker {
     int index;
     fg_err start_err;       /* set by the worker before it reports ready */
     char start_msg[256];
+    bool spare;             /* loads its engine on demand, unloads it when idle */
 } worker;
 
 struct ocr_pool {
     gateway *gw;
     pthread_mutex_t lock;
-    pthread_cond_t work_cv;   /* a job was queued, or stop */
+    pthread_cond_t work_cv;   /* a job was queued, or stop: for workers with an engine */
+    pthread_cond_t spare_cv;  /* a job was queued with no loaded worker free, or stop: for spares */
+    int idle_loaded;          /* workers with an engine waiting on work_cv */
+    int loaded;               /* engines loaded */
+    int spare_idle_s;         /* [ocr] spare_idle_seconds; 0: no spares */
     pthread_cond_t ready_cv;  /* a worker finished starting */
     queue judge, bands, quick;
     int queued;
@@ -75,7 +91,10 @@ static void push(ocr_pool *p, queue *q, job *j)
         pthread_cond_signal(&p->quick_cv);
     } else {
         p->queued++;
-        pthread_cond_signal(&p->work_cv);
+        if (p->idle_loaded > 0)
+            pthread_cond_signal(&p->work_cv);
+        else
+            pthread_cond_signal(&p->spare_cv);
     }
     pthread_mutex_unlock(&p->lock);
 }
@@ -113,19 +132,115 @@ static job *take_quick(ocr_pool *p)
     return j;
 }
 
-static job *take(ocr_pool *p)
+static struct timespec after_ms(long ms)
 {
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static bool work_waiting(const ocr_pool *p)
+{
+    return p->judge.head || p->bands.head;
+}
+
+/* A worker with an engine: the next job, or NULL at stop (the queue drained) or, for a spare
+   (idle_s > 0), after idle_s seconds without one (*idle set: time to unload). */
+static job *take(ocr_pool *p, int idle_s, bool *idle)
+{
+    struct timespec until = after_ms(idle_s * 1000L);
     job *j;
 
+    *idle = false;
     pthread_mutex_lock(&p->lock);
-    while (!p->judge.head && !p->bands.head && !p->stop)
-        pthread_cond_wait(&p->work_cv, &p->lock);
+    while (!work_waiting(p) && !p->stop) {
+        int rc;
+
+        p->idle_loaded++;
+        rc = idle_s > 0 ? pthread_cond_timedwait(&p->work_cv, &p->lock, &until)
+                        : pthread_cond_wait(&p->work_cv, &p->lock);
+        p->idle_loaded--;
+        if (rc == ETIMEDOUT && !work_waiting(p) && !p->stop) {
+            *idle = true;
+            break;
+        }
+    }
     if (!(j = pop(&p->judge)))
         j = pop(&p->bands);
     if (j)
         p->queued--;
     pthread_mutex_unlock(&p->lock);
     return j;
+}
+
+/* A spare without an engine: true when work has waited SPARE_GRACE_MS with every loaded worker
+   busy (time to load one), false at stop. A loaded worker that comes free meanwhile takes it. */
+static bool backlog(ocr_pool *p)
+{
+    bool go = false;
+
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop && !go) {
+        struct timespec until;
+
+        while (!p->stop && !(work_waiting(p) && p->idle_loaded == 0))
+            pthread_cond_wait(&p->spare_cv, &p->lock);
+        until = after_ms(SPARE_GRACE_MS);
+        while (!p->stop && work_waiting(p) && p->idle_loaded == 0)
+            if (pthread_cond_timedwait(&p->spare_cv, &p->lock, &until) == ETIMEDOUT) {
+                go = work_waiting(p) && p->idle_loaded == 0;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return go;
+}
+
+/* Waits s seconds, or until stop; false at stop. */
+static bool pause_s(ocr_pool *p, int s)
+{
+    struct timespec until = after_ms(s * 1000L);
+    bool stop;
+
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop && pthread_cond_timedwait(&p->spare_cv, &p->lock, &until) != ETIMEDOUT)
+        ;
+    stop = p->stop;
+    pthread_mutex_unlock(&p->lock);
+    return !stop;
+}
+
+static fg_err engine_new(ocr_pool *p, fg_ocr **ocr)
+{
+    fg_err e = fg_ocr_new(fg_config_get(p->gw->cfg, "ocr", "languages"), fg_config_get(p->gw->cfg, "ocr", "datapath"),
+                          ocr);
+
+    if (!e) {
+        pthread_mutex_lock(&p->lock);
+        p->loaded++;
+        pthread_mutex_unlock(&p->lock);
+    }
+    return e;
+}
+
+static void engine_free(ocr_pool *p, fg_ocr *ocr)
+{
+    if (!ocr)
+        return;
+    fg_ocr_free(ocr);
+    pthread_mutex_lock(&p->lock);
+    p->loaded--;
+    pthread_mutex_unlock(&p->lock);
+#ifdef __GLIBC__
+    malloc_trim(0);   /* the engine's memory back to the system, not kept in this thread's arena */
+#endif
 }
 
 static void *quick_main(void *arg)
@@ -144,16 +259,58 @@ static void *quick_main(void *arg)
     return NULL;
 }
 
+static void run(ocr_pool *p, fg_ocr *ocr, job *j)
+{
+    fg_call *c = j->call;
+
+    if (!c) {
+        fg_bandset_run(j->bs, j->index, ocr);   /* nothing if its judge has taken it over */
+        fg_bandset_unref(j->bs);
+        free(j);
+        return;
+    }
+    free(j);
+    judge_call(p, ocr, c);
+}
+
+/* A spare's life: wait for a backlog, load an engine, work until idle, unload, again. */
+static void spare_main(worker *w)
+{
+    ocr_pool *p = w->pool;
+
+    while (backlog(p)) {
+        fg_ocr *ocr = NULL;
+        bool idle = false;
+        fg_err e;
+        job *j;
+
+        if ((e = engine_new(p, &ocr))) {
+            log_error("OCR worker %d: cannot load its engine for the pages waiting (the other workers read them; "
+                      "trying again in %d s): %s", w->index + 1, SPARE_RETRY_S, fg_err_msg(e));
+            if (!pause_s(p, SPARE_RETRY_S))
+                return;
+            continue;
+        }
+        log_info("OCR worker %d: engine loaded: pages waited with every loaded worker busy", w->index + 1);
+        while ((j = take(p, p->spare_idle_s, &idle)))
+            run(p, ocr, j);
+        engine_free(p, ocr);
+        if (!idle)
+            return;   /* stop: the queue is drained */
+        log_info("OCR worker %d: engine unloaded after %d s without work ([ocr] spare_idle_seconds)", w->index + 1,
+                 p->spare_idle_s);
+    }
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
     ocr_pool *p = w->pool;
     fg_ocr *ocr = NULL;
+    bool idle;
     job *j;
 
-    w->start_err = fg_ocr_new(fg_config_get(p->gw->cfg, "ocr", "languages"),
-                              fg_config_get(p->gw->cfg, "ocr", "datapath"), &ocr);
-    if (w->start_err)
+    if (!w->spare && (w->start_err = engine_new(p, &ocr)))
         snprintf(w->start_msg, sizeof w->start_msg, "%s", fg_err_msg(w->start_err));
     pthread_mutex_lock(&p->lock);
     p->started++;
@@ -161,20 +318,13 @@ static void *worker_main(void *arg)
     pthread_mutex_unlock(&p->lock);
     if (w->start_err)
         return NULL;
-
-    while ((j = take(p))) {
-        fg_call *c = j->call;
-
-        if (!c) {
-            fg_bandset_run(j->bs, j->index, ocr);   /* nothing if its judge has taken it over */
-            fg_bandset_unref(j->bs);
-            free(j);
-            continue;
-        }
-        free(j);
-        judge_call(p, ocr, c);
+    if (w->spare) {
+        spare_main(w);
+        return NULL;
     }
-    fg_ocr_free(ocr);
+    while ((j = take(p, 0, &idle)))
+        run(p, ocr, j);
+    engine_free(p, ocr);
     return NULL;
 }
 
@@ -191,8 +341,17 @@ fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out)
         workers = cores > 0 ? (int)cores : 1;
     }
     p->gw = gw;
+    p->spare_idle_s = (int)fg_config_int(gw->cfg, "ocr", "spare_idle_seconds");
     pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->work_cv, NULL);
+    {
+        pthread_condattr_t mono;   /* the timed waits count on the monotonic clock */
+
+        pthread_condattr_init(&mono);
+        pthread_condattr_setclock(&mono, CLOCK_MONOTONIC);
+        pthread_cond_init(&p->work_cv, &mono);
+        pthread_cond_init(&p->spare_cv, &mono);
+        pthread_condattr_destroy(&mono);
+    }
     pthread_cond_init(&p->ready_cv, NULL);
     pthread_cond_init(&p->quick_cv, NULL);
     if (!(p->workers = calloc((size_t)workers, sizeof *p->workers))) {
@@ -200,7 +359,7 @@ fg_err ocr_pool_new(gateway *gw, int workers, ocr_pool **out)
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate %d OCR workers", workers);
     }
     for (int i = 0; i < workers; i++) {
-        p->workers[i] = (worker){.pool = p, .index = i};
+        p->workers[i] = (worker){.pool = p, .index = i, .spare = i > 0 && p->spare_idle_s > 0};
         if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i])) {
             e = fg_err_set(FG_ERR_NOMEM, "cannot start OCR worker %d", i + 1);
             break;
@@ -257,6 +416,16 @@ int ocr_pool_size(const ocr_pool *p)
     return p->n;
 }
 
+int ocr_pool_loaded(ocr_pool *p)
+{
+    int n;
+
+    pthread_mutex_lock(&p->lock);
+    n = p->loaded;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
 void ocr_pool_free(ocr_pool *p)
 {
     if (!p)
@@ -272,11 +441,13 @@ void ocr_pool_free(ocr_pool *p)
     pthread_mutex_lock(&p->lock);
     p->stop = true;
     pthread_cond_broadcast(&p->work_cv);
+    pthread_cond_broadcast(&p->spare_cv);
     pthread_mutex_unlock(&p->lock);
     for (int i = 0; i < p->n; i++)
         pthread_join(p->workers[i].thread, NULL);
     free(p->workers);
     pthread_cond_destroy(&p->work_cv);
+    pthread_cond_destroy(&p->spare_cv);
     pthread_cond_destroy(&p->ready_cv);
     pthread_cond_destroy(&p->quick_cv);
     pthread_mutex_destroy(&p->lock);

@@ -74,6 +74,7 @@ uri = ipp://localhost:$pport/ipp/print
 retry_seconds = 1
 [ocr]
 workers = 2
+spare_idle_seconds = 3
 EOF
 if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
     fg_not_ok "faxgated starts"
@@ -81,6 +82,8 @@ if ! fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log"; then
     exit 1
 fi
 fg_ok "faxgated answers on $FG_LINE"
+engines() { $ctl status --json 2>/dev/null | jq -r '.daemon.ocr_engines'; }
+fg_check "idle, one of its 2 OCR workers has its engine loaded ($(engines)); the other is a spare" [ "$(engines)" = 1 ]
 
 wait_for() { fg_wait_sql "$db" "$@"; }   # wait_for SECONDS SQL EXPECTED
 printed_copies() {   # how many documents the printer kept for one call id
@@ -105,6 +108,11 @@ fg_check "$ncalls concurrent calls: the gateway accepted every page ($accepted/$
 fg_check "every call is in the database, received and judged" \
     wait_for 300 "SELECT count(*) FROM calls WHERE tsi LIKE 'E2E-%' AND state = 'received' AND verdict IN ('deliver','hold','drop')" "$ncalls"
 fg_check "every print job is done" wait_for 120 "SELECT count(*) FROM deliveries WHERE state != 'done'" 0
+fg_check "the spare OCR worker loaded its engine for the burst" \
+    grep -q "OCR worker 2: engine loaded: pages waited with every loaded worker busy" "$tmp/faxgated.log"
+one_engine_again() { for _ in $(seq 100); do [ "$(engines)" = 1 ] && return 0; sleep 0.1; done; return 1; }
+fg_check "…and unloaded it once idle ([ocr] spare_idle_seconds = 3): one engine loaded again" one_engine_again
+fg_check "…saying so" grep -q "OCR worker 2: engine unloaded after 3 s without work" "$tmp/faxgated.log"
 
 legit_ok=0 legit_n=0 ads_ok=0 ads_n=0
 for ((i = 0; i < ncalls; i++)); do
