@@ -172,8 +172,13 @@ static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_
             rx->mcf_sent = true;
         return;
     }
-    if (rx->shadow && rx->pages == 0)
+    if (rx->shadow && rx->pages == 0) {
         fg_shadow_frame(rx->shadow, msg, len);
+    } else if (rx->shadow) {
+        /* page 1 has ended: its rows came from SpanDSP's page; the copy is not needed any more */
+        fg_shadow_free(rx->shadow);
+        rx->shadow = NULL;
+    }
     if (rx->mcf_sent) {
         rx->mcf_sent = false;
         fg_fault("after_mcf");

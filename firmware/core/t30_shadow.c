@@ -12,7 +12,7 @@ struct fg_shadow {
     fg_t4dec dec;
     fg_dec_params p;        /* from the last DCS */
     bool have_dcs;
-    uint8_t blk[256 * FRAME_MAX];
+    uint8_t *blk;           /* 256 * FRAME_MAX: allocated with the first frame (ECM calls only) */
     int16_t len[256];       /* -1: frame not received */
     int next;               /* the block's next frame to decode */
     int count;              /* frames in the block, from its PPS; -1 until then */
@@ -50,12 +50,14 @@ void fg_shadow_free(fg_shadow *s)
     if (!s)
         return;
     fg_t4dec_close(&s->dec);
+    free(s->blk);
     free(s);
 }
 
 static bool start(fg_shadow *s)
 {
-    if (!s->have_dcs || !s->p.ecm || !s->p.encoding || s->p.width <= 0 || fg_t4dec_open(&s->dec, no_rows, s)) {
+    if (!s->have_dcs || !s->p.ecm || !s->p.encoding || s->p.width <= 0 ||
+        (!s->blk && !(s->blk = malloc(256 * FRAME_MAX))) || fg_t4dec_open(&s->dec, no_rows, s)) {
         s->broken = true;   /* a coding we cannot decode (JBIG, JPEG), or no decoder: no early rows */
         return false;
     }
