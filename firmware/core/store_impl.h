@@ -140,6 +140,13 @@ void fg_st_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv);
     (folded); digits is "" but for numbers. */
 void fg_st_key_of(const char *kind, const char *value, char key[FG_ST_KEY_LEN], char digits[FG_ST_KEY_LEN]);
 
+/* Registry keys (store_registry.c), for the lookups in store_match.c: a name or TSI folded (case,
+   accents, white space), a number's digits without leading zeros, a URL's or address's host. */
+#define FG_ST_MATCH_SUFFIX "9"   /* shortest national significant number matched as a suffix */
+void fg_st_fold(const char *in, char out[FG_ST_KEY_LEN]);
+void fg_st_digits_of(const char *in, char out[FG_ST_KEY_LEN]);
+void fg_st_host_of(const char *in, char out[FG_ST_KEY_LEN]);
+
 /** Queues a fax to send (inside a transaction; store_outgoing.c); *id gets the entry. */
 fg_err fg_st_outgoing_add(fg_store *st, const char *dest, const char *tiff, const char *purpose, int64_t call_id,
                           int max_attempts, int pages, int64_t *id);
