@@ -70,12 +70,14 @@ kept_off() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != deliver ] && [ "$(printed_c
 id_of() { fg_sql "$db" "SELECT id FROM calls WHERE tsi = '$1' ORDER BY id DESC LIMIT 1"; }
 
 # --- 1. faxsim over SIP: G.711 (lockstep), T.38 after a re-INVITE, T.38 in the INVITE, TCP ---
-# (the T.38 calls run at line pace, ~25 s each: all at once)
+# (all at once; --realtime paces a sender as its modem would, ~25 s a page: a T.38 sender without
+# it sends a page as one burst, as no real gateway does)
 declare -A how=(
     [0]="--line sip:fax@127.0.0.1:$sip_port"
     [4]="--line sip:4165550100@127.0.0.1:$sip_port"
     [1]="--t38 --line sip:fax@127.0.0.1:$sip_port"
-    [5]="--line sip:fax@127.0.0.1:$sip_port;t38=initial"
+    [5]="--realtime --line sip:fax@127.0.0.1:$sip_port;t38=initial"
+    [3]="--realtime --no-ecm --t38 --line sip:fax@127.0.0.1:$sip_port"
     [2]="--line sip:fax@127.0.0.1:$sip_port;transport=tcp"
     [6]="--realtime --line sip:fax@127.0.0.1:$sip_port;transport=tcp"
 )
@@ -91,9 +93,9 @@ for i in "${!how[@]}"; do
     else fg_not_ok "faxsim ${how[$i]}: every page accepted"; sed 's/^/#   /' "$tmp/send-$i.log"; fi
 done
 fg_check "every SIP call is recorded once, received and judged" \
-    wait_for 120 "SELECT count(*) FROM calls WHERE tsi LIKE 'SIP-%' AND state = 'received' AND verdict IS NOT NULL" 6
+    wait_for 120 "SELECT count(*) FROM calls WHERE tsi LIKE 'SIP-%' AND state = 'received' AND verdict IS NOT NULL" 7
 fg_check "the line each came on is recorded (sip://)" \
-    wait_for 5 "SELECT count(*) FROM calls WHERE tsi LIKE 'SIP-%' AND line LIKE 'sip://%'" 6
+    wait_for 5 "SELECT count(*) FROM calls WHERE tsi LIKE 'SIP-%' AND line LIKE 'sip://%'" 7
 fg_check "caller ID comes from the SIP From header" \
     wait_for 5 "SELECT caller_id FROM calls WHERE tsi = 'SIP-1'" "+13125550101"
 # the number dialled (Request-URI, national form from the trunk) picks its [number] section's rules
@@ -107,7 +109,7 @@ fg_check "a call to sip:fax@ keeps the site's rules (us,fr, business)" \
     wait_for 5 "SELECT coalesce(called, '') || ' ' || profiles || ' ' || line_type FROM calls WHERE tsi = 'SIP-0'" \
     " us,fr business"
 fg_check "all print jobs done" wait_for 120 "SELECT count(*) FROM deliveries WHERE state != 'done'" 0
-for i in 0 1 2; do
+for i in 0 1 2 3; do
     id=$(id_of "SIP-$i")
     fg_check "business fax SIP-$i (${how[$i]}) printed once on ippeveprinter" \
         printed_once "$id"
@@ -120,6 +122,13 @@ for i in 4 5 6; do
 done
 fg_check "the T.38 calls ran in T.38 (log)" \
     [ "$(grep -c 'T.38 (version' "$tmp/faxgated.log")" -ge 2 ]
+# [ocr] bands: page 1 of a T.38 call at line pace is read in bands while it arrives, as over audio,
+# with ECM (the shadow decoder's rows) and without (SpanDSP's)
+for i in 5 3; do
+    id=$(id_of "SIP-$i")
+    fg_check "T.38 call SIP-$i (${how[$i]}): page 1 read in bands while it arrived ($(grep -o "call $id: page 1 read in [0-9]* bands: [^(]*" "$tmp/faxgated.log"))" \
+        grep -qE "call $id: page 1 read in [0-9]+ bands: [0-9]+ blank, [1-9][0-9]* read while it arrived" "$tmp/faxgated.log"
+done
 
 # --- 1b. T.38 as different peers offer it: the smallest datagram, FEC (answered with redundancy),
 #         no error correction with local TCF; each a real fax through to the end ---
