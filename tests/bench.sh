@@ -50,11 +50,13 @@ dir = $tmp/spool
 min_free_mb = 1
 [printer]
 uri = spool:$tmp/out
+[ocr]
+spare_idle_seconds = 5
 EOF
 t0=$(date +%s.%N)
 fg_start_gateway "$build" "$tmp/faxgate.conf" "$tmp/faxgated.log" || exit 1
 t1=$(date +%s.%N)
-sleep 1   # what it holds once started, before any call: the OCR engines its workers loaded at start
+sleep 1   # what it holds once started, before any call: the first OCR worker's engine (spares load theirs when pages wait)
 idle=$(awk '/VmRSS/ { print $2 }' "/proc/$FG_GATEWAY_PID/status")
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "start-up (exec -> ready line): %.0f ms (faxgated --config, %s)\n", (b - a) * 1000, "polled every 0.1 s" }'
 echo "idle RSS after start:         $((idle / 1024)) MiB (no call yet)"
@@ -79,6 +81,10 @@ SELECT printf('calls judged:                 %d of $i', count(*)),
 FROM calls WHERE tsi LIKE 'BENCH-%' AND verdict != ''" | tr '|' '\n'
 awk -v s="$start" -v e="$end" -v n="$i" 'BEGIN { printf "wall time for %d calls:       %.1f s (%.2f s per call)\n", n, e - s, (e - s) / n }'
 echo "faxgated peak RSS (VmHWM):    $((hwm / 1024)) MiB (now $((rss / 1024)) MiB)"
+sleep 7
+rss=$(awk '/VmRSS/ { print $2 }' "/proc/$FG_GATEWAY_PID/status")
+engines=$("$build/faxgatectl" --config "$tmp/faxgate.conf" status --json 2>/dev/null | jq -r .daemon.ocr_engines)
+echo "RSS idle again:               $((rss / 1024)) MiB ($engines OCR engine(s) loaded: spares unload after [ocr] spare_idle_seconds, 5 here)"
 echo
 tests/bench_sip.sh "$build" || echo "tests/bench_sip.sh failed"
 echo

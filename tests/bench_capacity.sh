@@ -8,6 +8,12 @@
 # included), its RSS per call (peak minus idle, over the calls in progress), the senders' CPU
 # (faxsim runs a modem per call on this same machine: in the field the far ends are elsewhere), and
 # the load. Figures, not assertions.
+#
+# RSS per call is given two ways. "peak/call" is (peak - idle) / N: it also holds what is paid once
+# (library code first run, malloc arenas, a spare OCR engine loaded for the backlog) and the pages
+# waiting for OCR at the end. "marginal" is the RSS 5 s into the calls (every call in progress,
+# no page ended yet) less that of the previous step, over the calls added: what one more call in
+# progress costs. BENCH_CAPACITY_KINDS chooses the transports (default: audiosocket g711 t38).
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -16,6 +22,7 @@ cd "$FG_ROOT"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faxgate-bench-cap-XXXXXX")
 trap 'fg_cleanup; rm -rf "$tmp"' EXIT
 ladder=${BENCH_CAPACITY_LADDER:-10 25 50 100 200}
+kinds=${BENCH_CAPACITY_KINDS:-audiosocket g711 t38}
 hz=$(getconf CLK_TCK)
 ulimit -n 8192 2>/dev/null
 
@@ -31,10 +38,19 @@ children_cpu() {
     tail -1 "$tmp/times" | sed 's/m/ /g; s/s//g' | awk '{ print $1 * 60 + $2 + $3 * 60 + $4 }'
 }
 
+# marginal KIND N RSS: "marginal X KiB" against KIND's previous step (RSS 5 s in), and keeps this one
+marginal() {
+    local prev
+    prev=$(cat "$tmp/mid-$1" 2>/dev/null)
+    echo "$2 $3" >"$tmp/mid-$1"
+    [ -n "$prev" ] && awk -v p="$prev" -v n="$2" -v r="$3" 'BEGIN { split(p, a, " "); if (n > a[1]) printf "marginal %.0f KiB", (r - a[2]) / (n - a[1]); else printf "marginal -" }' && return
+    echo "marginal -"
+}
+
 # step KIND N: N real-time calls at once through a fresh gateway; KIND audiosocket, g711 or t38.
 # Returns 0 if no call failed.
 step() {
-    local kind=$1 n=$2 k ok=0 judged start end t0 t1 base hwm listen line s0 s1 args=() load
+    local kind=$1 n=$2 k ok=0 judged start end t0 t1 base hwm listen line s0 s1 args=() load mid
     case $kind in
     audiosocket) listen=audiosocket://127.0.0.1:0 ;;
     *) listen=sip:fax@127.0.0.1:0 ;;
@@ -69,6 +85,7 @@ CONF
     done
     sleep 5
     load=$(cut -d' ' -f1 /proc/loadavg)
+    mid=$(kib "$FG_GATEWAY_PID" VmRSS)
     for p in "${pids[@]}"; do wait "$p" && ok=$((ok + 1)); done
     children_cpu >"$tmp/s1"; s1=$(cat "$tmp/s1")
     for _ in $(seq 1200); do
@@ -80,15 +97,15 @@ CONF
     t1=$(cpu_ticks "$FG_GATEWAY_PID")
     hwm=$(kib "$FG_GATEWAY_PID" VmHWM)
     awk -v kind="$kind" -v n="$n" -v ok="$ok" -v j="$judged" -v s="$start" -v e="$end" -v c="$((t1 - t0))" -v hz="$hz" \
-        -v base="$base" -v hwm="$hwm" -v sc="$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')" -v load="$load" 'BEGIN {
-        printf "%-12s %4d at once: %4d sent, %4d judged  wall %6.1f s  faxgated CPU/call %5.0f ms  RSS/call %6.0f KiB  (idle %d MiB, peak %d MiB)  sender CPU/call %5.0f ms  load %s\n",
-               kind, n, ok, j, e - s, 1000 * c / hz / n, (hwm - base) / n, base / 1024, hwm / 1024, 1000 * sc / n, load }'
+        -v base="$base" -v hwm="$hwm" -v mid="$mid" -v marg="$(marginal "$kind" "$n" "$mid")" -v sc="$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')" -v load="$load" 'BEGIN {
+        printf "%-12s %4d at once: %4d sent, %4d judged  wall %6.1f s  faxgated CPU/call %5.0f ms  RSS/call peak %6.0f KiB, %s  (idle %d MiB, 5 s in %d MiB, peak %d MiB)  sender CPU/call %5.0f ms  load %s\n",
+               kind, n, ok, j, e - s, 1000 * c / hz / n, (hwm - base) / n, marg, base / 1024, mid / 1024, hwm / 1024, 1000 * sc / n, load }'
     fg_stop_pid "$FG_GATEWAY_PID"
     [ "$ok" -eq "$n" ] && [ "$judged" -ge "$n" ]
 }
 
 echo "== 4. simultaneous real-time calls with zero failures (ladder: $ladder; one standard page each) =="
-for kind in audiosocket g711 t38; do
+for kind in $kinds; do
     best=0
     for n in $ladder; do
         if step "$kind" "$n"; then best=$n; else break; fi
