@@ -172,13 +172,8 @@ static void on_frame(t30_state_t *t, void *user_data, int incoming, const uint8_
             rx->mcf_sent = true;
         return;
     }
-    if (rx->shadow && rx->pages == 0) {
+    if (rx->shadow && rx->pages == 0)
         fg_shadow_frame(rx->shadow, msg, len);
-    } else if (rx->shadow) {
-        /* page 1 has ended: its rows came from SpanDSP's page; the copy is not needed any more */
-        fg_shadow_free(rx->shadow);
-        rx->shadow = NULL;
-    }
     if (rx->mcf_sent) {
         rx->mcf_sent = false;
         fg_fault("after_mcf");
@@ -269,6 +264,11 @@ static int on_phase_d(t30_state_t *t, void *user_data, int result)
             break;   /* past the page cap: the file keeps them, fg_rx_finish says so */
         if (++rx->pages != 1)
             continue;
+        /* page 1 has ended: what is left of it is read from SpanDSP's page below, and the ECM
+           shadow decoder's own image of it (up to 475 KB for a fine page) goes before that copy
+           is made, so that a call holds at most three copies of page 1 at its end, not four */
+        fg_shadow_free(rx->shadow);
+        rx->shadow = NULL;
         clock_gettime(CLOCK_MONOTONIC, &c->t_page1);
         if (rx->o.on_page) {
             fg_page *p = NULL;
