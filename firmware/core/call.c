@@ -155,6 +155,11 @@ void fg_call_set_bands(fg_call *c, fg_bandset *bs)
     c->bands = bs;
 }
 
+fg_bandset *fg_call_bands(const fg_call *c)
+{
+    return c->bands;
+}
+
 bool fg_call_bands_stats(const fg_call *c, fg_bandset_stats *st)
 {
     if (!c->bands)

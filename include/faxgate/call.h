@@ -65,6 +65,9 @@ void fg_call_set_page1(fg_call *c, fg_page *page);
 struct fg_bandset;
 void fg_call_set_bands(fg_call *c, struct fg_bandset *bs);
 
+/** Page 1's band set (NULL if none); the call keeps its reference. */
+struct fg_bandset *fg_call_bands(const fg_call *c);
+
 /** How page 1's bands went (false if it had none). */
 struct fg_bandset_stats;
 bool fg_call_bands_stats(const fg_call *c, struct fg_bandset_stats *st);
