@@ -204,6 +204,11 @@ static void campaign_match(fg_pipeline *p, fg_call *c)
 
 fg_err fg_pipeline_judge(fg_pipeline *p, fg_ocr *ocr, fg_call *c)
 {
+    return fg_pipeline_judge_report(p, ocr, c, NULL);
+}
+
+fg_err fg_pipeline_judge_report(fg_pipeline *p, fg_ocr *ocr, fg_call *c, fg_judge_report *r)
+{
     struct timespec t0, t1, t2;
     fg_facts facts;
     fg_err e;
@@ -259,6 +264,13 @@ done:
     now_mono(&t2);
     c->ms_judge = fg_ms_between(&t1, &t2);
     c->ms_total = fg_ms_between(&c->t_page1, &t2);
-    fg_call_mark_judged(c);
+    if (r) {
+        memset(r, 0, sizeof *r);
+        r->call_id = c->id;
+        r->verdict = fg_verdict_name(c->decision.verdict);
+        r->had_bands = fg_call_bands_stats(c, &r->bands);
+        snprintf(r->bands_error, sizeof r->bands_error, "%s", c->bands_error);
+    }
+    fg_call_mark_judged(c);   /* from here on the call may be gone */
     return e;
 }

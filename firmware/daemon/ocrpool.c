@@ -136,26 +136,26 @@ static void drop_queued_bands(ocr_pool *p, fg_bandset *bs)
     }
 }
 
-/* Judges a call's page 1 (ocr NULL: its words are there already) and logs how it went. */
+/* Judges a call's page 1 (ocr NULL: its words are there already) and logs how it went. Once it
+   is judged the call's own thread may conclude and free it: the log reads the judge's report. */
 static void judge_call(ocr_pool *p, fg_ocr *ocr, fg_call *c)
 {
-    fg_bandset_stats bst;
+    fg_judge_report r;
     fg_err e;
 
     drop_queued_bands(p, fg_call_bands(c));
-    e = fg_pipeline_judge(gateway_pipeline_hold(p->gw), ocr, c);
+    e = fg_pipeline_judge_report(gateway_pipeline_hold(p->gw), ocr, c, &r);
     gateway_pipeline_release(p->gw);
-    if (fg_call_bands_stats(c, &bst) && !fg_call_bands_error(c)[0])
+    if (r.had_bands && !r.bands_error[0])
         log_info("call %lld: page 1 read in %d bands: %d blank, %d read while it arrived, %d at its end "
                  "(%d were being read: waited %.0f ms), words %.0f ms after its end%s",
-                 (long long)fg_call_id(c), bst.bands, bst.blank, bst.read_early, bst.read_late, bst.waited,
-                 bst.ms_waited, bst.ms_finish, ocr ? "" : " (quick judge)");
-    if (fg_call_bands_error(c)[0])
-        log_warn("call %lld: page 1 read whole, its bands could not be used: %s", (long long)fg_call_id(c),
-                 fg_call_bands_error(c));
+                 (long long)r.call_id, r.bands.bands, r.bands.blank, r.bands.read_early, r.bands.read_late,
+                 r.bands.waited, r.bands.ms_waited, r.bands.ms_finish, ocr ? "" : " (quick judge)");
+    if (r.bands_error[0])
+        log_warn("call %lld: page 1 read whole, its bands could not be used: %s", (long long)r.call_id,
+                 r.bands_error);
     if (e)
-        log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)fg_call_id(c), fg_err_msg(e),
-                 fg_verdict_name(fg_call_verdict(c)));
+        log_warn("call %lld: judging page 1: %s (fax kept: %s)", (long long)r.call_id, fg_err_msg(e), r.verdict);
 }
 
 static job *take_quick(ocr_pool *p)

@@ -7,6 +7,7 @@
 #ifndef FAXGATE_PIPELINE_H
 #define FAXGATE_PIPELINE_H
 
+#include "faxgate/bands.h"
 #include "faxgate/call.h"
 #include "faxgate/config.h"
 #include "faxgate/error.h"
@@ -24,6 +25,19 @@ void fg_pipeline_free(fg_pipeline *p);
 /** Reads page 1 (OCR with ocr, or the call's given text) and judges it; always leaves the call
     judged. Returns the first stage error for logging; the verdict stands either way. */
 fg_err fg_pipeline_judge(fg_pipeline *p, fg_ocr *ocr, fg_call *c);
+
+/** What a judgement was, copied before it is published: once the call is judged, the thread that
+    waits for it may conclude and free the call, so a judge that logs afterwards reads this. */
+typedef struct fg_judge_report {
+    int64_t call_id;
+    const char *verdict;            /* fg_verdict_name: a static string */
+    bool had_bands;                 /* page 1 had bands; then bands holds their figures */
+    fg_bandset_stats bands;
+    char bands_error[200];          /* why page 1 was read whole though it had bands ("" if not) */
+} fg_judge_report;
+
+/** fg_pipeline_judge, and fills *r (not NULL) just before the call is marked judged. */
+fg_err fg_pipeline_judge_report(fg_pipeline *p, fg_ocr *ocr, fg_call *c, fg_judge_report *r);
 
 /** Whether page 1's bands were all read while it arrived and nothing after them has ink: its
     words can be assembled without an engine (fg_pipeline_read_bands with ocr NULL). */
