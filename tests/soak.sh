@@ -3,7 +3,8 @@
 # into one faxgated (spool printer, AudioSocket on loopback), in SOAK_STREAMS (3) concurrent
 # streams. faxgated's VmRSS, open descriptors and threads are sampled along the way; at the end:
 # no growth of RSS (beyond SOAK_RSS_MB, 8 MiB), descriptors or threads from after the warm-up to
-# the end (both taken idle), every call placed is in the store once, received, judged and filed,
+# the end (both taken idle), nor of RSS while the calls run (SOAK_RUN_RSS_MB, 16 MiB, between the
+# halves of the run), every call placed is in the store once, received, judged and filed,
 # every one to print printed, and the store sound. Prints a table, verdict lines and
 # "N passed, N failed"; exits 1 if any failed.
 #   A call refused over [line] max_calls (the streams outrun the OCR) is placed again after a
@@ -14,6 +15,7 @@ build=$(cd "$build" && pwd)
 calls=${2:-10000}
 streams=${SOAK_STREAMS:-3}
 rss_limit_mb=${SOAK_RSS_MB:-8}
+run_limit_mb=${SOAK_RUN_RSS_MB:-16}   # RSS while the calls run: second half's largest over the first half's
 . "$(dirname "$0")/lib.sh"
 cd "$FG_ROOT"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faxgate-soak-XXXXXX")
@@ -133,6 +135,13 @@ echo "# $placed calls placed in $secs s: $rate calls/s ($rate_after calls/s afte
 growth=$((rss_e - rss_w))
 [ "$growth" -le $((rss_limit_mb * 1024)) ]
 verdict $? "RSS from after the warm-up (call $warm, idle) to the end (idle): $rss_w -> $rss_e KiB, $((growth / 1024)) MiB growth (limit $rss_limit_mb MiB; $(awk -v g="$growth" -v n="$((calls - warm))" 'BEGIN { printf "%.2f", n ? g / n : 0 }') KiB a call)"
+# while the calls run, too: memory held only while they run is given back once they stop, and an
+# idle sample does not see it (band jobs left queued under steady load did just that)
+read -r run_a run_b nrun < <(awk '$1 == "run" { r[++n] = $3 } END { h = int(n / 2); a = b = 0
+    for (i = 1; i <= h; i++) if (r[i] > a) a = r[i]; for (i = h + 1; i <= n; i++) if (r[i] > b) b = r[i]
+    print a, b, n }' "$tmp/samples")
+[ "$nrun" -ge 2 ] && [ $((run_b - run_a)) -le $((run_limit_mb * 1024)) ]
+verdict $? "RSS while the calls run, the largest of the first and of the second half of the $nrun samples: $run_a -> $run_b KiB (limit +$run_limit_mb MiB)"
 [ "$fds_e" = "$fds_w" ]
 verdict $? "open descriptors after the warm-up vs the end, both idle: $fds_w -> $fds_e"
 [ "$thr_e" = "$thr_w" ]
