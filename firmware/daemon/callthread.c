@@ -514,28 +514,44 @@ static void *call_thread(void *arg)
 
 /* Refuses a call before answering it and records why (a store that cannot record it: said in
    the log). A fault of the gateway itself (no space, no spool, no store) is an error. */
-static void refuse(gateway *gw, fg_line *ln, const char *why, bool fault)
+/* Records a call refused before its answer, no page received, with result as its result; returns
+   its id, 0 if the store could not take it (said in the log). */
+static int64_t record_refused(gateway *gw, const char *line_uri, const char *call_id, const char *caller_id,
+                              const char *called, const char *result)
 {
     fg_call *c = NULL;
-    fg_err e = FG_OK;
+    int64_t id = 0;
+    fg_err e;
+
+    if (fg_call_new(&c))
+        return 0;
+    fg_call_set_line(c, line_uri, call_id, caller_id);
+    fg_call_set_called(c, called);
+    if (!(e = fg_store_call_begin(gw->st, c))) {
+        fg_call_set_result(c, FG_CALL_REJECTED, "%s", result);
+        fg_call_set_delivery(c, "refused");
+        e = fg_store_call_save(gw->st, c);
+    }
+    if (e)
+        log_error("the call from %s refused before answer is not in the store: %s",
+                  caller_id && *caller_id ? caller_id : line_uri, fg_err_msg(e));
+    else
+        id = fg_call_id(c);
+    fg_call_free(c);
+    return id;
+}
+
+static void refuse(gateway *gw, fg_line *ln, const char *why, bool fault)
+{
+    char result[800];
 
     if (fault)
         log_error("refusing a call from %s before answering it: %s", fg_line_uri(ln), why);
     else
         log_warn("refusing a call from %s: %s", fg_line_uri(ln), why);
     fg_line_hangup(ln);
-    if (fg_call_new(&c) == FG_OK) {
-        fg_call_set_line(c, line_uri(gw, ln), fg_line_uuid(ln), fg_line_caller_id(ln));
-        fg_call_set_called(c, fg_line_called(ln));
-        if (!(e = fg_store_call_begin(gw->st, c))) {
-            fg_call_set_result(c, FG_CALL_REJECTED, "refused before answer: %s", why);
-            fg_call_set_delivery(c, "refused");
-            e = fg_store_call_save(gw->st, c);
-        }
-        if (e)
-            log_error("the refused call from %s is not in the store: %s", fg_line_uri(ln), fg_err_msg(e));
-        fg_call_free(c);
-    }
+    snprintf(result, sizeof result, "refused before answer: %s", why);
+    record_refused(gw, line_uri(gw, ln), fg_line_uuid(ln), fg_line_caller_id(ln), fg_line_called(ln), result);
     fg_line_free(ln);
 }
 
@@ -593,28 +609,16 @@ static bool fit_for_a_call(gateway *gw, char *why, size_t cap)
     return true;
 }
 
-/* Records a call refused before its answer: no page was received. A store that cannot take the
-   row is said in the log. */
+/* Records a call refused by the screen before its answer (how: "busy before answer (SIP 503)"…). */
 static void record_unanswered(gateway *gw, const char *line_uri, const char *call_id, const char *caller_id,
                               const char *how, const char *why)
 {
-    const char *who = caller_id && *caller_id ? caller_id : line_uri;
-    fg_call *c = NULL;
-    fg_err e = FG_OK;
+    char result[800];
+    int64_t id;
 
-    if (fg_call_new(&c))
-        return;
-    fg_call_set_line(c, line_uri, call_id, caller_id);
-    if (!(e = fg_store_call_begin(gw->st, c))) {
-        fg_call_set_result(c, FG_CALL_REJECTED, "%s, no page received: %s", how, why);
-        fg_call_set_delivery(c, "refused");
-        e = fg_store_call_save(gw->st, c);
-    }
-    if (e)
-        log_error("the call from %s refused before answer is not in the store: %s", who, fg_err_msg(e));
-    else
-        log_info("call %lld from %s %s: %s", (long long)fg_call_id(c), who, how, why);
-    fg_call_free(c);
+    snprintf(result, sizeof result, "%s, no page received: %s", how, why);
+    if ((id = record_refused(gw, line_uri, call_id, caller_id, NULL, result)))
+        log_info("call %lld from %s %s: %s", (long long)id, caller_id && *caller_id ? caller_id : line_uri, how, why);
 }
 
 /* A call offered on a line that can refuse before answering (SIP). A gateway that cannot take it
