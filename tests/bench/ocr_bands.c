@@ -24,6 +24,7 @@
 #include "faxgate/ocr.h"
 #include "faxgate/page.h"
 #include "words.h"
+#include "slurp.h"
 
 /* CPU time of this thread (everything here runs on it, OpenMP off): the cost of the reading, the
    same whatever else the machine is doing, and what the tesseract CLI's user + system time is set
@@ -68,21 +69,6 @@ static double recall(const char *ref, const char *text, size_t *hit_out, size_t 
     *hit_out += hit;
     *total_out += total;
     return total ? 100.0 * (double)hit / (double)total : 0;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *s;
-    size_t n;
-
-    if (!f)
-        return NULL;
-    s = calloc(1, 1 << 20);
-    n = fread(s, 1, (1 << 20) - 1, f);
-    s[n] = '\0';
-    fclose(f);
-    return s;
 }
 
 typedef struct queue {

@@ -29,6 +29,7 @@
 #include "faxgate/page.h"
 #include "ocr_prep.h"
 #include "render.h"
+#include "slurp.h"
 
 #define MAX_CONFIGS 12
 #define MAX_TOKENS 4096
@@ -73,21 +74,6 @@ static double now(clockid_t c)
 
     clock_gettime(c, &t);
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *s;
-    size_t n;
-
-    if (!f)
-        return NULL;
-    s = calloc(1, 1 << 20);
-    n = fread(s, 1, (1 << 20) - 1, f);
-    s[n] = '\0';
-    fclose(f);
-    return s;
 }
 
 /* ---- what the reference text holds ---- */
