@@ -167,7 +167,7 @@ run_sipp() {
     (cd "$tmp" && timeout 90 sipp -sf "$sf" -m 1 -i "$ip" -p "$(fg_free_port)" -mi "$ip" -mp "$mp" \
         -s fax "127.0.0.1:$port" -nostdin -timeout 60s -timeout_error -trace_err >"$tmp/sipp-$name.log" 2>&1)
     rc=$?
-    [ $rc -eq 0 ] || { echo "# sipp $name: exit $rc"; cat "$tmp"/*"$name"*_errors.log 2>/dev/null | head -20 | sed 's/^/#   /'; }
+    [ $rc -eq 0 ] || { echo "# sipp $name: exit $rc"; cat "$tmp"/*"$name"*_errors.log 2>/dev/null | head -20 | sed -e 's/^/#   /' -e '$a\'; }
     return $rc
 }
 calls_before=$(fg_sql "$db" "SELECT count(*) FROM calls")
