@@ -465,6 +465,27 @@ static void numbers_free(number_cfg *num, int n)
         }
 }
 
+fg_err fg_config_dup(const fg_config *cfg, fg_config **out)
+{
+    fg_config *c = calloc(1, sizeof *c);
+    bool ok = c != NULL;
+
+    for (size_t i = 0; ok && i < NKEYS; i++)
+        ok = (c->val[i] = strdup(cfg->val[i])) && (c->def[i] = strdup(cfg->def[i]));
+    for (int i = 0; ok && i < cfg->nnum; i++) {
+        memcpy(c->num[i].number, cfg->num[i].number, sizeof c->num[i].number);
+        c->nnum = i + 1;
+        for (size_t k = 0; ok && k < NNUMKEYS; k++)
+            ok = !cfg->num[i].val[k] || (c->num[i].val[k] = strdup(cfg->num[i].val[k]));
+    }
+    if (!ok) {
+        fg_config_free(c);
+        return fg_err_set(FG_ERR_NOMEM, "cannot allocate a copy of the configuration");
+    }
+    *out = c;
+    return FG_OK;
+}
+
 void fg_config_free(fg_config *cfg)
 {
     if (!cfg)

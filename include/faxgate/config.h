@@ -27,6 +27,9 @@ typedef struct fg_config fg_config;
 /** New configuration holding the embedded defaults of the board it was built for. */
 fg_err fg_config_new(fg_config **out);
 
+/** A copy of cfg that changes independently of it (values, defaults and [number] sections). */
+fg_err fg_config_dup(const fg_config *cfg, fg_config **out);
+
 /** Frees a configuration; NULL is accepted. */
 void fg_config_free(fg_config *cfg);
 

@@ -144,6 +144,30 @@ static void test_set_validates(void **state)
 }
 
 /* faxgated and faxgatectl find the control socket by the same rule: the key, else beside the store. */
+/* A copy keeps the values, what is a default, and the [number] sections, and changes apart from
+   the original. */
+static void test_dup_is_independent(void **state)
+{
+    fg_config *a, *b;
+
+    (void)state;
+    assert_int_equal(fg_config_new(&a), FG_OK);
+    assert_int_equal(fg_config_load_string(a, "[classify]\nhold = 4.5\n[number +442075550100]\nowner = person\n",
+                                           "a"), FG_OK);
+    assert_int_equal(fg_config_dup(a, &b), FG_OK);
+    assert_true(fg_config_double(b, "classify", "hold") == 4.5);
+    assert_int_equal(fg_config_numbers(b), 1);
+    assert_string_equal(fg_config_number(b, 0, "owner"), "person");
+    assert_int_equal(fg_config_set(b, "classify", "hold", "3.5"), FG_OK);
+    assert_int_equal(fg_config_load_string(b, "[number +442075550100]\nowner = business\n", "b"), FG_OK);
+    assert_true(fg_config_double(a, "classify", "hold") == 4.5);
+    assert_string_equal(fg_config_number(a, 0, "owner"), "person");
+    assert_string_equal(fg_config_number(b, 0, "owner"), "business");
+    fg_config_free(a);
+    assert_true(fg_config_double(b, "classify", "hold") == 3.5);
+    fg_config_free(b);
+}
+
 static void test_control_socket_path(void **state)
 {
     char path[108], longer[200];
@@ -183,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_files_are_refused),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_set_validates),
+        cmocka_unit_test(test_dup_is_independent),
         cmocka_unit_test(test_control_socket_path),
     };
 
