@@ -92,10 +92,28 @@ void fg_listener_drain(fg_listener *l)
         l->ops->drain(l);
 }
 
-void fg_listener_set_screen(fg_listener *l, fg_line_screen_fn fn, void *user)
+void fg_listener_set_screen(fg_listener *l, fg_line_screen_fn fn, fg_line_unclaim_fn unclaim, void *user)
 {
     if (l && l->ops->set_screen)
-        l->ops->set_screen(l, fn, user);
+        l->ops->set_screen(l, fn, unclaim, user);
+}
+
+void fg_line_claim(fg_line *ln, fg_line_unclaim_fn unclaim, void *user)
+{
+    ln->unclaim = unclaim;
+    ln->unclaim_user = user;
+    atomic_store(&ln->claimed, unclaim != NULL);
+}
+
+bool fg_line_take_claim(fg_line *ln)
+{
+    return ln && atomic_exchange(&ln->claimed, false);
+}
+
+void fg_line_unclaim(fg_line *ln)
+{
+    if (ln && atomic_exchange(&ln->claimed, false))
+        ln->unclaim(ln->unclaim_user);
 }
 
 void fg_listener_free(fg_listener *l)

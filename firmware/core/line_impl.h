@@ -7,6 +7,7 @@
 #ifndef FAXGATE_LINE_IMPL_H
 #define FAXGATE_LINE_IMPL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -38,6 +39,11 @@ struct fg_line {
     char called[FG_LINE_ID_LEN];   /* the number dialled (SIP Request-URI user, AudioSocket "called="), or "" */
     const fg_line_tap *tap;        /* test impairments on media datagrams, NULL normally */
     bool recv_gap;                 /* the last block recv gave stands for audio lost on the way */
+    /* a place the screen holds for this call until it is accepted (fg_line_take_claim) or the
+       line is freed first (fg_line_unclaim) */
+    atomic_bool claimed;
+    fg_line_unclaim_fn unclaim;
+    void *unclaim_user;
 };
 
 typedef struct fg_listener_ops {
@@ -45,13 +51,21 @@ typedef struct fg_listener_ops {
     int (*fd)(const fg_listener *l);
     void (*destroy)(fg_listener *l);
     void (*drain)(fg_listener *l);   /* NULL: new calls are still accepted (and refused by the caller) */
-    void (*set_screen)(fg_listener *l, fg_line_screen_fn fn, void *user);   /* NULL: no refusal before answer */
+    void (*set_screen)(fg_listener *l, fg_line_screen_fn fn, fg_line_unclaim_fn unclaim, void *user);
+                                        /* NULL: no refusal before answer */
 } fg_listener_ops;
 
 struct fg_listener {
     const fg_listener_ops *ops;
     char uri[FG_LINE_URI_LEN];
 };
+
+/** Marks ln as holding the place its screen took for it, given back by unclaim(user) unless
+    accepted first (a driver's screen, after FG_SCREEN_TAKE). */
+void fg_line_claim(fg_line *ln, fg_line_unclaim_fn unclaim, void *user);
+
+/** A driver freeing ln: gives its place back if it still holds one (never accepted). */
+void fg_line_unclaim(fg_line *ln);
 
 /** Splits "HOST:PORT", "[V6]:PORT" or "*:PORT" into host ("" = any address) and port text. */
 fg_err fg_line_split_hostport(const char *hp, char *host, size_t hcap, char *port, size_t pcap);

@@ -56,6 +56,7 @@ void sip_line_unref(sip_line *sl)
 {
     if (!sl || atomic_fetch_sub(&sl->refs, 1) != 1)
         return;
+    fg_line_unclaim(&sl->base);
     if (sl->rtp_fd >= 0)
         close(sl->rtp_fd);
     if (sl->udptl_fd >= 0)

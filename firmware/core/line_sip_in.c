@@ -138,6 +138,9 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
     char why[200] = "";
     sip_invite_view v;
     sip_call *c = NULL;
+    fg_line_unclaim_fn unclaim = NULL;
+    void *user = NULL;
+    bool screen_took = false;
     fg_err e;
     int err;
 
@@ -169,14 +172,16 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
     {
         fg_line_screen_fn screen;
         fg_screen_verdict sv = FG_SCREEN_TAKE;
-        void *user;
 
         pthread_mutex_lock(&ua->mu);
         screen = ua->screen;
+        unclaim = ua->unclaim;
         user = ua->screen_user;
         pthread_mutex_unlock(&ua->mu);
-        if (screen)
+        if (screen) {
             sv = screen(user, ua->base.uri, v.callid, v.from, why, sizeof why);
+            screen_took = sv == FG_SCREEN_TAKE;
+        }
         sip_printable(why);
         if (sv == FG_SCREEN_DECLINE) {
             sip_say(2, "SIP INVITE from %J (%s) declined (603): %s", &msg->src, v.from, why);
@@ -192,9 +197,15 @@ void sip_on_invite(const struct sip_msg *msg, void *arg)
         }
     }
     if (!(c = sip_call_new(ua, false))) {
+        if (screen_took && unclaim)
+            unclaim(user);
         sip_treply(NULL, ua->sip, msg, 500, "Server Internal Error");
         return;
     }
+    /* the place the screen took for the call goes with it: to the gateway that accepts it, or
+       back when the call ends first (cancelled while ringing, not answered) */
+    if (screen_took)
+        fg_line_claim(&c->line.base, unclaim, user);
     snprintf(c->line.base.uuid, sizeof c->line.base.uuid, "%s", v.callid);
     memcpy(&c->line.sig_host, &msg->src.u, msg->src.len < sizeof c->line.sig_host ? msg->src.len : sizeof c->line.sig_host);
     snprintf(c->line.base.caller_id, sizeof c->line.base.caller_id, "%.39s", v.from);
@@ -371,12 +382,13 @@ static void ua_destroy(fg_listener *l)
     sip_ua_unref(ua);
 }
 
-static void ua_set_screen(fg_listener *l, fg_line_screen_fn fn, void *user)
+static void ua_set_screen(fg_listener *l, fg_line_screen_fn fn, fg_line_unclaim_fn unclaim, void *user)
 {
     sip_ua *ua = (sip_ua *)l;
 
     pthread_mutex_lock(&ua->mu);
     ua->screen = fn;
+    ua->unclaim = unclaim;
     ua->screen_user = user;
     pthread_mutex_unlock(&ua->mu);
 }

@@ -76,6 +76,7 @@ struct sip_ua {
     bool listening;
     atomic_bool draining;           /* stopping: INVITEs get 503 */
     fg_line_screen_fn screen;       /* refusal before the answer (603, 503); under mu */
+    fg_line_unclaim_fn unclaim;     /* gives back the place a screen took for a call; under mu */
     void *screen_user;
     peer_net peers[UA_MAX_PEERS];
     int npeers;

@@ -506,6 +506,7 @@ static void *call_thread(void *arg)
     fg_call_free(cc->call);
     free(cc);
     pthread_mutex_lock(&gw->calls_lock);
+    atomic_fetch_sub(&gw->places, 1);
     atomic_fetch_sub(&gw->active_calls, 1);
     pthread_cond_broadcast(&gw->calls_cv);
     pthread_mutex_unlock(&gw->calls_lock);
@@ -621,6 +622,29 @@ static void record_unanswered(gateway *gw, const char *line_uri, const char *cal
         log_info("call %lld from %s %s: %s", (long long)id, caller_id && *caller_id ? caller_id : line_uri, how, why);
 }
 
+/* Takes one of the [line] max_calls places if one is free. A place is held from the screen's
+   verdict (or the start of a call no screen saw) to the end of the call, so calls let through
+   while they ring cannot outnumber the places: two INVITEs for the last place get one 200 and
+   one 503, where counting the calls in progress alone answered both and hung up on one. */
+static bool take_place(gateway *gw)
+{
+    int n = atomic_load(&gw->places);
+
+    do {
+        if (n >= atomic_load(&gw->max_calls))
+            return false;
+    } while (!atomic_compare_exchange_weak(&gw->places, &n, n + 1));
+    return true;
+}
+
+/* A call the screen took ended before it started (cancelled while ringing, never answered). */
+void call_unclaim(void *user)
+{
+    gateway *gw = user;
+
+    atomic_fetch_sub(&gw->places, 1);
+}
+
 /* A call offered on a line that can refuse before answering (SIP). A gateway that cannot take it
    now (every call in [line] max_calls in progress; no room, no spool, a read-only store) answers
    busy (503): the sender keeps its fax and tries again, where answering and hanging up would
@@ -636,7 +660,7 @@ fg_screen_verdict call_screen_offer(void *user, const char *line_uri, const char
     char reason[160];
     fg_err e;
 
-    if (atomic_load(&gw->active_calls) >= atomic_load(&gw->max_calls)) {
+    if (!take_place(gw)) {
         snprintf(why, cap, "%d calls in progress ([line] max_calls); the sender will retry",
                  atomic_load(&gw->max_calls));
         log_warn("refusing a call from %s before answering it: %s", who, why);
@@ -644,6 +668,7 @@ fg_screen_verdict call_screen_offer(void *user, const char *line_uri, const char
         return FG_SCREEN_BUSY;
     }
     if (!fit_for_a_call(gw, why, cap)) {
+        call_unclaim(gw);
         log_error("refusing a call from %s before answering it: %s", who, why);
         record_unanswered(gw, line_uri, call_id, caller_id, "busy before answer (SIP 503)", why);
         return FG_SCREEN_BUSY;
@@ -656,6 +681,7 @@ fg_screen_verdict call_screen_offer(void *user, const char *line_uri, const char
     }
     if (!blocked && !junk_sender(gw, "", caller_id, why, cap) && !offender(gw, "", caller_id, why, cap))
         return FG_SCREEN_TAKE;
+    call_unclaim(gw);
     if (blocked)
         snprintf(why, cap, "blocked: %s", reason);
     record_unanswered(gw, line_uri, call_id, caller_id, "declined before answer (SIP 603)", why);
@@ -669,17 +695,20 @@ void call_start(gateway *gw, fg_line *ln)
     pthread_t t;
     char why[700];
 
-    if (atomic_load(&gw->active_calls) >= gw->max_calls) {
+    /* a call its screen took comes with its place; any other (AudioSocket) takes one now */
+    if (!fg_line_take_claim(ln) && !take_place(gw)) {
         snprintf(why, sizeof why, "%d calls in progress ([line] max_calls); the sender will retry", gw->max_calls);
         call_refuse(gw, ln, why);
         return;
     }
     if (!fit_for_a_call(gw, why, sizeof why)) {
+        call_unclaim(gw);
         refuse(gw, ln, why, true);
         return;
     }
     if (!(cc = calloc(1, sizeof *cc)) || fg_call_new(&cc->call)) {
         free(cc);
+        call_unclaim(gw);
         call_refuse(gw, ln, "out of memory");
         return;
     }
@@ -691,6 +720,7 @@ void call_start(gateway *gw, fg_line *ln)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&t, &attr, call_thread, cc)) {
         atomic_fetch_sub(&gw->active_calls, 1);
+        call_unclaim(gw);
         fg_call_free(cc->call);
         free(cc);
         call_refuse(gw, ln, "cannot start a thread for the call");

@@ -44,6 +44,8 @@ typedef struct gateway {
 
     time_t started;             /* when faxgated started: the uptime status shows */
     atomic_int active_calls;
+    atomic_int places;          /* of the max_calls: calls in progress, and calls a screen took that
+                                   are still ringing or waiting to start (take_place) */
     atomic_bool stopping;
     pthread_mutex_t calls_lock;
     pthread_cond_t calls_cv;    /* signalled when a call ends */
@@ -136,6 +138,10 @@ void call_refuse(gateway *gw, fg_line *ln, const char *why);
 /** Screens a call offered before it is answered (fg_line_screen_fn; user is the gateway). */
 fg_screen_verdict call_screen_offer(void *user, const char *line_uri, const char *call_id, const char *caller_id,
                                     char *why, size_t cap);
+
+/** Gives back the place call_screen_offer took for a call that ended before it started
+    (fg_line_unclaim_fn; user is the gateway). */
+void call_unclaim(void *user);
 
 /** Ends a received call as every call ends: waits for page 1's verdict (if judging), files the
     pages in the spool folder the verdict names, saves the call and queues its printing in one

@@ -142,7 +142,7 @@ static fg_err listen_all(gateway *gw, listeners *ls)
             return fg_err_set(FG_ERR_CONFIG, "[line] listen: more than %d addresses", MAX_LISTENERS);
         if ((e = fg_line_listen_cfg(u, gw->cfg, &ls->l[ls->n])))
             return e;
-        fg_listener_set_screen(ls->l[ls->n], call_screen_offer, gw);
+        fg_listener_set_screen(ls->l[ls->n], call_screen_offer, call_unclaim, gw);
         ls->n++;
     }
     if (!ls->n)

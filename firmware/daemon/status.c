@@ -72,12 +72,14 @@ json_t *gateway_status_json(gateway *gw)
 {
     const char *listening = atomic_load(&gw->listening);
 
-    return json_pack("{s:b, s:{s:s, s:i, s:I, s:s, s:s?, s:s, s:b, s:i, s:i, s:i, s:i}, s:o, s:o, s:o, s:o, s:o, s:o}",
+    return json_pack("{s:b, s:{s:s, s:i, s:I, s:s, s:s?, s:s, s:b, s:i, s:i, s:i, s:i, s:i}, s:o, s:o, s:o, s:o, s:o, s:o}",
                      "ok", 1,
                      "daemon", "version", FAXGATE_VERSION, "pid", (int)getpid(), "uptime_s",
                      (json_int_t)(time(NULL) - gw->started), "listen", listening ? listening : gw->listen_uri,
                      "config", gw->config_path, "log", log_target(), "stopping", (int)atomic_load(&gw->stopping),
-                     "active_calls", atomic_load(&gw->active_calls), "max_calls", atomic_load(&gw->max_calls),
+                     "active_calls", atomic_load(&gw->active_calls),
+                     /* let through by the screen, not started yet: ringing, or answered and starting */
+                     "calls_ringing", atomic_load(&gw->places) - atomic_load(&gw->active_calls), "max_calls", atomic_load(&gw->max_calls),
                      "ocr_workers", ocr_pool_size(gw->ocr), "ocr_engines", ocr_pool_loaded(gw->ocr),
                      "calls", livecalls_json(), "print_queue", queue_json(gw, fg_store_delivery_json, "print queue"),
                      "outgoing", queue_json(gw, fg_store_outgoing_json, "outgoing queue"), "printer", printer_json(gw),

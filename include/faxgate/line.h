@@ -111,10 +111,20 @@ typedef enum fg_screen_verdict {
 } fg_screen_verdict;
 typedef fg_screen_verdict (*fg_line_screen_fn)(void *user, const char *line_uri, const char *call_id,
                                                const char *caller_id, char *why, size_t cap);
+/* A screen that takes a call (FG_SCREEN_TAKE) holds a place for it, so that the calls it lets
+   through while they ring cannot outnumber the places there are. The place passes to whoever
+   accepts the line (fg_line_take_claim); a call that ends before it is accepted gives it back
+   through this function, once, on whichever thread frees the line. */
+typedef void (*fg_line_unclaim_fn)(void *user);
 
-/** Sets the screening of calls offered on l (NULL: none). On AudioSocket, which has no way to
-    refuse before the answer, it is not called: those calls are screened in phase B. */
-void fg_listener_set_screen(fg_listener *l, fg_line_screen_fn fn, void *user);
+/** Sets the screening of calls offered on l (fn NULL: none; unclaim NULL: the screen holds no
+    place). On AudioSocket, which has no way to refuse before the answer, it is not called:
+    those calls are screened in phase B. */
+void fg_listener_set_screen(fg_listener *l, fg_line_screen_fn fn, fg_line_unclaim_fn unclaim, void *user);
+
+/** True, once, for an accepted line whose screen held a place for it: the caller now owns that
+    place. False for a line no screen took (AudioSocket, outgoing calls). */
+bool fg_line_take_claim(fg_line *ln);
 
 /** Stops listening; NULL is accepted. */
 void fg_listener_free(fg_listener *l);

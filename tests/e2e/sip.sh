@@ -164,7 +164,7 @@ corpus=${FAXGATE_CORPUS:-$FG_ROOT/../shared/corpus}
 run_sipp() {
     local name=$1 port=$2 ip=${3:-127.0.0.1} sf=${4:-$FG_ROOT/tests/sip/$1.xml} rc
     local mp=$((30000 + RANDOM % 15000 * 2))
-    (cd "$tmp" && timeout 90 sipp -sf "$sf" -m 1 -i "$ip" -p "$(fg_free_port)" -mi "$ip" -mp "$mp" \
+    (cd "$tmp" && timeout 90 sipp -sf "$sf" -m "${sipp_calls:-1}" -r "${sipp_rate:-10}" -i "$ip" -p "$(fg_free_port)" -mi "$ip" -mp "$mp" \
         -s fax "127.0.0.1:$port" -nostdin -timeout 60s -timeout_error -trace_err >"$tmp/sipp-$name.log" 2>&1)
     rc=$?
     [ $rc -eq 0 ] || { echo "# sipp $name: exit $rc"; cat "$tmp"/*"$name"*_errors.log 2>/dev/null | head -20 | sed -e 's/^/#   /' -e '$a\'; }
@@ -212,6 +212,27 @@ fg_check "a second INVITE is answered 503 with Retry-After and a Warning naming 
 fg_check "…recorded once, as refused before answer with no page and the reason, never answered" \
     wait_for 10 "SELECT count(*) || '|' || group_concat(state || '|' || pages || '|' || (result LIKE 'busy before answer (SIP 503), no page received: 1 calls in progress ([line] max_calls)%')) FROM calls WHERE caller_id LIKE '%15557770503'" "1|rejected|0|1"
 fg_check "the call that held the line went through ($(tail -1 "$tmp/send-holder.log"))" wait "$holder"
+race_for_one_place() {   # run_sipp sees these locals: two calls of the scenario, 10 ms apart
+    local sipp_calls=2 sipp_rate=100
+    run_sipp race503 "$1"
+}
+# a call cancelled while ringing gives its place back; two INVITEs 10 ms apart for the one place
+# (the second arrives while the first rings, ring_ms): one is answered, the other gets 503 before
+# any answer, never both answered and one hung up on
+fg_check "CANCEL while ringing, with max_calls = 1" run_sipp cancel "$sip_port"
+fg_check "two INVITEs for the last place: one 180 + 200, the other 503, none hung up on after the answer" \
+    race_for_one_place "$sip_port"
+fg_check "…the one refused recorded once, as busy before answer (the answered one sent no audio: logged only)" \
+    wait_for 10 "SELECT count(*) || '|' || sum(result LIKE 'busy before answer (SIP 503)%') FROM calls WHERE caller_id LIKE '%15557770504'" "1|1"
+places_back() {   # every place given back once the calls are over: none in progress, none ringing
+    for _ in $(seq 50); do
+        "$build/faxgatectl" --config "$tmp/faxgate.conf" status --json 2>/dev/null |
+            jq -e '.daemon.active_calls == 0 and .daemon.calls_ringing == 0' >/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+fg_check "…and every place is free again: 0 calls in progress, 0 ringing" places_back
 sed -i '/^max_calls = 1$/d' "$tmp/faxgate.conf"
 "$build/faxgatectl" --config "$tmp/faxgate.conf" reload >/dev/null 2>&1
 
