@@ -37,14 +37,19 @@ struct fg_bandset {
     fg_band_geom g;
     fg_band_submit_fn submit;
     void *user;
-    /* rows so far: written by the call thread, read by fg_bandset_finish after the page ended */
+    /* Rows so far, written by the call thread. Only the rows the next band will read are kept
+       (rows[0] is page row base, the next band's first): each band copies its own when it is
+       cut. Every row leaves a checksum and whether it is white, so that the page can be compared
+       with what arrived when it ends (fg_bandset_page_ended, fg_bandset_finish). */
     uint8_t *rows, *white;
-    int have, cap;
+    uint32_t *sums;
+    int base, have, cap, cap_rows;
     int last_cut;           /* the end of the last band's owned rows */
     int next_img0;          /* the first row the next band reads */
     band b[FG_BANDS_MAX + 1];
     int n;                  /* bands cut (the one after the last cut is added at the end) */
     bool broken, finishing;
+    bool ended;             /* the page ended: rows compared with it and freed */
     char why[200];
     bool skew_locked;
     double skew;
@@ -108,6 +113,7 @@ void fg_bandset_unref(fg_bandset *bs)
     }
     free(bs->rows);
     free(bs->white);
+    free(bs->sums);
     pthread_cond_destroy(&bs->cv);
     pthread_mutex_destroy(&bs->lock);
     free(bs);
@@ -129,13 +135,44 @@ static bool row_white(const uint8_t *row, int width)
     return !(row[bytes - 1] & last);
 }
 
-static fg_err copy_rows(const fg_bandset *bs, const uint8_t *rows, int y0, int y1, fg_page **out)
+/* FNV-1a over one row: tells a row the decoder got wrong from the page's (not a defence against
+   a forger, who gains nothing: the bands read what arrived). */
+static uint32_t row_sum(const uint8_t *row, int stride)
+{
+    uint32_t h = 2166136261u;
+
+    for (int i = 0; i < stride; i++)
+        h = (h ^ row[i]) * 16777619u;
+    return h;
+}
+
+static uint8_t *kept_row(const fg_bandset *bs, int y)
+{
+    return bs->rows + (size_t)(y - bs->base) * (size_t)bs->stride;
+}
+
+static fg_err copy_rows(const fg_bandset *bs, int y0, int y1, fg_page **out)
 {
     fg_err e = fg_page_new(bs->width, y1 - y0, bs->xres, bs->yres, out);
 
     if (!e)
-        memcpy((*out)->bits, rows + (size_t)y0 * (size_t)bs->stride, (size_t)(y1 - y0) * (size_t)bs->stride);
+        memcpy((*out)->bits, kept_row(bs, y0), (size_t)(y1 - y0) * (size_t)bs->stride);
     return e;
+}
+
+/* Drops the kept rows no band will read again. The next band reads from next_img0; the one after
+   it from a row of the white run before its cut (at or after last_cut) or from overlap rows
+   above that cut (after last_cut): whatever the geometry, neither is before keep. */
+static void drop_read_rows(fg_bandset *bs)
+{
+    int keep = bs->last_cut + 1 - bs->g.overlap;
+
+    if (keep > bs->next_img0)
+        keep = bs->next_img0;
+    if (keep <= bs->base)
+        return;
+    memmove(bs->rows, kept_row(bs, keep), (size_t)(bs->have - keep) * (size_t)bs->stride);
+    bs->base = keep;
 }
 
 static void set_broken(fg_bandset *bs, fg_err e)
@@ -173,7 +210,7 @@ static int cut_bands(fg_bandset *bs)
         if (blank) {
             b->state = B_BLANK;
             bs->st.blank++;
-        } else if ((e = copy_rows(bs, bs->rows, b->img0, b->img1, &b->img))) {
+        } else if ((e = copy_rows(bs, b->img0, b->img1, &b->img))) {
             set_broken(bs, e);
             break;
         } else {
@@ -194,13 +231,45 @@ void fg_bandset_set_geom(fg_bandset *bs, const fg_band_geom *g)
     pthread_mutex_unlock(&bs->lock);
 }
 
+/* Room for rows up to need: the kept ones (from base), and a white flag and a sum for every row. */
+static fg_err make_room(fg_bandset *bs, int need)
+{
+    if (need > bs->cap) {
+        int cap = bs->cap ? bs->cap : 1024;
+        uint8_t *w;
+        uint32_t *s;
+
+        while (cap < need)
+            cap *= 2;
+        if ((w = realloc(bs->white, (size_t)cap)))
+            bs->white = w;
+        if ((s = realloc(bs->sums, (size_t)cap * sizeof *s)))
+            bs->sums = s;
+        if (!w || !s)
+            return fg_err_set(FG_ERR_NOMEM, "bands: cannot keep %d rows", need);
+        bs->cap = cap;
+    }
+    if (need - bs->base > bs->cap_rows) {
+        int cap = bs->cap_rows ? bs->cap_rows : 256;
+        uint8_t *r;
+
+        while (cap < need - bs->base)
+            cap *= 2;
+        if (!(r = realloc(bs->rows, (size_t)cap * (size_t)bs->stride)))
+            return fg_err_set(FG_ERR_NOMEM, "bands: cannot keep %d rows", need - bs->base);
+        bs->rows = r;
+        bs->cap_rows = cap;
+    }
+    return FG_OK;
+}
+
 fg_err fg_bandset_rows(fg_bandset *bs, int first_row, const uint8_t *rows, int n)
 {
     int skip, first, last;
     fg_err e = FG_OK;
 
     pthread_mutex_lock(&bs->lock);
-    if (bs->broken || bs->finishing) {
+    if (bs->broken || bs->finishing || bs->ended) {
         pthread_mutex_unlock(&bs->lock);
         return FG_OK;
     }
@@ -216,31 +285,20 @@ fg_err fg_bandset_rows(fg_bandset *bs, int first_row, const uint8_t *rows, int n
     if (n > skip) {
         int need = bs->have + (n - skip);
 
-        if (need > bs->cap) {
-            int cap = bs->cap ? bs->cap : 1024;
-            uint8_t *r, *w = NULL;
-
-            while (cap < need)
-                cap *= 2;
-            if ((r = realloc(bs->rows, (size_t)cap * (size_t)bs->stride)))
-                bs->rows = r;
-            if (r && (w = realloc(bs->white, (size_t)cap)))
-                bs->white = w;
-            if (!r || !w) {
-                e = fg_err_set(FG_ERR_NOMEM, "bands: cannot keep %d rows", need);
-                set_broken(bs, e);
-                pthread_mutex_unlock(&bs->lock);
-                return e;
-            }
-            bs->cap = cap;
+        if ((e = make_room(bs, need))) {
+            set_broken(bs, e);
+            pthread_mutex_unlock(&bs->lock);
+            return e;
         }
-        memcpy(bs->rows + (size_t)bs->have * (size_t)bs->stride, rows + (size_t)skip * (size_t)bs->stride,
-               (size_t)(n - skip) * (size_t)bs->stride);
-        for (int y = bs->have; y < need; y++)
-            bs->white[y] = row_white(bs->rows + (size_t)y * (size_t)bs->stride, bs->width);
+        memcpy(kept_row(bs, bs->have), rows + (size_t)skip * (size_t)bs->stride, (size_t)(n - skip) * (size_t)bs->stride);
+        for (int y = bs->have; y < need; y++) {
+            bs->white[y] = row_white(kept_row(bs, y), bs->width);
+            bs->sums[y] = row_sum(kept_row(bs, y), bs->stride);
+        }
         bs->have = need;
     }
     first = cut_bands(bs);
+    drop_read_rows(bs);
     last = bs->n;
     pthread_mutex_unlock(&bs->lock);
     for (int i = first; i < last; i++)
@@ -297,10 +355,45 @@ void fg_bandset_run(fg_bandset *bs, int index, fg_ocr *ocr)
     pthread_mutex_unlock(&bs->lock);
 }
 
+/* The rows read early must be the page's: otherwise the live decoding went wrong somewhere.
+   Under the lock. */
+static fg_err rows_match(fg_bandset *bs, const fg_page *page)
+{
+    int cmp = bs->have < page->height ? bs->have : page->height;
+
+    if (page->width != bs->width || page->stride != bs->stride || page->yres != bs->yres)
+        return fg_err_set(FG_ERR_STATE, "bands: the page is %dx%d dpi, %d wide; its rows came as %dx%d dpi, %d wide",
+                          page->xres, page->yres, page->width, bs->xres, bs->yres, bs->width);
+    if (bs->n && page->height < bs->b[bs->n - 1].img1)
+        return fg_err_set(FG_ERR_STATE, "bands: the page has %d rows, fewer than the %d read in bands", page->height,
+                          bs->b[bs->n - 1].img1);
+    for (int y = 0; y < cmp; y++)
+        if (bs->sums[y] != row_sum(page->bits + (size_t)y * (size_t)page->stride, page->stride))
+            return fg_err_set(FG_ERR_STATE, "bands: row %d received while the page arrived differs from the page's", y);
+    return FG_OK;
+}
+
+fg_err fg_bandset_page_ended(fg_bandset *bs, const fg_page *page)
+{
+    fg_err e = FG_OK;
+
+    if (!page || !page->bits)
+        return fg_err_set(FG_ERR_INVAL, "bands: no page to end");
+    pthread_mutex_lock(&bs->lock);
+    if (!bs->ended && !bs->broken && (e = rows_match(bs, page)))
+        set_broken(bs, e);
+    bs->ended = true;
+    free(bs->rows);   /* the bands hold copies of what they read; the page is the one copy now */
+    bs->rows = NULL;
+    bs->cap_rows = 0;
+    pthread_mutex_unlock(&bs->lock);
+    return e;
+}
+
 fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_words **out)
 {
     fg_words *w = NULL;
-    int total, cmp;
+    int total;
     double t0 = now_ms(), tw;
     fg_err e = FG_OK;
 
@@ -313,22 +406,8 @@ fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_wo
         e = fg_err_set(FG_ERR_STATE, "bands stopped: %s", bs->why);
         goto out;
     }
-    if (page->width != bs->width || page->stride != bs->stride || page->yres != bs->yres) {
-        e = fg_err_set(FG_ERR_STATE, "bands: the page is %dx%d dpi, %d wide; its rows came as %dx%d dpi, %d wide",
-                       page->xres, page->yres, page->width, bs->xres, bs->yres, bs->width);
+    if ((e = rows_match(bs, page)))
         goto out;
-    }
-    if (bs->n && page->height < bs->b[bs->n - 1].img1) {
-        e = fg_err_set(FG_ERR_STATE, "bands: the page has %d rows, fewer than the %d read in bands", page->height,
-                       bs->b[bs->n - 1].img1);
-        goto out;
-    }
-    /* the rows read early must be the page's: otherwise the live decoding went wrong somewhere */
-    cmp = bs->have < page->height ? bs->have : page->height;
-    if (cmp > 0 && memcmp(bs->rows, page->bits, (size_t)cmp * (size_t)bs->stride)) {
-        e = fg_err_set(FG_ERR_STATE, "bands: the rows received while the page arrived differ from the page");
-        goto out;
-    }
     total = bs->n;
     if (page->height > bs->last_cut) {
         band *b = &bs->b[bs->n];

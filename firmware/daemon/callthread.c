@@ -197,6 +197,8 @@ static void on_page(void *user, fg_call *call, int page_no, fg_page *page)
         return;
     }
     fg_call_mark_page1(call);
+    if (cc->bands)
+        fg_bandset_page_ended(cc->bands, page);   /* an error: the judge reads the page whole, says why */
     fg_call_set_page1(call, page);
     cc->page1_queued = true;
     ocr_pool_submit(cc->gw->ocr, call);

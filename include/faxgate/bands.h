@@ -75,6 +75,12 @@ void fg_bandset_unref(fg_bandset *bs);
     stops cutting, and the judge falls back to the whole page). Ready bands are submitted. */
 fg_err fg_bandset_rows(fg_bandset *bs, int first_row, const uint8_t *rows, int n);
 
+/** Page 1 has ended and page holds all its rows: compares the rows received while it arrived
+    with it (a mismatch stops the set, as in fg_bandset_finish) and frees them, so that the call
+    keeps one copy of the page while it waits for its verdict, not two. Rows given after this are
+    ignored. Call thread only; page must be the one later given to fg_bandset_finish. */
+fg_err fg_bandset_page_ended(fg_bandset *bs, const fg_page *page);
+
 /** Rows received so far. */
 int fg_bandset_have(const fg_bandset *bs);
 

@@ -190,6 +190,39 @@ static void test_gap_stops_the_set(void **state)
     fg_bandset_unref(bs);
 }
 
+/* When the page ends its rows are compared with the page and freed (the page is the one copy
+   from then on): the same rows go on to the judge; rows that differ stop the set, so that the
+   judge reads the page whole. */
+static void test_page_end_keeps_one_copy(void **state)
+{
+    uint8_t rows[216 * 30] = {0};
+    fg_bandset *same = NULL, *other = NULL;
+    fg_page *p = NULL;
+    fg_words *w = NULL;
+
+    (void)state;
+    assert_int_equal(fg_page_new(1728, 30, 204, 196, &p), FG_OK);
+    assert_int_equal(fg_bandset_new(1728, 204, 196, NULL, NULL, &same), FG_OK);
+    assert_int_equal(fg_bandset_new(1728, 204, 196, NULL, NULL, &other), FG_OK);
+    assert_int_equal(fg_bandset_rows(same, 0, rows, 30), FG_OK);
+    rows[216 * 12 + 5] = 0x18;   /* a black dot the page does not have */
+    assert_int_equal(fg_bandset_rows(other, 0, rows, 30), FG_OK);
+    assert_int_equal(fg_bandset_page_ended(same, p), FG_OK);
+    assert_int_equal(fg_bandset_rows(same, 30, rows, 10), FG_OK);   /* ignored: the page has ended */
+    assert_int_equal(fg_bandset_have(same), 30);
+    assert_int_equal(fg_bandset_finish(same, NULL, p, &w), FG_OK);   /* all white: nothing to read */
+    assert_non_null(w);
+    assert_int_equal(w->n, 0);
+    fg_words_free(w);
+    w = NULL;
+    assert_int_equal(fg_bandset_page_ended(other, p), FG_ERR_STATE);
+    assert_int_equal(fg_bandset_finish(other, NULL, p, &w), FG_ERR_STATE);
+    assert_null(w);
+    fg_bandset_unref(same);
+    fg_bandset_unref(other);
+    fg_page_free(p);
+}
+
 static void test_workers_behind_read_the_page_whole(void **state)
 {
     /* ink on every row, no band read before the end: reading them now costs more than the page */
@@ -423,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_word_across_a_cut_is_kept_once),
         cmocka_unit_test(test_blank_bands_are_not_read),
         cmocka_unit_test(test_gap_stops_the_set),
+        cmocka_unit_test(test_page_end_keeps_one_copy),
         cmocka_unit_test(test_workers_behind_read_the_page_whole),
         cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_fine, fg_test_ocr_setup, fg_test_ocr_teardown),
         cmocka_unit_test_setup_teardown(test_bands_read_as_whole_page_standard, fg_test_ocr_setup, fg_test_ocr_teardown),
