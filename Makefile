@@ -168,6 +168,14 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LINK_LIBS) -lcmocka
 
+# the store's tests share a fixture (a real SQLite file in a fresh folder, a call as the pipeline leaves it)
+STORE_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_store*.c))
+$(STORE_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/store_fixture.o \
+		$(BUILD)/obj/tests/unit/testutil.o $(MODEL_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/store_fixture.o $(BUILD)/obj/tests/unit/testutil.o \
+		$(MODEL_OBJ) $(LINK_LIBS) -lcmocka
+
 # test_tsb85 plays the TSB-85 runner's transmitter into its receiver: it links those parts
 TSB_UNIT_OBJ := $(addprefix $(BUILD)/obj/host/tsb85/,frames.o tx.o rx.o image.o fail.o)
 $(BUILD)/tests/test_tsb85: $(BUILD)/obj/tests/unit/test_tsb85.o $(BUILD)/obj/tests/unit/testutil.o $(TSB_UNIT_OBJ) $(MODEL_OBJ) $(LIBS_DEP)

@@ -12,63 +12,12 @@
 
 #include "call_impl.h"
 #include "faxgate/store.h"
-#include "testutil.h"
+#include "store_fixture.h"
 
 /* ---- helpers ---- */
 
-typedef struct fixture {
-    char dir[256];
-    char db[300];
-    char mnt[300];   /* a tmpfs mounted by the test, "" if none */
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-
-    if (!f || fg_test_tmpdir(f->dir, sizeof f->dir) != 0)
-        return -1;
-    snprintf(f->db, sizeof f->db, "%s/faxgate.db", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-
-    if (f->mnt[0] && umount2(f->mnt, MNT_DETACH) != 0)
-        fprintf(stderr, "# could not unmount %s: %s\n", f->mnt, strerror(errno));
-    fg_test_rm_rf(f->dir);
-    free(f);
-    return 0;
-}
-
-#define assert_msg_has(e, want)                                                                        \
-    do {                                                                                               \
-        if (!strstr(fg_err_msg(e), (want)))                                                            \
-            fail_msg("message '%s' does not contain '%s'", fg_err_msg(e), (want));                     \
-    } while (0)
-
-/* Runs one SQL text on the file behind the store's back; returns the first column as int. */
-static long long raw_sql(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    long long v = -1;
-
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
-}
 /* A received call with its pages in the spool, recorded in the store. */
-static int64_t save_new(fg_store *st, const char *tsi, const char *caller)
+static int64_t save_received(fg_store *st, const char *tsi, const char *caller)
 {
     fg_call *c;
     int64_t id;
@@ -97,8 +46,8 @@ static void test_queue(void **state)
     int n;
 
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
-    a = save_new(st, "A", "+13125550001");
-    b = save_new(st, "B", "+13125550002");
+    a = save_received(st, "A", "+13125550001");
+    b = save_received(st, "B", "+13125550002");
     assert_int_equal(fg_store_delivery_claim(st, "w1", &d), FG_ERR_NOTFOUND);
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);   /* no-op */
@@ -180,7 +129,7 @@ static void test_sent_and_followed(void **state)
     int n = 0;
 
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
-    a = save_new(st, "A", "+13125550001");
+    a = save_received(st, "A", "+13125550001");
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
     assert_int_equal(fg_store_delivery_sent(st, 1, 5, "sent"), FG_ERR_STATE);   /* not claimed */
     assert_int_equal(fg_store_delivery_attempt(st, 1, "busy", &n), FG_ERR_STATE);
@@ -222,7 +171,7 @@ static void test_migrates_v6(void **state)
     int64_t a;
 
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
-    a = save_new(st, "A", "+13125550001");
+    a = save_received(st, "A", "+13125550001");
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
     fg_store_close(st);
     raw_sql(f->db, "DROP TABLE sessions");   /* v12 */
@@ -263,7 +212,7 @@ static void test_outgoing(void **state)
     fg_store *st;
 
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
-    call = save_new(st, "AD", "+13125550001");
+    call = save_received(st, "AD", "+13125550001");
     assert_int_equal(fg_store_outgoing_add(st, "sip:optout@192.0.2.9:5060", "/spool/out/1.tif", "optout", call, 2, 1,
                                            &id1), FG_OK);
     assert_int_equal(fg_store_outgoing_add(st, "sip:mfp@192.0.2.8", "/spool/out/2.tif", NULL, 0, 5, 3, &id2), FG_OK);
@@ -321,8 +270,8 @@ static void test_claim_call_and_cancel(void **state)
     int n;
 
     assert_int_equal(fg_store_open(f->db, &st), FG_OK);
-    a = save_new(st, "A", "+13125550001");
-    b = save_new(st, "B", "+13125550002");
+    a = save_received(st, "A", "+13125550001");
+    b = save_received(st, "B", "+13125550002");
     assert_int_equal(fg_store_delivery_claim_call(st, "ctl", a, &d), FG_ERR_NOTFOUND);   /* not queued */
     assert_int_equal(fg_store_delivery_add(st, a), FG_OK);
     assert_int_equal(fg_store_delivery_claim(st, "daemon", &d), FG_OK);
@@ -399,7 +348,7 @@ static void test_claims_are_exclusive(void **state)
     assert_int_equal(fg_store_open(f->db, &st[0]), FG_OK);
     assert_int_equal(fg_store_open(f->db, &st[1]), FG_OK);
     for (int i = 0; i < RACE_JOBS; i++)
-        assert_int_equal(fg_store_delivery_add(st[i % 2], save_new(st[i % 2], "T", "+13125550000")), FG_OK);
+        assert_int_equal(fg_store_delivery_add(st[i % 2], save_received(st[i % 2], "T", "+13125550000")), FG_OK);
     for (int i = 0; i < RACE_THREADS; i++) {
         r[i] = (racer){st[i % 2], "", claims, &mu, 0};
         snprintf(r[i].owner, sizeof r[i].owner, "worker%d", i);
