@@ -283,10 +283,14 @@ fuzz: deps
 FUZZ_EXECS ?= 10000000
 FUZZ_MAX_SECONDS ?= 0
 FUZZ_TARGETS ?=
+# FUZZ_MAX_LEN: inputs no longer than this (libFuzzer -max_len; 0: libFuzzer's own choice). For
+# pcap and wav, whose full-length inputs are whole fax calls to demodulate (tens a second), a short
+# run fuzzes the container and packet parsing at thousands a second
+FUZZ_MAX_LEN ?= 0
 fuzz-long: DEB_PKGS += $(FUZZ_DEB)
 fuzz-long: deps
 	$(MAKE) --no-print-directory fuzz-build
-	tests/fuzz/long.sh build/fuzz $(BUILD) $(FUZZ_EXECS) $(FUZZ_MAX_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) tests/fuzz/long.sh build/fuzz $(BUILD) $(FUZZ_EXECS) $(FUZZ_MAX_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-build: all $(BUILD)/tools/mkseeds
 	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" build/fuzz/libfaxgate.a build/fuzz/libboard.a build/fuzz/libfaxhost.a

@@ -10,6 +10,9 @@
 # long EXECS would take at the rate it ran. The table also goes to FUZZBUILD/long.tsv; each log
 # to FUZZBUILD/TARGET.long.log, a crash to FUZZBUILD/crashes/TARGET-long-*. Exit 1 if any crashed.
 #
+# FUZZ_MAX_LEN (environment), if above 0, caps the inputs' length (libFuzzer -max_len); the table
+# then says so in the note column.
+#
 # Run it beside other work with one core: nice -n 15 make fuzz-long FUZZ_EXECS=… FUZZ_MAX_SECONDS=…
 set -u
 fz=${1:-build/fuzz}
@@ -54,6 +57,7 @@ for k in $targets; do
     ncrash0=$(ls "$fz/crashes" | grep -c "^$t-long-")
     opts=(-runs="$execs" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="$fz/crashes/$t-long-")
     [ "$cap" -gt 0 ] && opts+=(-max_total_time="$cap")
+    [ "${FUZZ_MAX_LEN:-0}" -gt 0 ] && opts+=(-max_len="$FUZZ_MAX_LEN")
     start=$(date +%s.%N)
     "$bin" "${opts[@]}" "$corpus" "$fz/seeds/$k" >"$log" 2>&1
     rc=$?
@@ -68,12 +72,13 @@ for k in $targets; do
     crashes=$(($(ls "$fz/crashes" | grep -c "^$t-long-") - ncrash0))
     [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes=1   # a leak or an out-of-memory leaves no input named crash
     note=""
+    [ "${FUZZ_MAX_LEN:-0}" -gt 0 ] && note="inputs of at most $FUZZ_MAX_LEN bytes; "
     if [ "$rc" -ne 0 ]; then
         failed=1
-        note="FAILED (exit $rc): $(grep -m1 -E 'ERROR|SUMMARY' "$log" | cut -c1-80)"
+        note="${note}FAILED (exit $rc): $(grep -m1 -E 'ERROR|SUMMARY' "$log" | cut -c1-80)"
     elif [ "$n" -lt "$execs" ]; then
         need=$(awk -v e="$execs" -v r="$rate" 'BEGIN { if (r > 0) printf "%.1f h", e / r / 3600; else print "?" }')
-        note="stopped by the ${cap} s cap: $execs would take $need"
+        note="${note}stopped by the ${cap} s cap: $execs would take $need"
     fi
     printf '%-18s %11s %8s %8s %7s %9s %8s %5s %7s  %s\n' "$t" "$n" "$secs" "$rate" "$crashes" "${cov0:-?}" \
         "${cov1:-?}" "$(( ${cov1:-0} - ${cov0:-0} ))" "$added" "$note"
