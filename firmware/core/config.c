@@ -465,6 +465,22 @@ static void numbers_free(number_cfg *num, int n)
         }
 }
 
+/* Copies n [number] sections into dst (*ndst of them); on failure frees what it copied. */
+static bool numbers_copy(number_cfg *dst, int *ndst, const number_cfg *src, int n)
+{
+    *ndst = n;
+    for (int i = 0; i < n; i++) {
+        memcpy(dst[i].number, src[i].number, sizeof dst[i].number);
+        for (size_t k = 0; k < NNUMKEYS; k++)
+            if (src[i].val[k] && !(dst[i].val[k] = strdup(src[i].val[k]))) {
+                numbers_free(dst, n);
+                *ndst = 0;
+                return false;
+            }
+    }
+    return true;
+}
+
 fg_err fg_config_dup(const fg_config *cfg, fg_config **out)
 {
     fg_config *c = calloc(1, sizeof *c);
@@ -472,13 +488,7 @@ fg_err fg_config_dup(const fg_config *cfg, fg_config **out)
 
     for (size_t i = 0; ok && i < NKEYS; i++)
         ok = (c->val[i] = strdup(cfg->val[i])) && (c->def[i] = strdup(cfg->def[i]));
-    for (int i = 0; ok && i < cfg->nnum; i++) {
-        memcpy(c->num[i].number, cfg->num[i].number, sizeof c->num[i].number);
-        c->nnum = i + 1;
-        for (size_t k = 0; ok && k < NNUMKEYS; k++)
-            ok = !cfg->num[i].val[k] || (c->num[i].val[k] = strdup(cfg->num[i].val[k]));
-    }
-    if (!ok) {
+    if (!ok || !numbers_copy(c->num, &c->nnum, cfg->num, cfg->nnum)) {
         fg_config_free(c);
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate a copy of the configuration");
     }
@@ -646,21 +656,6 @@ static fg_err commit(fg_config *cfg, parse_ctx *ctx, int rc)
     return e;
 }
 
-/* Stages a copy of the [number] sections already loaded, for a file to add to or change. */
-static bool numbers_stage(parse_ctx *ctx, const fg_config *cfg)
-{
-    ctx->nnum = cfg->nnum;
-    for (int i = 0; i < cfg->nnum; i++) {
-        memcpy(ctx->num[i].number, cfg->num[i].number, sizeof ctx->num[i].number);
-        for (size_t k = 0; k < NNUMKEYS; k++)
-            if (cfg->num[i].val[k] && !(ctx->num[i].val[k] = strdup(cfg->num[i].val[k]))) {
-                numbers_free(ctx->num, ctx->nnum);
-                return false;
-            }
-    }
-    return true;
-}
-
 fg_err fg_config_load_string(fg_config *cfg, const char *text, const char *name)
 {
     static parse_ctx zero;
@@ -672,7 +667,7 @@ fg_err fg_config_load_string(fg_config *cfg, const char *text, const char *name)
     *ctx = zero;
     ctx->name = name;
     ctx->text = text;
-    if (!numbers_stage(ctx, cfg)) {
+    if (!numbers_copy(ctx->num, &ctx->nnum, cfg->num, cfg->nnum)) {
         free(ctx);
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory to read %s", name);
     }
@@ -723,7 +718,7 @@ fg_err fg_config_set(fg_config *cfg, const char *section, const char *key, const
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory for a setting");
     *ctx = zero;
     ctx->name = "setting";
-    if (!numbers_stage(ctx, cfg)) {
+    if (!numbers_copy(ctx->num, &ctx->nnum, cfg->num, cfg->nnum)) {
         free(ctx);
         return fg_err_set(FG_ERR_NOMEM, "cannot allocate memory for a setting");
     }
