@@ -444,7 +444,17 @@ static void run_call(call_ctx *cc)
     if (e == FG_ERR_STATE || e == FG_ERR_TIMEOUT)
         e = FG_OK;
     if (e) {
-        log_info("connection from %s closed before any audio: %s", fg_line_uri(cc->ln), fg_err_msg(e));
+        if (!*fg_line_uuid(cc->ln)) {   /* no call named: a probe or a stray connection, not a call */
+            log_info("connection from %s closed before it named a call: %s", fg_line_uri(cc->ln), fg_err_msg(e));
+            return;
+        }
+        /* An answered call gone before any audio (the caller hung up at once, a PBX that broke
+           off): no page, but a call all the same, recorded with what happened. */
+        log_warn("call from %s ended before any audio: %s",
+                 *fg_line_caller_id(cc->ln) ? fg_line_caller_id(cc->ln) : fg_line_uri(cc->ln), fg_err_msg(e));
+        fg_line_hangup(cc->ln);
+        fg_call_set_result(cc->call, FG_CALL_FAILED, "ended before any audio, no page received: %s", fg_err_msg(e));
+        call_conclude(gw, cc->call, false);
         return;
     }
     if ((e = fg_store_call_begin(gw->st, cc->call))) {
@@ -515,8 +525,6 @@ static void *call_thread(void *arg)
     return NULL;
 }
 
-/* Refuses a call before answering it and records why (a store that cannot record it: said in
-   the log). A fault of the gateway itself (no space, no spool, no store) is an error. */
 /* Records a call refused before its answer, no page received, with result as its result; returns
    its id, 0 if the store could not take it (said in the log). */
 static int64_t record_refused(gateway *gw, const char *line_uri, const char *call_id, const char *caller_id,
@@ -544,6 +552,8 @@ static int64_t record_refused(gateway *gw, const char *line_uri, const char *cal
     return id;
 }
 
+/* Refuses a call before answering it and records why (a store that cannot record it: said in
+   the log). A fault of the gateway itself (no space, no spool, no store) is an error. */
 static void refuse(gateway *gw, fg_line *ln, const char *why, bool fault)
 {
     char result[800];

@@ -84,6 +84,16 @@ for k in 1 2 3 4 5; do
     fg_check "garbage payload $k is dropped with its reason: $want" grep -qF "$want" "$tmp/faxgated.log"
 done
 fg_check "all 5 garbage payloads reached faxgated ($sent sent)" [ "$sent" -eq 5 ]
+# payload 2 named a call (its UUID) before its broken audio: a call, recorded as failed with the
+# reason; the others named none (a probe, not a call) and leave no row
+broken_call() {
+    for _ in $(seq 30); do
+        [ "$(fg_sql "$db" "SELECT count(*) || '|' || sum(state = 'failed' AND pages = 0 AND result LIKE 'ended before any audio, no page received: %slin samples are 2 bytes%') FROM calls")" = "1|1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+fg_check "…the one that named a call is recorded as failed before any audio, the 4 others leave no row" broken_call
 sleep 0.5
 fg_check "faxgated survives garbage AudioSocket frames" kill -0 "$FG_GATEWAY_PID"
 "$faxsim" send --quiet --line "$FG_LINE" --tsi "AFTER GARBAGE" "$tmp/good.tif" >"$tmp/send.log" 2>&1

@@ -222,8 +222,8 @@ race_for_one_place() {   # run_sipp sees these locals: two calls of the scenario
 fg_check "CANCEL while ringing, with max_calls = 1" run_sipp cancel "$sip_port"
 fg_check "two INVITEs for the last place: one 180 + 200, the other 503, none hung up on after the answer" \
     race_for_one_place "$sip_port"
-fg_check "…the one refused recorded once, as busy before answer (the answered one sent no audio: logged only)" \
-    wait_for 10 "SELECT count(*) || '|' || sum(result LIKE 'busy before answer (SIP 503)%') FROM calls WHERE caller_id LIKE '%15557770504'" "1|1"
+fg_check "…both recorded: the refused one as busy before answer, the answered one (no audio sent) as failed, no page" \
+    wait_for 10 "SELECT count(*) || '|' || sum(state = 'rejected' AND result LIKE 'busy before answer (SIP 503)%') || '|' || sum(state = 'failed' AND pages = 0 AND deliver_state = 'none') FROM calls WHERE caller_id LIKE '%15557770504'" "2|1|1"
 places_back() {   # every place given back once the calls are over: none in progress, none ringing
     for _ in $(seq 50); do
         "$build/faxgatectl" --config "$tmp/faxgate.conf" status --json 2>/dev/null |
