@@ -138,6 +138,10 @@ LIBS_DEP := $(LIB) $(BOARDLIB) $(HOSTLIB)
 $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(TOOL_OBJ) $(LIBS_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_OBJ) $(filter $(MODEL_OBJ),$^) $(LINK_LIBS)
+# lrcv prints its figures from a second file
+$(BUILD)/tools/lrcv: $(BUILD)/obj/tools/lrcv.o $(BUILD)/obj/tools/lrcv_figures.o $(TOOL_OBJ) $(LIBS_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/obj/tools/lrcv_figures.o $(TOOL_OBJ) $(LINK_LIBS)
 # learnbench measures the product as shipped, starter model included; mkmodel must not need one.
 $(BUILD)/tools/learnbench: $(MODEL_OBJ)
 $(BUILD)/gen/starter_model.c: $(GEN_TOOLS)/mkmodel $(LABEL_FILES) $(TEXT_FILES)

@@ -31,36 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faxgate/faxgate.h"
-#include "faxgate/learn.h"
-#include "faxgate/lr.h"
 #include "labels.h"
-
-enum { M_PLAIN, M_JOINT, M_SUM, M_SHIPS0, NZ };
-
-/* One text of a page, judged: features, tokens, the rules' scores. */
-typedef struct view {
-    fg_lr_feats x;
-    int *named;             /* x's named features as dictionary indices */
-    fg_tokens *tok;         /* for BAYES_* */
-    fg_scores s;            /* the rules' scores */
-    fg_ident id;
-    double rules;           /* their total */
-} view;
-
-typedef struct item {
-    const char *name;
-    bool is_ad, funsd, report, ext;   /* ext: --extern, a report item counted apart */
-    const char *campaign;
-    int fold;
-    view clean, ocr;
-    bool has_ocr;
-    double z[NZ], t[NZ];    /* each method's score (out of fold, or the report model's) and threshold */
-    double sure;            /* (b)'s threshold for "sure": no business fax with the rules at hold above it */
-    double zin;             /* (a)'s logit from an inner fold: what (b2) chooses c on */
-    double ships, ships_rules; /* (c): the total with BAYES_*, and without the learned share */
-    double ships_in;        /* (c)'s total from an inner fold */
-} item;
+#include "lrcv.h"
 
 /* Models learn the clean text; they score what OCR read when there is such a text. */
 static const view *train_view(const item *it)
@@ -68,10 +40,6 @@ static const view *train_view(const item *it)
     return &it->clean;
 }
 
-static const view *test_view(const item *it)
-{
-    return it->has_ocr ? &it->ocr : &it->clean;
-}
 
 static fg_lr_featopts fopts;
 static int no_ocr;          /* labelled texts with no OCR text (--ocr), scored as texts */
@@ -184,7 +152,7 @@ static int train(const item *v, size_t n, bool joint, member in, int f1, int f2,
 
 static double logit(const fg_lr_weights *wt, const item *it, bool joint)
 {
-    return fg_lr_weights_logit(wt, &test_view(it)->x, joint ? test_view(it)->named : NULL);
+    return fg_lr_weights_logit(wt, &lrcv_test_view(it)->x, joint ? lrcv_test_view(it)->named : NULL);
 }
 
 /* The 0-false-positive threshold of the training items outside fold `out`: the largest inner
@@ -208,7 +176,7 @@ static int inner_threshold(item *v, size_t n, int k, bool joint, int out, double
                     v[i].zin = z;
                 if (!v[i].is_ad && z > *thr)
                     *thr = z;
-                if (!v[i].is_ad && test_view(&v[i])->rules >= hold && z > *sure)
+                if (!v[i].is_ad && lrcv_test_view(&v[i])->rules >= hold && z > *sure)
                     *sure = z;
             }
         fg_lr_weights_clear(&wt);
@@ -234,10 +202,10 @@ static double sum_choose(const item *v, size_t n, member in, int f1, double *thr
         int flagged = 0;
 
         for (size_t i = 0; i < n; i++)
-            if (in(&v[i], f1, -1) && !v[i].is_ad && v[i].zin + c_grid[g] * test_view(&v[i])->rules > t)
-                t = v[i].zin + c_grid[g] * test_view(&v[i])->rules;
+            if (in(&v[i], f1, -1) && !v[i].is_ad && v[i].zin + c_grid[g] * lrcv_test_view(&v[i])->rules > t)
+                t = v[i].zin + c_grid[g] * lrcv_test_view(&v[i])->rules;
         for (size_t i = 0; i < n; i++)
-            flagged += in(&v[i], f1, -1) && v[i].is_ad && v[i].zin + c_grid[g] * test_view(&v[i])->rules > t;
+            flagged += in(&v[i], f1, -1) && v[i].is_ad && v[i].zin + c_grid[g] * lrcv_test_view(&v[i])->rules > t;
         if (flagged > best) {
             best = flagged;
             c = c_grid[g];
@@ -265,7 +233,7 @@ static int ships(item *v, size_t n, member in, int f1, int f2, bool (*sc)(const 
         }
     mod = fg_learn_builder_model(b);
     for (size_t i = 0; i < n; i++) {
-        const view *te = test_view(&v[i]);
+        const view *te = lrcv_test_view(&v[i]);
         fg_learn_result r;
         fg_scores s;
         double learned = 0;
@@ -340,119 +308,6 @@ static void assign_folds(item *v, size_t n, int k, uint64_t seed)
             it->fold = next[c]++ % k;
     }
     free(ord);
-}
-
-/* ---- figures ---- */
-
-typedef struct tally {
-    int ads, ads_flag, ads_drop, biz, biz_flag, biz_drop, funsd, funsd_flag;
-} tally;
-
-static void tally_one(tally *t, const item *it, bool flag, bool dropped)
-{
-    if (it->is_ad) {
-        t->ads++;
-        t->ads_flag += flag;
-        t->ads_drop += dropped;
-    } else {
-        t->biz++;
-        t->biz_flag += flag;
-        t->biz_drop += dropped;
-        t->funsd += it->funsd;
-        t->funsd_flag += it->funsd && flag;
-    }
-}
-
-static void print_tally(const char *what, tally t)
-{
-    printf("  %-40s ads %3d/%-3d (%5.1f %%) dropped %3d | business flagged %d/%d, dropped %d (FUNSD %d/%d)\n",
-           what, t.ads_flag, t.ads, t.ads ? 100.0 * t.ads_flag / t.ads : 0, t.ads_drop, t.biz_flag, t.biz,
-           t.biz_drop, t.funsd_flag, t.funsd);
-}
-
-static double score_of(const item *it, int m)
-{
-    return m < NZ ? it->z[m] : it->ships;
-}
-
-static int group(const item *it)
-{
-    return it->ext ? 2 : it->report;
-}
-
-static double auc(const item *v, size_t n, int grp, int m)
-{
-    double pairs = 0, wins = 0;
-
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            if (group(&v[i]) == grp && group(&v[j]) == grp && v[i].is_ad && !v[j].is_ad) {
-                double a = score_of(&v[i], m), b = score_of(&v[j], m);
-
-                pairs++;
-                wins += a > b ? 1 : a == b ? 0.5 : 0;
-            }
-    return pairs ? wins / pairs : 0;
-}
-
-static double sig(double z)
-{
-    return z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z));
-}
-
-/* Platt scaling of a method's out-of-fold logits, then how well each reads as a probability: log
-   loss and Brier score of the raw sigmoid and of Platt's, on the items whose report flag is rep
-   (the report split is scored by the model trained on all tune, with Platt fitted on tune). */
-static int calibration(const item *v, size_t n, int m, const char *what)
-{
-    double *z = malloc(n * sizeof *z), a, b;
-    int *y = malloc(n * sizeof *y);
-    size_t q = 0;
-
-    for (size_t i = 0; z && y && i < n; i++)
-        if (!v[i].report)
-            z[q] = v[i].z[m], y[q++] = v[i].is_ad;
-    if (!z || !y || fg_lr_platt(z, y, q, &a, &b)) {
-        free(z), free(y);
-        return -1;
-    }
-    free(z), free(y);
-    printf("calibration of %s: Platt a = %.3f, b = %.3f (fitted on tune out of fold)\n", what, a, b);
-    for (int rep = 0; rep < 2; rep++) {
-        double ll[2] = {0}, br[2] = {0}, bp[5] = {0}, by[5] = {0};
-        int bn[5] = {0}, cnt = 0;
-
-        for (size_t i = 0; i < n; i++) {
-            double p[2];
-
-            if (group(&v[i]) != rep)
-                continue;
-            p[0] = sig(v[i].z[m]);
-            p[1] = sig(a * v[i].z[m] + b);
-            for (int k = 0; k < 2; k++) {
-                double pk = p[k] < 1e-12 ? 1e-12 : p[k] > 1 - 1e-12 ? 1 - 1e-12 : p[k];
-
-                ll[k] -= v[i].is_ad ? log(pk) : log(1 - pk);
-                br[k] += (p[k] - v[i].is_ad) * (p[k] - v[i].is_ad);
-            }
-            int bin = p[1] < 0.1 ? 0 : p[1] < 0.3 ? 1 : p[1] < 0.7 ? 2 : p[1] < 0.9 ? 3 : 4;
-
-            bp[bin] += p[1];
-            by[bin] += v[i].is_ad;
-            bn[bin]++;
-            cnt++;
-        }
-        if (!cnt)
-            continue;
-        printf("  %s (%d pages): log loss raw %.4f, Platt %.4f; Brier raw %.4f, Platt %.4f\n",
-               rep ? "report" : "tune out of fold", cnt, ll[0] / cnt, ll[1] / cnt, br[0] / cnt, br[1] / cnt);
-        for (int k = 0; k < 5; k++)
-            if (bn[k])
-                printf("    Platt p in %-8s %3d pages, mean p %.3f, share of ads %.3f\n",
-                       (const char *[]){"[0,.1)", "[.1,.3)", "[.3,.7)", "[.7,.9)", "[.9,1]"}[k], bn[k],
-                       bp[k] / bn[k], by[k] / bn[k]);
-    }
-    return 0;
 }
 
 /* ---- loading ---- */
@@ -581,7 +436,7 @@ static int out_of_fold(item *v, size_t n, int k)
         printf("fold %d: (b2) c = %.3f\n", f, c);
         for (size_t i = 0; i < n; i++)
             if (in_fold(&v[i], f))
-                v[i].z[M_SUM] = v[i].z[M_PLAIN] + c * test_view(&v[i])->rules, v[i].t[M_SUM] = thr;
+                v[i].z[M_SUM] = v[i].z[M_PLAIN] + c * lrcv_test_view(&v[i])->rules, v[i].t[M_SUM] = thr;
         /* (c): inner scores for its own threshold, then the fold */
         thr = -INFINITY;
         for (int g = 0; g < k; g++) {
@@ -608,7 +463,7 @@ static int report_split(item *v, size_t n, double *thr_all, double *c_all)
     double sure = -INFINITY;
 
     for (size_t i = 0; i < n; i++)
-        if (!v[i].report && !v[i].is_ad && test_view(&v[i])->rules >= hold && v[i].z[M_JOINT] > sure)
+        if (!v[i].report && !v[i].is_ad && lrcv_test_view(&v[i])->rules >= hold && v[i].z[M_JOINT] > sure)
             sure = v[i].z[M_JOINT];
     for (int m = 0; m < NZ; m++) {
         thr_all[m] = -INFINITY;
@@ -636,60 +491,10 @@ static int report_split(item *v, size_t n, double *thr_all, double *c_all)
         return -1;
     for (size_t i = 0; i < n; i++)
         if (v[i].report) {
-            v[i].z[M_SUM] = v[i].z[M_PLAIN] + *c_all * test_view(&v[i])->rules, v[i].t[M_SUM] = thr_all[M_SUM];
+            v[i].z[M_SUM] = v[i].z[M_PLAIN] + *c_all * lrcv_test_view(&v[i])->rules, v[i].t[M_SUM] = thr_all[M_SUM];
             v[i].z[M_SHIPS0] = v[i].ships, v[i].t[M_SHIPS0] = thr_all[M_SHIPS0];
         }
     return 0;
-}
-
-/* Whether a business rule (BIZ_*) fired on the page. */
-static int biz_fired(const fg_scores *s)
-{
-    for (int q = 0; q < s->n; q++)
-        if (!strncmp(s->v[q].name, "BIZ_", 4) && s->v[q].weight != 0)
-            return 1;
-    return 0;
-}
-
-static void figures(const item *v, size_t n, int grp, bool list)
-{
-    static const char *const what[] = {"(a) plain n-gram LR", "(b) joint: n-grams + rules as features",
-                                       "(b2) (a) + c x rules, c by CV", "(c) ships, at its own 0-FP threshold",
-                                       "(c) ships: rules + BAYES_*, hold 5 drop 10",
-                                       "(a) or (c): held when either flags"};
-    tally t[NZ + 2] = {{0}};
-
-    for (size_t i = 0; i < n; i++) {
-        const view *te = test_view(&v[i]);
-
-        if (group(&v[i]) != grp)
-            continue;
-        for (int m = 0; m < NZ; m++) {
-            bool flag = v[i].z[m] > v[i].t[m];
-
-            /* (b) drops when sure (its own threshold) and the rules alone reach hold; (b2) when it
-               flags and the rules reach hold; (c) as the policy does */
-            tally_one(&t[m], &v[i], flag,
-                      m == M_SHIPS0  ? flag && v[i].ships_rules >= drop
-                      : m == M_JOINT ? v[i].z[m] > v[i].sure && te->rules >= hold
-                                     : m == M_SUM && flag && te->rules >= hold);
-        }
-        tally_one(&t[NZ], &v[i], v[i].ships >= hold, v[i].ships >= drop && v[i].ships_rules >= drop);
-        /* what (a) would add beside what ships: it holds, the policy's drop stays the rules' */
-        tally_one(&t[NZ + 1], &v[i], v[i].ships >= hold || v[i].z[M_PLAIN] > v[i].t[M_PLAIN],
-                  v[i].ships >= drop && v[i].ships_rules >= drop);
-        if (list)
-            printf("%-6s %-5s %-50s fold %2d rules %5.1f a %7.3f (> %6.3f) b %7.3f (> %6.3f) b2 %7.3f (> %6.3f) "
-                   "c %5.1f (> %5.1f) crules %5.1f sure %7.3f biz %d\n",
-                   v[i].ext ? "extern" : v[i].report ? "report" : v[i].funsd ? "funsd" : "tune",
-                   v[i].is_ad ? "ad" : "legit", v[i].name, v[i].fold, te->rules, v[i].z[0], v[i].t[0], v[i].z[1],
-                   v[i].t[1], v[i].z[2], v[i].t[2], v[i].ships, v[i].t[3], v[i].ships_rules, v[i].sure,
-                   biz_fired(&te->s));
-    }
-    for (int m = 0; m <= NZ + 1; m++)
-        print_tally(what[m], t[m]);
-    printf("  AUC (a) %.4f  (b) %.4f  (b2) %.4f  (c) %.4f\n", auc(v, n, grp, M_PLAIN), auc(v, n, grp, M_JOINT),
-           auc(v, n, grp, M_SUM), auc(v, n, grp, M_SHIPS0));
 }
 
 int main(int argc, char **argv)
@@ -775,16 +580,16 @@ int main(int argc, char **argv)
     printf("tune (+ FUNSD), out of fold; each fold's threshold from the other folds alone (0 business flagged "
            "there); (b) drops when its logit is above every business fax's with rules at hold there\n"
            "(\"sure\") and the rules alone reach hold, (b2) when it flags and the rules reach hold:\n");
-    figures(v, n, 0, list);
+    lrcv_figures(v, n, 0, list, hold, drop);
     printf("report split (trained on all tune%s; thresholds (a) %.3f (b) %.3f (b2) %.3f with c = %.3f, "
            "(c) %.1f):\n", funsd ? " + FUNSD" : "", thr_all[M_PLAIN], thr_all[M_JOINT], thr_all[M_SUM], c_all,
            thr_all[M_SHIPS0]);
-    figures(v, n, 1, list);
+    lrcv_figures(v, n, 1, list, hold, drop);
     if (ext) {
         printf("--extern %s (scored as the report split, named ADVE_* ads, the rest business):\n", ext);
-        figures(v, n, 2, list);
+        lrcv_figures(v, n, 2, list, hold, drop);
     }
-    if (calibration(v, n, M_PLAIN, "(a)") || calibration(v, n, M_JOINT, "(b)"))
+    if (lrcv_calibration(v, n, M_PLAIN, "(a)") || lrcv_calibration(v, n, M_JOINT, "(b)"))
         return 1;
     for (size_t i = 0; i < n; i++) {
         view_clear(&v[i].clean);
