@@ -13,7 +13,9 @@
 # (library code first run, malloc arenas, a spare OCR engine loaded for the backlog) and the pages
 # waiting for OCR at the end. "marginal" is the RSS 5 s into the calls (every call in progress,
 # no page ended yet) less that of the previous step, over the calls added: what one more call in
-# progress costs. BENCH_CAPACITY_KINDS chooses the transports (default: audiosocket g711 t38).
+# progress costs. BENCH_CAPACITY_KINDS chooses the transports (default: audiosocket g711 t38);
+# BENCH_CAPACITY_PAGES the pages per call (default 1: the same page sent that many times) and
+# BENCH_CAPACITY_RES their resolution (standard, the default, or fine).
 set -u
 build=${1:-build/host}
 build=$(cd "$build" && pwd)
@@ -23,11 +25,15 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/faxgate-bench-cap-XXXXXX")
 trap 'fg_cleanup; rm -rf "$tmp"' EXIT
 ladder=${BENCH_CAPACITY_LADDER:-10 25 50 100 200}
 kinds=${BENCH_CAPACITY_KINDS:-audiosocket g711 t38}
+npages=${BENCH_CAPACITY_PAGES:-1}
+res=${BENCH_CAPACITY_RES:-standard}
 hz=$(getconf CLK_TCK)
 ulimit -n 8192 2>/dev/null
 
 text=$(awk -F'\t' '$1 !~ /^#/ && $2 == "legit" && $3 == "en" { print $1; exit }' tests/data/texts/LABELS.tsv)
-"$build/faxsim" render --res standard "tests/data/texts/$text" "$tmp/page.tif" >/dev/null
+"$build/faxsim" render --res "$res" "tests/data/texts/$text" "$tmp/page.tif" >/dev/null
+pages=()
+for ((k = 0; k < npages; k++)); do pages+=("$tmp/page.tif"); done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 kib() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
@@ -80,7 +86,7 @@ CONF
     local pids=()
     for ((k = 0; k < n; k++)); do
         "$build/faxsim" send --quiet --realtime "${args[@]}" --line "$line" --tsi "CAP-$k" --timeout 600 \
-            "$tmp/page.tif" >"$tmp/$kind-$n-$k.log" 2>&1 &
+            "${pages[@]}" >"$tmp/$kind-$n-$k.log" 2>&1 &
         pids+=($!)
     done
     sleep 5
@@ -89,7 +95,7 @@ CONF
     for p in "${pids[@]}"; do wait "$p" && ok=$((ok + 1)); done
     children_cpu >"$tmp/s1"; s1=$(cat "$tmp/s1")
     for _ in $(seq 1200); do
-        judged=$(fg_sql "$tmp/$kind-$n.db" "SELECT count(*) FROM calls WHERE verdict IS NOT NULL AND pages >= 1")
+        judged=$(fg_sql "$tmp/$kind-$n.db" "SELECT count(*) FROM calls WHERE verdict IS NOT NULL AND pages >= $npages")
         [ "$judged" -ge "$n" ] && break
         sleep 0.25
     done
@@ -104,7 +110,7 @@ CONF
     [ "$ok" -eq "$n" ] && [ "$judged" -ge "$n" ]
 }
 
-echo "== 4. simultaneous real-time calls with zero failures (ladder: $ladder; one standard page each) =="
+echo "== 4. simultaneous real-time calls with zero failures (ladder: $ladder; $npages $res page(s) each) =="
 for kind in $kinds; do
     best=0
     for n in $ladder; do

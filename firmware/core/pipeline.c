@@ -271,6 +271,10 @@ done:
         r->had_bands = fg_call_bands_stats(c, &r->bands);
         snprintf(r->bands_error, sizeof r->bands_error, "%s", c->bands_error);
     }
+    /* Page 1's image is of no more use once judged: freed now rather than when the call ends (a
+       long fax would hold it, half a megabyte at fine resolution, while its other pages arrive). */
+    fg_page_free(c->page1);
+    c->page1 = NULL;
     fg_call_mark_judged(c);   /* from here on the call may be gone */
     return e;
 }

@@ -164,6 +164,7 @@ static void test_fails_open(void **state)
         assert_int_equal(e, FG_ERR_OCR);
         assert_true(fg_call_judged(c));
         assert_int_equal(fg_call_verdict(c), pass ? FG_VERDICT_HOLD : FG_VERDICT_DELIVER);
+        assert_null(fg_call_page1(c));   /* its image freed once judged, not held to the call's end */
         assert_int_equal(fg_call_record_json(c, &json), FG_OK);
         assert_non_null(strstr(json, "OCR of page 1 failed"));
         free(json);
