@@ -5,6 +5,7 @@
 FG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FG_PIDS=()          # processes to stop, newest last
 FG_DNSSD_STATE=""   # what tests/dnssd.sh started, to stop it again
+FG_GATEWAY_LOGS=()  # each faxgated's log, read for sanitizer reports by fg_tap_end
 
 fg_cleanup() {
     local i pid
@@ -89,6 +90,7 @@ fg_start_gateway() {
     "$build/faxgated" --config "$conf" >"$log" 2>&1 &
     FG_GATEWAY_PID=$!
     FG_PIDS+=("$FG_GATEWAY_PID")
+    FG_GATEWAY_LOGS+=("$log")
     for _ in $(seq 300); do
         FG_LINE=$(sed -n 's/.*ready: answering fax calls on \([^;]*\);.*/\1/p' "$log" | head -1)
         [ -n "$FG_LINE" ] && return 0
@@ -151,4 +153,24 @@ fg_not_ok() { FG_TAP_N=$((FG_TAP_N + 1)); FG_TAP_FAILED=$((FG_TAP_FAILED + 1)); 
 fg_skip() { FG_TAP_N=$((FG_TAP_N + 1)); echo "ok $FG_TAP_N - $1 # SKIP $2"; }
 # fg_check DESCRIPTION COMMAND...: ok if the command succeeds.
 fg_check() { local d=$1; shift; if "$@"; then fg_ok "$d"; else fg_not_ok "$d"; fi; }
-fg_tap_end() { echo "1..$FG_TAP_N"; [ "$FG_TAP_FAILED" -eq 0 ]; }
+# Under a sanitizer build (make check-asan sets ASAN_OPTIONS): every process stopped first (the
+# leak checker reports at exit), then each faxgated log read for a report. A report in a thread
+# that does not end the daemon, or a leak, would otherwise pass unseen.
+fg_sanitizer_check() {
+    local log bad=()
+    [ -n "${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}" ] && [ ${#FG_GATEWAY_LOGS[@]} -gt 0 ] || return 0
+    fg_cleanup
+    for log in "${FG_GATEWAY_LOGS[@]}"; do
+        [ -f "$log" ] && grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log" && bad+=("$log")
+    done
+    if [ ${#bad[@]} -eq 0 ]; then
+        fg_ok "no sanitizer report in the logs of ${#FG_GATEWAY_LOGS[@]} faxgated run(s)"
+        return 0
+    fi
+    fg_not_ok "sanitizer reports in ${#bad[@]} of ${#FG_GATEWAY_LOGS[@]} faxgated log(s)"
+    for log in "${bad[@]}"; do
+        echo "# $log:"
+        grep -m1 -A12 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log" | sed 's/^/#   /'
+    done
+}
+fg_tap_end() { fg_sanitizer_check; echo "1..$FG_TAP_N"; [ "$FG_TAP_FAILED" -eq 0 ]; }
