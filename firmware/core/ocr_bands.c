@@ -46,7 +46,8 @@ struct fg_bandset {
     int base, have, cap, cap_rows;
     int last_cut;           /* the end of the last band's owned rows */
     int next_img0;          /* the first row the next band reads */
-    band b[FG_BANDS_MAX + 1];
+    band *b;                /* cap_b of them, grown as bands are cut (at most FG_BANDS_MAX + 1) */
+    int cap_b;
     int n;                  /* bands cut (the one after the last cut is added at the end) */
     bool broken, finishing;
     bool ended;             /* the page ended: rows compared with it and freed */
@@ -107,10 +108,11 @@ void fg_bandset_unref(fg_bandset *bs)
     pthread_mutex_unlock(&bs->lock);
     if (left > 0)
         return;
-    for (int i = 0; i <= FG_BANDS_MAX; i++) {
+    for (int i = 0; i < bs->cap_b; i++) {
         fg_page_free(bs->b[i].img);
         fg_words_free(bs->b[i].words);
     }
+    free(bs->b);
     free(bs->rows);
     free(bs->white);
     free(bs->sums);
@@ -182,16 +184,42 @@ static void set_broken(fg_bandset *bs, fg_err e)
     bs->broken = true;
 }
 
+/* Room for band bs->n, the array doubled when full: a page of half-inch bands has about 23, and a
+   set need not hold room for FG_BANDS_MAX (64 kB) from its start. Under the lock; false if memory
+   ran out. */
+static bool room_for_band(fg_bandset *bs)
+{
+    int cap = bs->cap_b ? bs->cap_b * 2 : 32;
+    band *b;
+
+    if (bs->n < bs->cap_b)
+        return true;
+    if (cap > FG_BANDS_MAX + 1)
+        cap = FG_BANDS_MAX + 1;
+    if (bs->n >= cap || !(b = realloc(bs->b, (size_t)cap * sizeof *b)))
+        return false;
+    memset(b + bs->cap_b, 0, (size_t)(cap - bs->cap_b) * sizeof *b);
+    bs->b = b;
+    bs->cap_b = cap;
+    return true;
+}
+
 /* Cuts what the rows so far allow; returns the first new band's index (bands [first, bs->n) are new). */
 static int cut_bands(fg_bandset *bs)
 {
     int first = bs->n, cut;
 
     while (bs->n < FG_BANDS_MAX && (cut = fg_band_find_cut(bs->white, bs->have, bs->last_cut, &bs->g)) >= 0) {
-        band *b = &bs->b[bs->n];
+        band *b;
         bool blank = true;
         int a = cut, z = cut;
         fg_err e;
+
+        if (!room_for_band(bs)) {
+            set_broken(bs, fg_err_set(FG_ERR_NOMEM, "bands: cannot keep band %d", bs->n));
+            break;
+        }
+        b = &bs->b[bs->n];
 
         b->own0 = bs->last_cut;
         b->own1 = cut;
@@ -311,11 +339,12 @@ void fg_bandset_run(fg_bandset *bs, int index, fg_ocr *ocr)
 {
     fg_prep_map map = {.band = true};
     fg_words *w = NULL;
+    fg_page *img;
     band *b;
     fg_err e;
 
     pthread_mutex_lock(&bs->lock);
-    if (index < 0 || index > FG_BANDS_MAX || bs->b[index].state != B_QUEUED || !bs->b[index].img) {
+    if (index < 0 || index >= bs->cap_b || bs->b[index].state != B_QUEUED || !bs->b[index].img) {
         pthread_mutex_unlock(&bs->lock);
         return;
     }
@@ -329,11 +358,13 @@ void fg_bandset_run(fg_bandset *bs, int index, fg_ocr *ocr)
     map.page_bottom = b->last;
     map.skew_given = bs->skew_locked;
     map.skew_deg = bs->skew;
+    img = b->img;   /* b itself may move while the lock is free: the call thread grows the array */
     pthread_mutex_unlock(&bs->lock);
 
-    e = ocr ? fg_ocr_page_map(ocr, b->img, &map, &w) : fg_err_set(FG_ERR_OCR, "no OCR engine for a band");
+    e = ocr ? fg_ocr_page_map(ocr, img, &map, &w) : fg_err_set(FG_ERR_OCR, "no OCR engine for a band");
 
     pthread_mutex_lock(&bs->lock);
+    b = &bs->b[index];
     if (e) {
         b->state = B_FAILED;
         snprintf(b->err, sizeof b->err, "band of rows %d-%d: %s", b->img0, b->img1, fg_err_msg(e));
@@ -410,8 +441,14 @@ fg_err fg_bandset_finish(fg_bandset *bs, fg_ocr *ocr, const fg_page *page, fg_wo
         goto out;
     total = bs->n;
     if (page->height > bs->last_cut) {
-        band *b = &bs->b[bs->n];
+        band *b;
         bool blank = true;
+
+        if (!room_for_band(bs)) {
+            e = fg_err_set(FG_ERR_NOMEM, "bands: cannot keep the last band");
+            goto out;
+        }
+        b = &bs->b[bs->n];
 
         b->own0 = bs->last_cut;
         b->own1 = page->height;
@@ -512,7 +549,7 @@ bool fg_bandset_band(fg_bandset *bs, int index, fg_band_info *out)
     bool ok;
 
     pthread_mutex_lock(&bs->lock);
-    ok = index >= 0 && index <= FG_BANDS_MAX && bs->b[index].own1 > bs->b[index].own0;
+    ok = index >= 0 && index < bs->cap_b && bs->b[index].own1 > bs->b[index].own0;
     if (ok) {
         out->own0 = bs->b[index].own0;
         out->own1 = bs->b[index].own1;

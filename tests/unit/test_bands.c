@@ -171,6 +171,52 @@ static void test_blank_bands_are_not_read(void **state)
     free(rows);
 }
 
+/* A page longer than the bands a set starts with room for, and longer than FG_BANDS_MAX bands:
+   the set grows to the cap, stops cutting there, and the rows after the last cut make the last
+   band at the page's end (ink in a few bands only, so that no OCR engine is needed). */
+static void test_long_page_grows_the_set_to_its_cap(void **state)
+{
+    int width = 1728, stride = (width + 7) / 8, height = 30000;
+    uint8_t *rows = calloc((size_t)height, (size_t)stride);
+    fg_band_geom geom = {.step = 100, .window = 30, .overlap = 30};
+    fg_bandset *bs = NULL;
+    fg_bandset_stats st;
+    fg_band_info bi;
+    fg_page *p = NULL;
+    fg_words *w = NULL;
+    got g = {0};
+    int own = 0, n = 0;
+
+    (void)state;
+    assert_non_null(rows);
+    assert_int_equal(fg_bandset_new(width, 204, 100, submit, &g, &bs), FG_OK);
+    fg_bandset_set_geom(bs, &geom);
+    for (int y = 0; y < height; y += 500)
+        assert_int_equal(fg_bandset_rows(bs, y, rows + (size_t)y * stride, 500), FG_OK);
+    for (; fg_bandset_band(bs, n, &bi); n++) {
+        assert_int_equal(bi.own0, own);
+        assert_true(bi.blank);
+        own = bi.own1;
+    }
+    assert_int_equal(n, FG_BANDS_MAX);   /* cut up to the cap, past the room it started with */
+    assert_true(own < height);
+    assert_int_equal(fg_page_new(width, height, 204, 100, &p), FG_OK);
+    assert_int_equal(fg_bandset_page_ended(bs, p), FG_OK);
+    assert_int_equal(fg_bandset_finish(bs, NULL, p, &w), FG_OK);   /* all blank: nothing to read */
+    assert_non_null(w);
+    assert_true(fg_bandset_band(bs, FG_BANDS_MAX, &bi));   /* the last band, after the cap */
+    assert_int_equal(bi.own0, own);
+    assert_int_equal(bi.own1, height);
+    fg_bandset_get_stats(bs, &st);
+    assert_int_equal(st.bands, FG_BANDS_MAX + 1);
+    assert_int_equal(st.blank, FG_BANDS_MAX + 1);
+    assert_int_equal(g.n, 0);
+    fg_words_free(w);
+    fg_page_free(p);
+    fg_bandset_unref(bs);
+    free(rows);
+}
+
 static void test_gap_stops_the_set(void **state)
 {
     uint8_t rows[216 * 10] = {0};
@@ -455,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_cut_at_the_widest_white_run),
         cmocka_unit_test(test_word_across_a_cut_is_kept_once),
         cmocka_unit_test(test_blank_bands_are_not_read),
+        cmocka_unit_test(test_long_page_grows_the_set_to_its_cap),
         cmocka_unit_test(test_gap_stops_the_set),
         cmocka_unit_test(test_page_end_keeps_one_copy),
         cmocka_unit_test(test_workers_behind_read_the_page_whole),
