@@ -273,8 +273,7 @@ done:
     }
     /* Page 1's image is of no more use once judged: freed now rather than when the call ends (a
        long fax would hold it, half a megabyte at fine resolution, while its other pages arrive). */
-    fg_page_free(c->page1);
-    c->page1 = NULL;
+    fg_call_set_page1(c, NULL);
     fg_call_mark_judged(c);   /* from here on the call may be gone */
     return e;
 }
